@@ -1,0 +1,1 @@
+/* Intentionally empty: rd_clock() lives in rd.h (bench/kafka/compat). */

@@ -1,0 +1,28 @@
+use std::io;
+
+/// Everything the journal can refuse or fail with. Callers map these onto protocol error codes.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("i/o error: {0}")]
+    Io(#[from] io::Error),
+    #[error("corrupt record batch: {0}")]
+    Corrupt(String),
+    #[error("record batch CRC mismatch (expected {expected:#010x}, computed {computed:#010x})")]
+    CrcMismatch { expected: u32, computed: u32 },
+    #[error("unsupported record batch magic {0} (only v2 is stored)")]
+    UnsupportedMagic(i8),
+    #[error("record batch of {size} bytes exceeds max.message.bytes {limit}")]
+    BatchTooLarge { size: usize, limit: usize },
+    #[error("offset {offset} is outside the log [{start}, {end}]")]
+    OffsetOutOfRange { offset: i64, start: i64, end: i64 },
+    #[error("producer {producer_id}: sequence {got} is out of order (expected {expected})")]
+    OutOfOrderSequence { producer_id: i64, expected: i32, got: i32 },
+    #[error("producer {producer_id}: epoch {got} is older than {current}")]
+    InvalidProducerEpoch { producer_id: i64, current: i16, got: i16 },
+    #[error("transactional record batches are not supported")]
+    TransactionsUnsupported,
+    #[error("partition {0} is deleted")]
+    Deleted(String),
+}
+
+pub type Result<T> = std::result::Result<T, JournalError>;

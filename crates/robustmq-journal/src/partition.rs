@@ -1,0 +1,495 @@
+//! One partition: an ordered set of segments, the only writer of its active segment, group
+//! commit of fsyncs, retention, and reads that hand out stored bytes without re-encoding.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use bytes::Bytes;
+use tokio::sync::watch;
+
+use crate::batch::{self, BatchHeader};
+use crate::error::{JournalError, Result};
+use crate::producer::{ProducerStates, SequenceCheck};
+use crate::segment::{self, Segment};
+use crate::LogConfig;
+
+const LOG_START_FILE: &str = "log-start-offset";
+
+/// Where an append landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppendInfo {
+    pub base_offset: i64,
+    pub last_offset: i64,
+    pub log_start_offset: i64,
+    /// True when the batches were a producer retry of data already stored.
+    pub duplicate: bool,
+    pub records: i64,
+}
+
+/// Bytes of whole batches read from the log.
+#[derive(Debug, Clone)]
+pub struct ReadResult {
+    pub records: Bytes,
+    pub high_watermark: i64,
+    pub log_start_offset: i64,
+}
+
+/// Size and offsets of a partition, for metadata and metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartitionStats {
+    pub log_start_offset: i64,
+    pub log_end_offset: i64,
+    pub size_bytes: u64,
+    pub segments: usize,
+}
+
+struct Inner {
+    segments: BTreeMap<i64, Segment>,
+    log_start: i64,
+    producers: ProducerStates,
+    deleted: bool,
+}
+
+impl Inner {
+    fn active(&self) -> &Segment {
+        self.segments.values().next_back().expect("a partition always has a segment")
+    }
+    fn active_mut(&mut self) -> &mut Segment {
+        self.segments.values_mut().next_back().expect("a partition always has a segment")
+    }
+    fn next_offset(&self) -> i64 {
+        self.active().next_offset
+    }
+}
+
+pub struct Partition {
+    pub topic: String,
+    pub id: i32,
+    dir: PathBuf,
+    config: RwLock<LogConfig>,
+    inner: Mutex<Inner>,
+    /// Offsets below this are on stable storage.
+    synced: AtomicI64,
+    /// Serialises fsyncs: whoever holds it syncs for everyone who queued behind (group commit).
+    sync_lock: tokio::sync::Mutex<()>,
+    end_tx: watch::Sender<i64>,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn list_segments(dir: &Path) -> Result<Vec<i64>> {
+    let mut bases = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        if let Some(stem) = name.strip_suffix(".log") {
+            if let Ok(base) = stem.parse::<i64>() {
+                bases.push(base);
+            }
+        }
+    }
+    bases.sort_unstable();
+    Ok(bases)
+}
+
+fn read_log_start(dir: &Path) -> Result<i64> {
+    match std::fs::read_to_string(dir.join(LOG_START_FILE)) {
+        Ok(s) => Ok(s.trim().parse().unwrap_or(0)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Writes a small file atomically: temp file, fsync, rename, fsync the directory.
+fn write_atomic(dir: &Path, name: &str, data: &[u8]) -> Result<()> {
+    let tmp = dir.join(format!("{name}.tmp"));
+    std::fs::write(&tmp, data)?;
+    File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, dir.join(name))?;
+    File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+impl Partition {
+    /// Opens (recovering) or creates the partition stored in `dir`.
+    pub fn open(topic: &str, id: i32, dir: PathBuf, config: LogConfig) -> Result<Self> {
+        std::fs::create_dir_all(&dir)?;
+        let bases = list_segments(&dir)?;
+        let mut segments = BTreeMap::new();
+        let mut producers = ProducerStates::default();
+        if bases.is_empty() {
+            segments.insert(0, Segment::create(&dir, 0)?);
+        }
+        for (i, &base) in bases.iter().enumerate() {
+            let is_last = i + 1 == bases.len();
+            if is_last {
+                // The snapshot taken when this segment was opened holds every producer before it.
+                if let Ok(json) = std::fs::read(segment::snapshot_path(&dir, base)) {
+                    producers = serde_json::from_slice(&json).unwrap_or_default();
+                }
+            }
+            let mut on_batch = |h: &BatchHeader| {
+                if is_last {
+                    producers.update(h);
+                }
+            };
+            let seg = Segment::open(&dir, base, is_last, config.index_interval_bytes, &mut on_batch)?;
+            segments.insert(base, seg);
+        }
+        let first_base = *segments.keys().next().unwrap_or(&0);
+        let inner = Inner {
+            segments,
+            log_start: read_log_start(&dir)?.max(first_base),
+            producers,
+            deleted: false,
+        };
+        let end = inner.next_offset();
+        let (end_tx, _) = watch::channel(end);
+        Ok(Partition {
+            topic: topic.to_string(),
+            id,
+            dir,
+            config: RwLock::new(config),
+            inner: Mutex::new(inner),
+            synced: AtomicI64::new(end),
+            sync_lock: tokio::sync::Mutex::new(()),
+            end_tx,
+        })
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Inner>> {
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if inner.deleted {
+            return Err(JournalError::Deleted(format!("{}-{}", self.topic, self.id)));
+        }
+        Ok(inner)
+    }
+
+    pub fn config(&self) -> LogConfig {
+        self.config.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+    pub fn set_config(&self, config: LogConfig) {
+        *self.config.write().unwrap_or_else(|p| p.into_inner()) = config;
+    }
+
+    /// Appends one or more complete v2 batches. Offsets are assigned here; the CRC of every batch
+    /// is checked first, so a bad batch stores nothing.
+    pub fn append(&self, mut data: Vec<u8>) -> Result<AppendInfo> {
+        let config = self.config();
+        let (headers, end) = batch::scan(&data);
+        if headers.is_empty() || end != data.len() {
+            return Err(JournalError::Corrupt(format!(
+                "records are not whole v2 batches ({} of {} bytes parse)",
+                end,
+                data.len()
+            )));
+        }
+        let mut records = 0i64;
+        for (pos, h) in &headers {
+            batch::verify_crc(h, &data[*pos..*pos + h.total_size()])?;
+            if h.total_size() > config.max_message_bytes {
+                return Err(JournalError::BatchTooLarge {
+                    size: h.total_size(),
+                    limit: config.max_message_bytes,
+                });
+            }
+            if h.is_transactional() || h.is_control() {
+                return Err(JournalError::TransactionsUnsupported);
+            }
+            records += h.last_offset_delta as i64 + 1;
+        }
+        let mut inner = self.lock()?;
+        // A request is one producer's batches; when the first is a retry, all of it is.
+        if let SequenceCheck::Duplicate(m) = inner.producers.check(&headers[0].1)? {
+            let last = headers
+                .iter()
+                .map(|(_, h)| inner.producers.check(h))
+                .filter_map(|c| match c {
+                    Ok(SequenceCheck::Duplicate(m)) => Some(m.last_offset),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(m.last_offset);
+            return Ok(AppendInfo {
+                base_offset: m.base_offset,
+                last_offset: last,
+                log_start_offset: inner.log_start,
+                duplicate: true,
+                records: 0,
+            });
+        }
+        let now = now_ms();
+        self.maybe_roll(&mut inner, data.len() as u64, &config, now)?;
+        let base_offset = inner.next_offset();
+        let mut next = base_offset;
+        let mut placed = Vec::with_capacity(headers.len());
+        let mut check_state = inner.producers.clone();
+        for (pos, h) in &headers {
+            let mut h = *h;
+            if let SequenceCheck::Duplicate(_) = check_state.check(&h)? {
+                return Err(JournalError::Corrupt("a request mixes new batches with retried ones".into()));
+            }
+            batch::set_base_offset(&mut data[*pos..], next);
+            h.base_offset = next;
+            next = h.last_offset() + 1;
+            check_state.update(&h);
+            placed.push((*pos, h));
+        }
+        inner.active_mut().append(&data, &placed, config.index_interval_bytes, now)?;
+        inner.producers = check_state;
+        let info = AppendInfo {
+            base_offset,
+            last_offset: next - 1,
+            log_start_offset: inner.log_start,
+            duplicate: false,
+            records,
+        };
+        drop(inner);
+        self.end_tx.send_replace(next);
+        Ok(info)
+    }
+
+    fn maybe_roll(&self, inner: &mut Inner, incoming: u64, config: &LogConfig, now: i64) -> Result<()> {
+        let active = inner.active();
+        let full = active.size > 0 && active.size + incoming > config.segment_bytes;
+        let old = active.first_append_ms.is_some_and(|t| config.segment_ms >= 0 && now - t >= config.segment_ms);
+        // Offsets relative to the base must fit the index's u32.
+        let wide = active.next_offset - active.base_offset > i64::from(u32::MAX) / 2;
+        if !(full || old || wide) {
+            return Ok(());
+        }
+        active.sync()?;
+        let base = active.next_offset;
+        let snapshot = serde_json::to_vec(&inner.producers).map_err(|e| JournalError::Corrupt(e.to_string()))?;
+        write_atomic(&self.dir, &format!("{base:020}.snapshot"), &snapshot)?;
+        let seg = Segment::create(&self.dir, base)?;
+        File::open(&self.dir)?.sync_all()?;
+        inner.segments.insert(base, seg);
+        // Snapshots of sealed segments are no longer needed: only the active one's is read.
+        for &b in inner.segments.keys() {
+            if b != base {
+                let _ = std::fs::remove_file(segment::snapshot_path(&self.dir, b));
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits until every offset below `end` is on stable storage; one fsync serves every caller
+    /// queued while the previous one ran.
+    pub async fn sync_to(self: &Arc<Self>, end: i64) -> Result<()> {
+        if self.synced.load(Ordering::Acquire) >= end {
+            return Ok(());
+        }
+        let _turn = self.sync_lock.lock().await;
+        if self.synced.load(Ordering::Acquire) >= end {
+            return Ok(());
+        }
+        let this = Arc::clone(self);
+        tokio::task::spawn_blocking(move || this.sync_now())
+            .await
+            .map_err(|e| JournalError::Io(std::io::Error::other(e)))??;
+        Ok(())
+    }
+
+    /// Fsyncs the active segment now (blocking), advancing the synced mark.
+    pub fn sync_now(&self) -> Result<()> {
+        let (file, end) = {
+            let inner = self.lock()?;
+            (Arc::clone(&inner.active().file), inner.next_offset())
+        };
+        file.sync_data()?;
+        self.synced.fetch_max(end, Ordering::AcqRel);
+        Ok(())
+    }
+
+    pub fn log_end_offset(&self) -> i64 {
+        *self.end_tx.borrow()
+    }
+
+    /// A receiver that sees the log end offset change, for long-polling fetches.
+    pub fn subscribe(&self) -> watch::Receiver<i64> {
+        self.end_tx.subscribe()
+    }
+
+    pub fn stats(&self) -> Result<PartitionStats> {
+        let inner = self.lock()?;
+        Ok(PartitionStats {
+            log_start_offset: inner.log_start,
+            log_end_offset: inner.next_offset(),
+            size_bytes: inner.segments.values().map(|s| s.size).sum(),
+            segments: inner.segments.len(),
+        })
+    }
+
+    /// Reads whole batches starting with the one that holds `offset`, up to `max_bytes` (but always
+    /// at least one whole batch, so a consumer can make progress past a large one).
+    pub fn read(&self, offset: i64, max_bytes: usize) -> Result<ReadResult> {
+        let mut from = offset;
+        loop {
+            // Snapshot what to read under the lock; do the I/O without it.
+            let (file, start_pos, seg_end, seg_next, hw, log_start) = {
+                let inner = self.lock()?;
+                let hw = inner.next_offset();
+                if offset < inner.log_start || offset > hw {
+                    return Err(JournalError::OffsetOutOfRange { offset, start: inner.log_start, end: hw });
+                }
+                let empty = ReadResult { records: Bytes::new(), high_watermark: hw, log_start_offset: inner.log_start };
+                if from >= hw {
+                    return Ok(empty);
+                }
+                let Some((_, seg)) = inner.segments.range(..=from).next_back() else {
+                    return Ok(empty);
+                };
+                let rel = u32::try_from(from - seg.base_offset).unwrap_or(u32::MAX);
+                let pos = seg.index.floor_offset(rel).map(|e| e.position as u64).unwrap_or(0);
+                (Arc::clone(&seg.file), pos, seg.size, seg.next_offset, hw, inner.log_start)
+            };
+            let mut pos = start_pos;
+            let mut found = None;
+            while pos < seg_end {
+                let h = Segment::header_at(&file, pos)?;
+                if h.last_offset() >= from {
+                    found = Some(h);
+                    break;
+                }
+                pos += h.total_size() as u64;
+            }
+            let Some(first) = found else {
+                // Nothing at or past `from` here (compacted away, or the segment ended): go on
+                // with the next segment.
+                from = seg_next.max(from + 1);
+                continue;
+            };
+            let want = (max_bytes as u64).max(first.total_size() as u64).min(seg_end - pos);
+            let mut buf = vec![0u8; want as usize];
+            file.read_exact_at(&mut buf, pos)?;
+            let (_, whole) = batch::scan(&buf);
+            buf.truncate(whole);
+            return Ok(ReadResult { records: Bytes::from(buf), high_watermark: hw, log_start_offset: log_start });
+        }
+    }
+
+    /// The first offset whose record timestamp is at or after `timestamp`, with that timestamp.
+    pub fn offset_for_timestamp(&self, timestamp: i64) -> Result<Option<(i64, i64)>> {
+        let candidates: Vec<(Arc<File>, u64, u64)> = {
+            let inner = self.lock()?;
+            inner
+                .segments
+                .values()
+                .filter(|s| s.max_timestamp >= timestamp)
+                .map(|s| {
+                    let pos = s.index.floor_timestamp(timestamp).map(|e| e.position as u64).unwrap_or(0);
+                    (Arc::clone(&s.file), pos, s.size)
+                })
+                .collect()
+        };
+        let log_start = self.lock()?.log_start;
+        for (file, mut pos, end) in candidates {
+            while pos < end {
+                let h = Segment::header_at(&file, pos)?;
+                if h.max_timestamp >= timestamp && h.last_offset() >= log_start {
+                    let mut whole = vec![0u8; h.total_size()];
+                    file.read_exact_at(&mut whole, pos)?;
+                    return Ok(Some(first_record_at_or_after(&h, whole, timestamp, log_start)));
+                }
+                pos += h.total_size() as u64;
+            }
+        }
+        Ok(None)
+    }
+
+    /// Makes `offset` the new log start (Kafka's DeleteRecords); `-1` means the log end.
+    pub fn delete_records_before(&self, offset: i64) -> Result<i64> {
+        let mut inner = self.lock()?;
+        let end = inner.next_offset();
+        let target = if offset == -1 { end } else { offset };
+        if target < 0 || target > end {
+            return Err(JournalError::OffsetOutOfRange { offset, start: inner.log_start, end });
+        }
+        if target > inner.log_start {
+            inner.log_start = target;
+            write_atomic(&self.dir, LOG_START_FILE, target.to_string().as_bytes())?;
+            self.drop_segments_below_start(&mut inner)?;
+        }
+        Ok(inner.log_start)
+    }
+
+    fn drop_segments_below_start(&self, inner: &mut Inner) -> Result<()> {
+        while inner.segments.len() > 1 {
+            let (&base, first) = inner.segments.iter().next().expect("len > 1");
+            if first.next_offset > inner.log_start {
+                break;
+            }
+            inner.segments.remove(&base);
+            Segment::delete_files(&self.dir, base)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes sealed segments past `retention.ms` or beyond `retention.bytes`. Returns how many.
+    pub fn enforce_retention(&self, now: i64) -> Result<usize> {
+        let config = self.config();
+        let mut inner = self.lock()?;
+        let mut total: u64 = inner.segments.values().map(|s| s.size).sum();
+        let mut deleted = 0;
+        while inner.segments.len() > 1 {
+            let (&base, first) = inner.segments.iter().next().expect("len > 1");
+            let expired = config.retention_ms >= 0
+                && first.max_timestamp != i64::MIN
+                && first.max_timestamp < now - config.retention_ms;
+            let oversize = config.retention_bytes >= 0 && total - first.size >= config.retention_bytes as u64;
+            if !(expired || oversize) {
+                break;
+            }
+            total -= first.size;
+            let next = first.next_offset;
+            inner.segments.remove(&base);
+            Segment::delete_files(&self.dir, base)?;
+            inner.log_start = inner.log_start.max(next);
+            deleted += 1;
+        }
+        if deleted > 0 {
+            tracing::info!(topic = %self.topic, partition = self.id, deleted, log_start = inner.log_start, "retention deleted segments");
+        }
+        Ok(deleted)
+    }
+
+    /// Marks the partition deleted and removes its directory.
+    pub fn delete(&self) -> Result<()> {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        inner.deleted = true;
+        inner.segments.clear();
+        match std::fs::remove_dir_all(&self.dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// Finds the exact record inside a batch; when its records cannot be decoded the batch start
+/// is the answer (a consumer starting there sees the record too).
+fn first_record_at_or_after(h: &BatchHeader, whole: Vec<u8>, timestamp: i64, log_start: i64) -> (i64, i64) {
+    let mut buf = Bytes::from(whole);
+    if let Ok(set) = kafka_protocol::records::RecordBatchDecoder::decode(&mut buf) {
+        for r in set.records {
+            if r.timestamp >= timestamp && r.offset >= log_start {
+                return (r.offset, r.timestamp);
+            }
+        }
+    }
+    (h.base_offset.max(log_start), h.max_timestamp)
+}

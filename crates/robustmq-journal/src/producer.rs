@@ -1,0 +1,149 @@
+//! Idempotent-producer state of one partition: the last batches of every producer id, so that a
+//! retried batch is answered with its original offsets and a gap in sequences is refused.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::batch::BatchHeader;
+use crate::error::{JournalError, Result};
+
+/// How many recent batches per producer are remembered for de-duplication (Kafka keeps 5, the
+/// most a producer may have in flight with idempotence on).
+const REMEMBERED_BATCHES: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchMeta {
+    pub first_seq: i32,
+    pub last_seq: i32,
+    pub base_offset: i64,
+    pub last_offset: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct ProducerEntry {
+    epoch: i16,
+    batches: VecDeque<BatchMeta>,
+}
+
+/// What to do with an incoming batch.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SequenceCheck {
+    Append,
+    /// Already stored: answer with these offsets and write nothing.
+    Duplicate(BatchMeta),
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProducerStates {
+    producers: HashMap<i64, ProducerEntry>,
+}
+
+fn next_seq(seq: i32) -> i32 {
+    if seq == i32::MAX {
+        0
+    } else {
+        seq + 1
+    }
+}
+
+impl ProducerStates {
+    pub fn check(&self, h: &BatchHeader) -> Result<SequenceCheck> {
+        if !h.has_producer_id() {
+            return Ok(SequenceCheck::Append);
+        }
+        // An unknown producer is accepted at any sequence, as Kafka does since KIP-360: its
+        // state may have been removed with old segments.
+        let Some(entry) = self.producers.get(&h.producer_id) else {
+            return Ok(SequenceCheck::Append);
+        };
+        if h.producer_epoch < entry.epoch {
+            return Err(JournalError::InvalidProducerEpoch {
+                producer_id: h.producer_id,
+                current: entry.epoch,
+                got: h.producer_epoch,
+            });
+        }
+        if h.producer_epoch > entry.epoch {
+            if h.base_sequence != 0 {
+                return Err(JournalError::OutOfOrderSequence {
+                    producer_id: h.producer_id,
+                    expected: 0,
+                    got: h.base_sequence,
+                });
+            }
+            return Ok(SequenceCheck::Append);
+        }
+        let last_seq = h.last_sequence();
+        if let Some(dup) =
+            entry.batches.iter().find(|b| b.first_seq == h.base_sequence && b.last_seq == last_seq)
+        {
+            return Ok(SequenceCheck::Duplicate(*dup));
+        }
+        let expected = entry.batches.back().map(|b| next_seq(b.last_seq)).unwrap_or(0);
+        if h.base_sequence != expected {
+            return Err(JournalError::OutOfOrderSequence {
+                producer_id: h.producer_id,
+                expected,
+                got: h.base_sequence,
+            });
+        }
+        Ok(SequenceCheck::Append)
+    }
+
+    /// Records a batch that now sits in the log (with its final offsets in `h`).
+    pub fn update(&mut self, h: &BatchHeader) {
+        if !h.has_producer_id() {
+            return;
+        }
+        let entry = self.producers.entry(h.producer_id).or_default();
+        if h.producer_epoch != entry.epoch {
+            entry.epoch = h.producer_epoch;
+            entry.batches.clear();
+        }
+        entry.batches.push_back(BatchMeta {
+            first_seq: h.base_sequence,
+            last_seq: h.last_sequence(),
+            base_offset: h.base_offset,
+            last_offset: h.last_offset(),
+        });
+        while entry.batches.len() > REMEMBERED_BATCHES {
+            entry.batches.pop_front();
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.producers.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.producers.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::tests::make_batch;
+
+    fn header(pid: i64, epoch: i16, seq: i32, n: usize, base: i64) -> BatchHeader {
+        let mut b = make_batch(n, 0, Some((pid, epoch, seq)));
+        crate::batch::set_base_offset(&mut b, base);
+        BatchHeader::parse(&b).unwrap()
+    }
+
+    #[test]
+    fn in_order_duplicate_gap_and_fencing() {
+        let mut s = ProducerStates::default();
+        let a = header(1, 0, 0, 3, 0);
+        assert_eq!(s.check(&a).unwrap(), SequenceCheck::Append);
+        s.update(&a);
+        assert!(matches!(s.check(&a).unwrap(), SequenceCheck::Duplicate(m) if m.base_offset == 0 && m.last_offset == 2));
+        let b = header(1, 0, 3, 2, 3);
+        assert_eq!(s.check(&b).unwrap(), SequenceCheck::Append);
+        s.update(&b);
+        assert!(matches!(s.check(&header(1, 0, 9, 1, 5)), Err(JournalError::OutOfOrderSequence { expected: 5, .. })));
+        s.update(&header(1, 1, 0, 1, 5));
+        assert!(matches!(s.check(&header(1, 0, 5, 1, 6)), Err(JournalError::InvalidProducerEpoch { .. })));
+        assert_eq!(s.check(&header(2, 0, 17, 1, 6)).unwrap(), SequenceCheck::Append);
+    }
+}

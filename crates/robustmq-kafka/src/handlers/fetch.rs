@@ -1,0 +1,123 @@
+//! Fetch: serves stored batches as they are on disk. Long poll: answers once `min_bytes` are
+//! there or `max_wait_ms` has passed, waking on appends rather than polling.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::future::{select_all, FutureExt};
+use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
+use kafka_protocol::messages::{FetchRequest, FetchResponse};
+use kafka_protocol::ResponseError;
+use robustmq_broker::metrics::TopicLabels;
+use robustmq_journal::{batch, JournalError, Partition};
+
+use super::Ctx;
+use crate::errors::journal_code;
+
+/// Longest wait a client may ask for; Kafka clients use 500 ms by default.
+const MAX_WAIT: Duration = Duration::from_secs(30);
+
+struct Wanted {
+    topic: kafka_protocol::messages::TopicName,
+    topic_id: uuid::Uuid,
+    partitions: Vec<(i32, i64, i32, Option<Arc<Partition>>)>,
+}
+
+/// Reads every requested partition once. Returns the response and the record bytes in it.
+fn read_once(wanted: &[Wanted], max_bytes: usize) -> (FetchResponse, usize) {
+    let mut resp = FetchResponse::default();
+    let mut remaining = max_bytes;
+    let mut total = 0usize;
+    for w in wanted {
+        let mut topic = FetchableTopicResponse::default();
+        topic.topic = w.topic.clone();
+        topic.topic_id = w.topic_id;
+        for (index, offset, part_max, partition) in &w.partitions {
+            let mut pd = PartitionData::default();
+            pd.partition_index = *index;
+            let Some(partition) = partition else {
+                pd.error_code = ResponseError::UnknownTopicOrPartition.code();
+                pd.high_watermark = -1;
+                pd.last_stable_offset = -1;
+                pd.log_start_offset = -1;
+                topic.partitions.push(pd);
+                continue;
+            };
+            // The first partition with data may exceed the limits by one batch (KIP-74).
+            let limit = if total == 0 { (*part_max).max(1) as usize } else { (*part_max as usize).min(remaining) };
+            match partition.read(*offset, limit) {
+                Ok(r) => {
+                    pd.high_watermark = r.high_watermark;
+                    pd.last_stable_offset = r.high_watermark;
+                    pd.log_start_offset = r.log_start_offset;
+                    let n = r.records.len();
+                    total += n;
+                    remaining = remaining.saturating_sub(n);
+                    pd.records = Some(r.records);
+                }
+                Err(e) => {
+                    pd.error_code = journal_code(&e);
+                    if let JournalError::OffsetOutOfRange { start, end, .. } = e {
+                        pd.high_watermark = end;
+                        pd.last_stable_offset = end;
+                        pd.log_start_offset = start;
+                    }
+                }
+            }
+            topic.partitions.push(pd);
+        }
+        resp.responses.push(topic);
+    }
+    (resp, total)
+}
+
+/// Counts what a response hands out, per topic.
+fn count_out(ctx: &Ctx, resp: &FetchResponse) {
+    for t in &resp.responses {
+        let labels = TopicLabels { topic: t.topic.0.to_string() };
+        for p in &t.partitions {
+            let Some(records) = p.records.as_ref().filter(|r| !r.is_empty()) else { continue };
+            let (batches, _) = batch::scan(records);
+            let n: u64 = batches.iter().map(|(_, h)| h.last_offset_delta as u64 + 1).sum();
+            ctx.broker.metrics.bytes_out.get_or_create(&labels).inc_by(records.len() as u64);
+            ctx.broker.metrics.records_out.get_or_create(&labels).inc_by(n);
+        }
+    }
+}
+
+pub async fn handle(ctx: &Ctx, req: FetchRequest, _v: i16) -> FetchResponse {
+    let wanted: Vec<Wanted> = req
+        .topics
+        .iter()
+        .map(|t| Wanted {
+            topic: t.topic.clone(),
+            topic_id: t.topic_id,
+            partitions: t
+                .partitions
+                .iter()
+                .map(|p| (p.partition, p.fetch_offset, p.partition_max_bytes, ctx.broker.topics.partition(&t.topic, p.partition)))
+                .collect(),
+        })
+        .collect();
+    let max_bytes = if req.max_bytes > 0 { req.max_bytes as usize } else { 50 * 1024 * 1024 };
+    let min_bytes = req.min_bytes.max(0) as usize;
+    let deadline = Instant::now() + Duration::from_millis(req.max_wait_ms.max(0) as u64).min(MAX_WAIT);
+    loop {
+        // Subscribe before reading so an append between the read and the wait is not missed.
+        let mut watchers: Vec<_> =
+            wanted.iter().flat_map(|w| w.partitions.iter().filter_map(|p| p.3.as_ref().map(|p| p.subscribe()))).collect();
+        let (resp, bytes) = read_once(&wanted, max_bytes);
+        let has_error = resp.responses.iter().any(|t| t.partitions.iter().any(|p| p.error_code != 0));
+        let now = Instant::now();
+        if bytes >= min_bytes.max(1) || has_error || now >= deadline || watchers.is_empty() {
+            count_out(ctx, &resp);
+            return resp;
+        }
+        let changed = select_all(watchers.iter_mut().map(|w| w.changed().boxed()));
+        if tokio::time::timeout(deadline - now, changed).await.is_err() {
+            let (resp, _) = read_once(&wanted, max_bytes);
+            count_out(ctx, &resp);
+            return resp;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! ListOffsets: earliest (-2), latest (-1), or the first offset at or after a timestamp.
+
+use kafka_protocol::messages::list_offsets_response::{ListOffsetsPartitionResponse, ListOffsetsTopicResponse};
+use kafka_protocol::messages::{ListOffsetsRequest, ListOffsetsResponse};
+use kafka_protocol::ResponseError;
+
+use super::Ctx;
+use crate::errors::journal_code;
+
+const LATEST: i64 = -1;
+const EARLIEST: i64 = -2;
+
+pub async fn handle(ctx: &Ctx, req: ListOffsetsRequest, v: i16) -> ListOffsetsResponse {
+    let mut resp = ListOffsetsResponse::default();
+    for t in req.topics {
+        let mut topic = ListOffsetsTopicResponse::default();
+        topic.name = t.name.clone();
+        for p in t.partitions {
+            let mut out = ListOffsetsPartitionResponse::default();
+            out.partition_index = p.partition_index;
+            out.timestamp = -1;
+            out.offset = -1;
+            let Some(partition) = ctx.broker.topics.partition(&t.name, p.partition_index) else {
+                out.error_code = ResponseError::UnknownTopicOrPartition.code();
+                topic.partitions.push(out);
+                continue;
+            };
+            let result = match p.timestamp {
+                LATEST => partition.stats().map(|s| Some((s.log_end_offset, -1))),
+                EARLIEST => partition.stats().map(|s| Some((s.log_start_offset, -1))),
+                ts if ts >= 0 => partition.offset_for_timestamp(ts),
+                _ => {
+                    out.error_code = ResponseError::UnsupportedVersion.code();
+                    topic.partitions.push(out);
+                    continue;
+                }
+            };
+            match result {
+                Ok(Some((offset, ts))) => {
+                    out.offset = offset;
+                    out.timestamp = ts;
+                    if v >= 4 {
+                        out.leader_epoch = 0;
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => out.error_code = journal_code(&e),
+            }
+            topic.partitions.push(out);
+        }
+        resp.topics.push(topic);
+    }
+    resp
+}

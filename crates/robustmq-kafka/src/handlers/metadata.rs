@@ -1,0 +1,85 @@
+//! Metadata: this node is the only broker, the controller and every partition's leader.
+
+use kafka_protocol::messages::metadata_response::{MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic};
+use kafka_protocol::messages::{BrokerId, MetadataRequest, MetadataResponse, TopicName};
+use kafka_protocol::ResponseError;
+use robustmq_meta::TopicMeta;
+
+use super::{str, Ctx};
+use crate::errors::broker_code;
+
+pub fn topic_uuid(t: &TopicMeta) -> uuid::Uuid {
+    uuid::Uuid::parse_str(&t.id).unwrap_or_default()
+}
+
+fn describe(ctx: &Ctx, t: &TopicMeta) -> MetadataResponseTopic {
+    let mut out = MetadataResponseTopic::default();
+    out.name = Some(TopicName(str(&t.name)));
+    out.topic_id = topic_uuid(t);
+    out.partitions = (0..t.partitions)
+        .map(|p| {
+            let mut mp = MetadataResponsePartition::default();
+            mp.partition_index = p;
+            mp.leader_id = BrokerId(ctx.node.id);
+            mp.leader_epoch = 0;
+            mp.replica_nodes = vec![BrokerId(ctx.node.id)];
+            mp.isr_nodes = vec![BrokerId(ctx.node.id)];
+            mp
+        })
+        .collect();
+    out
+}
+
+fn error_topic(name: Option<TopicName>, id: uuid::Uuid, code: i16) -> MetadataResponseTopic {
+    let mut out = MetadataResponseTopic::default();
+    out.name = name;
+    out.topic_id = id;
+    out.error_code = code;
+    out
+}
+
+pub async fn handle(ctx: &Ctx, req: MetadataRequest, v: i16) -> MetadataResponse {
+    let mut resp = MetadataResponse::default();
+    let mut broker = MetadataResponseBroker::default();
+    broker.node_id = BrokerId(ctx.node.id);
+    broker.host = str(&ctx.node.host);
+    broker.port = ctx.node.port;
+    resp.brokers = vec![broker];
+    resp.cluster_id = Some(str(&ctx.cluster_id));
+    resp.controller_id = BrokerId(ctx.node.id);
+    // v0 treats an empty list as "all topics"; v1+ uses null for that.
+    let requested = match req.topics {
+        None => None,
+        Some(list) if list.is_empty() && v == 0 => None,
+        Some(list) => Some(list),
+    };
+    resp.topics = match requested {
+        None => ctx.broker.topics.list().iter().map(|t| describe(ctx, t)).collect(),
+        Some(list) => list
+            .into_iter()
+            .map(|rt| match rt.name {
+                Some(name) => {
+                    let auto = v < 4 || req.allow_auto_topic_creation;
+                    let found = if auto {
+                        ctx.broker.topic_or_create(&name)
+                    } else {
+                        Ok(ctx.broker.topics.get(&name))
+                    };
+                    match found {
+                        Ok(Some(t)) => describe(ctx, &t),
+                        Ok(None) => error_topic(Some(name), uuid::Uuid::nil(), ResponseError::UnknownTopicOrPartition.code()),
+                        Err(e) => error_topic(Some(name), uuid::Uuid::nil(), broker_code(&e)),
+                    }
+                }
+                None => {
+                    let wanted = rt.topic_id;
+                    match ctx.broker.topics.list().into_iter().find(|t| topic_uuid(t) == wanted) {
+                        Some(t) => describe(ctx, &t),
+                        None => error_topic(None, wanted, ResponseError::UnknownTopicId.code()),
+                    }
+                }
+            })
+            .collect(),
+    };
+    resp
+}

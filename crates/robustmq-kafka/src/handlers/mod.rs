@@ -1,0 +1,189 @@
+//! One module per family of Kafka APIs: each turns a decoded request into broker-core calls and
+//! builds the response for the version the client asked for.
+
+mod admin;
+mod api_versions;
+mod configs;
+mod fetch;
+mod groups;
+mod list_offsets;
+mod metadata;
+mod offsets;
+mod produce;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use kafka_protocol::messages::*;
+use kafka_protocol::protocol::{Encodable, StrBytes};
+use robustmq_broker::metrics::ApiLabels;
+use robustmq_broker::Broker;
+
+use crate::codec::{decode_body, encode_response, FrameError, RawRequest};
+
+/// Where clients reach this broker, as Metadata and FindCoordinator advertise it.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: i32,
+    pub host: String,
+    pub port: i32,
+}
+
+/// What a handler knows about the request's connection.
+pub struct Ctx {
+    pub broker: Arc<Broker>,
+    pub node: Node,
+    pub cluster_id: String,
+    pub peer: SocketAddr,
+    pub client_id: String,
+}
+
+/// A handler's answer: bytes to write now, bytes to write when a future resolves (a produce
+/// waiting for its fsync), or nothing (acks=0).
+pub enum Reply {
+    Now(Bytes),
+    Later(BoxFuture<'static, Result<Bytes, FrameError>>),
+    Nothing,
+}
+
+/// The versions robustmq implements, intersected at run time with what the codec knows.
+pub const SUPPORTED: &[(ApiKey, i16, i16)] = &[
+    (ApiKey::Produce, 3, 9),
+    (ApiKey::Fetch, 4, 12),
+    (ApiKey::ListOffsets, 1, 6),
+    (ApiKey::Metadata, 0, 12),
+    (ApiKey::OffsetCommit, 2, 8),
+    (ApiKey::OffsetFetch, 1, 8),
+    (ApiKey::FindCoordinator, 0, 4),
+    (ApiKey::JoinGroup, 0, 9),
+    (ApiKey::Heartbeat, 0, 4),
+    (ApiKey::LeaveGroup, 0, 5),
+    (ApiKey::SyncGroup, 0, 5),
+    (ApiKey::DescribeGroups, 0, 5),
+    (ApiKey::ListGroups, 0, 4),
+    (ApiKey::ApiVersions, 0, 3),
+    (ApiKey::CreateTopics, 0, 7),
+    (ApiKey::DeleteTopics, 0, 6),
+    (ApiKey::DeleteRecords, 0, 2),
+    (ApiKey::InitProducerId, 0, 4),
+    (ApiKey::DescribeConfigs, 0, 4),
+    (ApiKey::AlterConfigs, 0, 2),
+    (ApiKey::CreatePartitions, 0, 3),
+    (ApiKey::DeleteGroups, 0, 2),
+    (ApiKey::IncrementalAlterConfigs, 0, 1),
+    (ApiKey::OffsetDelete, 0, 0),
+];
+
+/// The supported version range of an API, if any.
+pub fn supported(key: ApiKey) -> Option<(i16, i16)> {
+    let (_, min, max) = SUPPORTED.iter().find(|(k, _, _)| *k == key)?;
+    let codec = key.valid_versions();
+    let (min, max) = ((*min).max(codec.min), (*max).min(codec.max));
+    (min <= max).then_some((min, max))
+}
+
+pub fn api_name(key: ApiKey) -> &'static str {
+    // The Debug names of the enum are the Kafka API names.
+    macro_rules! names { ($($k:ident),*) => { match key { $(ApiKey::$k => stringify!($k),)* _ => "Other" } } }
+    names!(
+        Produce, Fetch, ListOffsets, Metadata, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup,
+        Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups, ApiVersions, CreateTopics,
+        DeleteTopics, DeleteRecords, InitProducerId, DescribeConfigs, AlterConfigs, CreatePartitions,
+        DeleteGroups, IncrementalAlterConfigs, OffsetDelete, SaslHandshake, SaslAuthenticate
+    )
+}
+
+pub fn str(s: &str) -> StrBytes {
+    StrBytes::from_string(s.to_string())
+}
+
+pub fn respond<R: Encodable>(header: &RequestHeader, key: ApiKey, body: &R) -> Result<Bytes, FrameError> {
+    let v = header.request_api_version;
+    encode_response(header.correlation_id, key.response_header_version(v), body, v)
+        .map_err(|e| FrameError::Encode(format!("{} v{v}: {e}", api_name(key))))
+}
+
+/// Handles one request. An error closes the connection.
+pub async fn dispatch(ctx: &Ctx, mut raw: RawRequest) -> Result<Reply, FrameError> {
+    let v = raw.header.request_api_version;
+    let Some(key) = raw.api_key else {
+        return Err(FrameError::Unsupported(format!("unknown API key {}", raw.header.request_api_key)));
+    };
+    let in_range = supported(key).is_some_and(|(min, max)| v >= min && v <= max);
+    if key == ApiKey::ApiVersions && !in_range {
+        // KIP-511: answer at v0 with the error and our ranges so the client can downgrade.
+        let resp = api_versions::unsupported();
+        let bytes = encode_response(raw.header.correlation_id, 0, &resp, 0).map_err(FrameError::Encode)?;
+        return Ok(Reply::Now(bytes));
+    }
+    if !in_range {
+        return Err(FrameError::Unsupported(format!("{} v{v} is not supported", api_name(key))));
+    }
+    let started = Instant::now();
+    let labels = ApiLabels { protocol: "kafka", api: api_name(key) };
+    ctx.broker.metrics.requests.get_or_create(&labels).inc();
+    let h = &raw.header;
+    macro_rules! call {
+        ($ty:ty, $f:path) => {{
+            let req: $ty = decode_body(&mut raw.body, v)?;
+            let resp = $f(ctx, req, v).await;
+            Reply::Now(respond(h, key, &resp)?)
+        }};
+    }
+    let reply = match key {
+        ApiKey::Produce => {
+            let req: ProduceRequest = decode_body(&mut raw.body, v)?;
+            produce::handle(ctx, req, h.clone(), key)
+        }
+        ApiKey::ApiVersions => call!(ApiVersionsRequest, api_versions::handle),
+        ApiKey::Metadata => call!(MetadataRequest, metadata::handle),
+        ApiKey::Fetch => call!(FetchRequest, fetch::handle),
+        ApiKey::ListOffsets => call!(ListOffsetsRequest, list_offsets::handle),
+        ApiKey::CreateTopics => call!(CreateTopicsRequest, admin::create_topics),
+        ApiKey::DeleteTopics => call!(DeleteTopicsRequest, admin::delete_topics),
+        ApiKey::CreatePartitions => call!(CreatePartitionsRequest, admin::create_partitions),
+        ApiKey::DeleteRecords => call!(DeleteRecordsRequest, admin::delete_records),
+        ApiKey::InitProducerId => call!(InitProducerIdRequest, admin::init_producer_id),
+        ApiKey::DescribeConfigs => call!(DescribeConfigsRequest, configs::describe),
+        ApiKey::AlterConfigs => call!(AlterConfigsRequest, configs::alter),
+        ApiKey::IncrementalAlterConfigs => call!(IncrementalAlterConfigsRequest, configs::incremental_alter),
+        ApiKey::FindCoordinator => call!(FindCoordinatorRequest, groups::find_coordinator),
+        ApiKey::JoinGroup => call!(JoinGroupRequest, groups::join),
+        ApiKey::SyncGroup => call!(SyncGroupRequest, groups::sync),
+        ApiKey::Heartbeat => call!(HeartbeatRequest, groups::heartbeat),
+        ApiKey::LeaveGroup => call!(LeaveGroupRequest, groups::leave),
+        ApiKey::ListGroups => call!(ListGroupsRequest, groups::list),
+        ApiKey::DescribeGroups => call!(DescribeGroupsRequest, groups::describe),
+        ApiKey::DeleteGroups => call!(DeleteGroupsRequest, groups::delete),
+        ApiKey::OffsetCommit => call!(OffsetCommitRequest, offsets::commit),
+        ApiKey::OffsetFetch => call!(OffsetFetchRequest, offsets::fetch),
+        ApiKey::OffsetDelete => call!(OffsetDeleteRequest, offsets::delete),
+        other => return Err(FrameError::Unsupported(format!("{} is not implemented", api_name(other)))),
+    };
+    if !matches!(reply, Reply::Later(_)) {
+        ctx.broker.metrics.request_seconds.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
+    }
+    Ok(reply)
+}
+
+/// Decodes any supported request body, for fuzzing and property tests of the decoders.
+pub fn decode_any(key: ApiKey, body: &mut Bytes, v: i16) -> Result<(), FrameError> {
+    macro_rules! d { ($ty:ty) => { decode_body::<$ty>(body, v).map(|_| ()) } }
+    if !supported(key).is_some_and(|(min, max)| v >= min && v <= max) {
+        return Ok(());
+    }
+    match key {
+        ApiKey::Produce => d!(ProduceRequest),
+        ApiKey::Fetch => d!(FetchRequest),
+        ApiKey::Metadata => d!(MetadataRequest),
+        ApiKey::ApiVersions => d!(ApiVersionsRequest),
+        ApiKey::ListOffsets => d!(ListOffsetsRequest),
+        ApiKey::JoinGroup => d!(JoinGroupRequest),
+        ApiKey::OffsetCommit => d!(OffsetCommitRequest),
+        ApiKey::CreateTopics => d!(CreateTopicsRequest),
+        _ => Ok(()),
+    }
+}

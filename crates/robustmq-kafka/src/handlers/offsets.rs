@@ -1,0 +1,206 @@
+//! OffsetCommit, OffsetFetch and OffsetDelete: committed positions live in meta.
+
+use std::collections::BTreeMap;
+
+use bytes::{Buf, Bytes};
+use kafka_protocol::messages::offset_commit_response::{OffsetCommitResponsePartition, OffsetCommitResponseTopic};
+use kafka_protocol::messages::offset_delete_response::{OffsetDeleteResponsePartition, OffsetDeleteResponseTopic};
+use kafka_protocol::messages::offset_fetch_response::{
+    OffsetFetchResponseGroup, OffsetFetchResponsePartition, OffsetFetchResponsePartitions, OffsetFetchResponseTopic,
+    OffsetFetchResponseTopics,
+};
+use kafka_protocol::messages::*;
+use kafka_protocol::protocol::Decodable;
+use kafka_protocol::ResponseError;
+use robustmq_meta::CommittedOffset;
+
+use super::{str, Ctx};
+use crate::errors::group_code;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommitResponse {
+    let mut resp = OffsetCommitResponse::default();
+    let mut offsets = Vec::new();
+    let mut codes: BTreeMap<(String, i32), i16> = BTreeMap::new();
+    for t in &req.topics {
+        let known = ctx.broker.topics.get(&t.name);
+        for p in &t.partitions {
+            let key = (t.name.0.to_string(), p.partition_index);
+            if known.as_ref().is_none_or(|k| p.partition_index < 0 || p.partition_index >= k.partitions) {
+                codes.insert(key, ResponseError::UnknownTopicOrPartition.code());
+                continue;
+            }
+            offsets.push((
+                key.0.clone(),
+                key.1,
+                CommittedOffset {
+                    offset: p.committed_offset,
+                    leader_epoch: p.committed_leader_epoch,
+                    metadata: p.committed_metadata.as_ref().map(|m| m.to_string()).unwrap_or_default(),
+                    commit_ms: now_ms(),
+                },
+            ));
+            codes.insert(key, 0);
+        }
+    }
+    let result = ctx.broker.groups.commit_offsets(&req.group_id, &req.member_id, req.generation_id_or_member_epoch, &offsets);
+    if let Err(e) = result {
+        let code = group_code(&e);
+        for (t, p, _) in &offsets {
+            codes.insert((t.clone(), *p), code);
+        }
+    }
+    for t in req.topics {
+        let mut topic = OffsetCommitResponseTopic::default();
+        topic.name = t.name.clone();
+        for p in t.partitions {
+            let mut r = OffsetCommitResponsePartition::default();
+            r.partition_index = p.partition_index;
+            r.error_code = codes.get(&(t.name.0.to_string(), p.partition_index)).copied().unwrap_or(0);
+            topic.partitions.push(r);
+        }
+        resp.topics.push(topic);
+    }
+    resp
+}
+
+/// Committed offsets of one group for the asked partitions, or all of them when `None`.
+fn lookup(ctx: &Ctx, group: &str, wanted: Option<Vec<(String, Vec<i32>)>>) -> Result<Vec<(String, Vec<(i32, Option<CommittedOffset>)>)>, i16> {
+    let committed = ctx.broker.groups.committed_offsets(group).map_err(|e| group_code(&e))?;
+    let wanted = match wanted {
+        Some(w) => w,
+        None => {
+            let mut all: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+            for (t, p, _) in &committed {
+                all.entry(t.clone()).or_default().push(*p);
+            }
+            all.into_iter().collect()
+        }
+    };
+    Ok(wanted
+        .into_iter()
+        .map(|(topic, parts)| {
+            let found = parts
+                .into_iter()
+                .map(|p| (p, committed.iter().find(|(t, q, _)| *t == topic && *q == p).map(|(_, _, c)| c.clone())))
+                .collect();
+            (topic, found)
+        })
+        .collect())
+}
+
+pub async fn fetch(ctx: &Ctx, req: OffsetFetchRequest, v: i16) -> OffsetFetchResponse {
+    let mut resp = OffsetFetchResponse::default();
+    if v >= 8 {
+        for g in req.groups {
+            let mut out = OffsetFetchResponseGroup::default();
+            out.group_id = g.group_id.clone();
+            let wanted = g.topics.map(|ts| ts.into_iter().map(|t| (t.name.0.to_string(), t.partition_indexes)).collect());
+            match lookup(ctx, &g.group_id, wanted) {
+                Ok(topics) => {
+                    out.topics = topics
+                        .into_iter()
+                        .map(|(name, parts)| {
+                            let mut t = OffsetFetchResponseTopics::default();
+                            t.name = TopicName(str(&name));
+                            t.partitions = parts
+                                .into_iter()
+                                .map(|(p, c)| {
+                                    let mut r = OffsetFetchResponsePartitions::default();
+                                    r.partition_index = p;
+                                    r.committed_offset = c.as_ref().map(|c| c.offset).unwrap_or(-1);
+                                    r.committed_leader_epoch = c.as_ref().map(|c| c.leader_epoch).unwrap_or(-1);
+                                    r.metadata = Some(str(c.as_ref().map(|c| c.metadata.as_str()).unwrap_or("")));
+                                    r
+                                })
+                                .collect();
+                            t
+                        })
+                        .collect();
+                }
+                Err(code) => out.error_code = code,
+            }
+            resp.groups.push(out);
+        }
+        return resp;
+    }
+    let wanted = req.topics.map(|ts| ts.into_iter().map(|t| (t.name.0.to_string(), t.partition_indexes)).collect());
+    match lookup(ctx, &req.group_id, wanted) {
+        Ok(topics) => {
+            resp.topics = topics
+                .into_iter()
+                .map(|(name, parts)| {
+                    let mut t = OffsetFetchResponseTopic::default();
+                    t.name = TopicName(str(&name));
+                    t.partitions = parts
+                        .into_iter()
+                        .map(|(p, c)| {
+                            let mut r = OffsetFetchResponsePartition::default();
+                            r.partition_index = p;
+                            r.committed_offset = c.as_ref().map(|c| c.offset).unwrap_or(-1);
+                            r.committed_leader_epoch = c.as_ref().map(|c| c.leader_epoch).unwrap_or(-1);
+                            r.metadata = Some(str(c.as_ref().map(|c| c.metadata.as_str()).unwrap_or("")));
+                            r
+                        })
+                        .collect();
+                    t
+                })
+                .collect();
+        }
+        Err(code) if v >= 2 => resp.error_code = code,
+        Err(_) => {}
+    }
+    resp
+}
+
+/// Topics a consumer-protocol member subscribed to, from its JoinGroup metadata.
+fn subscribed_topics(metadata: &Bytes) -> Vec<String> {
+    let mut b = metadata.clone();
+    if b.remaining() < 2 {
+        return Vec::new();
+    }
+    let version = b.get_i16();
+    ConsumerProtocolSubscription::decode(&mut b, version.clamp(0, 3))
+        .map(|s| s.topics.iter().map(|t| t.to_string()).collect())
+        .unwrap_or_default()
+}
+
+pub async fn delete(ctx: &Ctx, req: OffsetDeleteRequest, _v: i16) -> OffsetDeleteResponse {
+    let mut resp = OffsetDeleteResponse::default();
+    let subscribed: Vec<String> = ctx
+        .broker
+        .groups
+        .describe(&req.group_id)
+        .map(|d| d.members.iter().flat_map(|m| subscribed_topics(&m.metadata)).collect())
+        .unwrap_or_default();
+    let mut deletable = Vec::new();
+    for t in &req.topics {
+        if !subscribed.iter().any(|s| s.as_str() == t.name.as_str()) {
+            for p in &t.partitions {
+                deletable.push((t.name.0.to_string(), p.partition_index));
+            }
+        }
+    }
+    if let Err(e) = ctx.broker.groups.delete_offsets(&req.group_id, &deletable) {
+        resp.error_code = group_code(&e);
+        return resp;
+    }
+    for t in req.topics {
+        let mut topic = OffsetDeleteResponseTopic::default();
+        let busy = subscribed.iter().any(|s| s.as_str() == t.name.as_str());
+        for p in t.partitions {
+            let mut r = OffsetDeleteResponsePartition::default();
+            r.partition_index = p.partition_index;
+            if busy {
+                r.error_code = ResponseError::GroupSubscribedToTopic.code();
+            }
+            topic.partitions.push(r);
+        }
+        topic.name = t.name;
+        resp.topics.push(topic);
+    }
+    resp
+}

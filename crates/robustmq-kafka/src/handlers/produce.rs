@@ -1,0 +1,126 @@
+//! Produce: batches are appended in request order while the request is read (so sequence checks
+//! and offsets follow the wire order); waiting for the fsync of `acks=all` happens afterwards,
+//! so a pipelining client keeps several requests in one group commit.
+
+use std::sync::Arc;
+
+use futures::FutureExt;
+use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
+use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse, RequestHeader};
+use kafka_protocol::ResponseError;
+use robustmq_broker::metrics::TopicLabels;
+use robustmq_journal::{FsyncPolicy, Partition};
+
+use super::{respond, Ctx, Reply};
+use crate::errors::{journal_code, NONE};
+
+/// A partition's outcome, plus the fsync it still waits for.
+struct Pending {
+    response: PartitionProduceResponse,
+    sync: Option<(Arc<Partition>, i64)>,
+}
+
+fn failed(index: i32, code: i16, message: Option<String>) -> Pending {
+    let mut r = PartitionProduceResponse::default();
+    r.index = index;
+    r.error_code = code;
+    r.base_offset = -1;
+    r.log_append_time_ms = -1;
+    r.log_start_offset = -1;
+    r.error_message = message.map(|m| super::str(&m));
+    Pending { response: r, sync: None }
+}
+
+pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey) -> Reply {
+    let acks = req.acks;
+    let wait_fsync = acks == -1 && ctx.broker.journal.policy() == FsyncPolicy::Always;
+    let mut topics = Vec::with_capacity(req.topic_data.len());
+    for td in req.topic_data {
+        let name = td.name.0.to_string();
+        let labels = TopicLabels { topic: name.clone() };
+        let mut parts = Vec::with_capacity(td.partition_data.len());
+        for pd in td.partition_data {
+            let index = pd.index;
+            if !matches!(acks, -1..=1) {
+                parts.push(failed(index, ResponseError::InvalidRequiredAcks.code(), None));
+                continue;
+            }
+            let Some(partition) = ctx.broker.topics.partition(&name, index) else {
+                parts.push(failed(index, ResponseError::UnknownTopicOrPartition.code(), None));
+                continue;
+            };
+            let data = match pd.records {
+                Some(b) if !b.is_empty() => b,
+                _ => {
+                    parts.push(failed(index, ResponseError::CorruptMessage.code(), Some("no records".into())));
+                    continue;
+                }
+            };
+            let len = data.len() as u64;
+            match partition.append(data.to_vec()) {
+                Ok(info) => {
+                    ctx.broker.metrics.bytes_in.get_or_create(&labels).inc_by(len);
+                    ctx.broker.metrics.records_in.get_or_create(&labels).inc_by(info.records as u64);
+                    let mut r = PartitionProduceResponse::default();
+                    r.index = index;
+                    r.error_code = NONE;
+                    r.base_offset = info.base_offset;
+                    r.log_append_time_ms = -1;
+                    r.log_start_offset = info.log_start_offset;
+                    let sync = wait_fsync.then(|| (Arc::clone(&partition), info.last_offset + 1));
+                    parts.push(Pending { response: r, sync });
+                }
+                Err(e) => {
+                    tracing::debug!(peer = %ctx.peer, topic = %name, partition = index, error = %e, "produce rejected");
+                    parts.push(failed(index, journal_code(&e), Some(e.to_string())));
+                }
+            }
+        }
+        topics.push((td.name, parts));
+    }
+    if acks == 0 {
+        return Reply::Nothing;
+    }
+    let build = |topics: Vec<(kafka_protocol::messages::TopicName, Vec<PartitionProduceResponse>)>| {
+        let mut resp = ProduceResponse::default();
+        resp.responses = topics
+            .into_iter()
+            .map(|(name, parts)| {
+                let mut t = TopicProduceResponse::default();
+                t.name = name;
+                t.partition_responses = parts;
+                t
+            })
+            .collect();
+        resp
+    };
+    if topics.iter().all(|(_, ps)| ps.iter().all(|p| p.sync.is_none())) {
+        let done = topics.into_iter().map(|(n, ps)| (n, ps.into_iter().map(|p| p.response).collect())).collect();
+        return match respond(&header, key, &build(done)) {
+            Ok(b) => Reply::Now(b),
+            Err(e) => Reply::Later(futures::future::ready(Err(e)).boxed()),
+        };
+    }
+    let peer = ctx.peer;
+    Reply::Later(
+        async move {
+            let mut done = Vec::with_capacity(topics.len());
+            for (name, parts) in topics {
+                let mut out = Vec::with_capacity(parts.len());
+                for mut p in parts {
+                    if let Some((partition, end)) = p.sync {
+                        if let Err(e) = partition.sync_to(end).await {
+                            tracing::error!(%peer, topic = %partition.topic, partition = partition.id, error = %e, "fsync failed; produce not acknowledged");
+                            p.response.error_code = journal_code(&e);
+                            p.response.base_offset = -1;
+                        }
+                    }
+                    out.push(p.response);
+                }
+                done.push((name, out));
+            }
+            respond(&header, key, &build(done))
+        }
+        .boxed(),
+    )
+}

@@ -1,0 +1,100 @@
+//! The Kafka listener: accepts connections, caps their number, and stops on shutdown after the
+//! open connections have answered what they already read.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use robustmq_broker::metrics::ProtocolLabels;
+use robustmq_broker::Broker;
+use tokio::net::TcpListener;
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+
+use crate::connection::{serve, Closed};
+use crate::handlers::{Ctx, Node};
+
+#[derive(Debug, Clone)]
+pub struct KafkaServerConfig {
+    pub listen: SocketAddr,
+    /// `host:port` given to clients; when `None`, the address each client connected to.
+    pub advertised: Option<(String, i32)>,
+    pub max_frame_bytes: usize,
+    pub max_connections: usize,
+    pub cluster_id: String,
+}
+
+pub struct KafkaServer {
+    listener: TcpListener,
+    config: KafkaServerConfig,
+    broker: Arc<Broker>,
+}
+
+impl KafkaServer {
+    pub async fn bind(config: KafkaServerConfig, broker: Arc<Broker>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(config.listen).await?;
+        Ok(KafkaServer { listener, config, broker })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let limit = Arc::new(Semaphore::new(self.config.max_connections));
+        let mut conns = JoinSet::new();
+        let labels = ProtocolLabels { protocol: "kafka" };
+        loop {
+            tokio::select! {
+                accepted = self.listener.accept() => {
+                    let (stream, peer) = match accepted {
+                        Ok(a) => a,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "kafka accept failed");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            continue;
+                        }
+                    };
+                    let Ok(permit) = Arc::clone(&limit).try_acquire_owned() else {
+                        tracing::warn!(%peer, limit = self.config.max_connections, "kafka connection refused: too many connections");
+                        continue;
+                    };
+                    let local = stream.local_addr().unwrap_or(self.config.listen);
+                    let (host, port) = self.config.advertised.clone().unwrap_or((local.ip().to_string(), local.port() as i32));
+                    let ctx = Ctx {
+                        broker: Arc::clone(&self.broker),
+                        node: Node { id: self.broker.config.node_id, host, port },
+                        cluster_id: self.config.cluster_id.clone(),
+                        peer,
+                        client_id: String::new(),
+                    };
+                    let max_frame = self.config.max_frame_bytes;
+                    let rx = shutdown.clone();
+                    let broker = Arc::clone(&self.broker);
+                    let labels = labels.clone();
+                    conns.spawn(async move {
+                        let _permit = permit;
+                        broker.metrics.connections.get_or_create(&labels).inc();
+                        broker.metrics.connections_total.get_or_create(&labels).inc();
+                        let closed = serve(stream, ctx, max_frame, rx).await;
+                        broker.metrics.connections.get_or_create(&labels).dec();
+                        match closed {
+                            Closed::ByPeer | Closed::Shutdown => tracing::debug!(%peer, "kafka connection closed"),
+                            Closed::Io(e) => tracing::info!(%peer, error = %e, "kafka connection closed on i/o error"),
+                            Closed::Protocol(e) => tracing::warn!(%peer, reason = %e, "kafka connection closed: bad request"),
+                        }
+                    });
+                }
+                Some(_) = conns.join_next(), if !conns.is_empty() => {}
+                _ = shutdown.changed() => break,
+            }
+        }
+        drop(self.listener);
+        // Connections finish what they read; a stuck one is cut off after a grace period.
+        let drain = async { while conns.join_next().await.is_some() {} };
+        if tokio::time::timeout(Duration::from_secs(10), drain).await.is_err() {
+            tracing::warn!("kafka connections still open after 10 s; closing them");
+            conns.abort_all();
+        }
+    }
+}

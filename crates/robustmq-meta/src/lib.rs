@@ -1,0 +1,86 @@
+//! The metadata catalog: topics and their configs, consumer-group offsets and state, producer ids.
+//!
+//! [`MetaStore`] is the role boundary: the broker depends on the trait only. [`RocksMeta`] is the
+//! single-node implementation; the cluster will serve the same trait from a replicated state
+//! machine. Methods are synchronous because every call is a local key-value operation that takes
+//! microseconds; none is on the per-message path.
+
+mod rocks;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use rocks::RocksMeta;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MetaError {
+    #[error("topic '{0}' already exists")]
+    TopicExists(String),
+    #[error("topic '{0}' does not exist")]
+    UnknownTopic(String),
+    #[error("metadata storage error: {0}")]
+    Storage(String),
+    #[error("corrupt metadata under key '{key}': {reason}")]
+    Corrupt { key: String, reason: String },
+}
+
+pub type Result<T> = std::result::Result<T, MetaError>;
+
+/// A topic as the catalog knows it. Configs are Kafka topic config names and string values;
+/// only those set explicitly are stored, defaults come from the daemon's config.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicMeta {
+    pub name: String,
+    /// Kafka topic id (UUID), stable for the life of the topic.
+    pub id: String,
+    pub partitions: i32,
+    pub configs: BTreeMap<String, String>,
+    pub created_ms: i64,
+}
+
+/// A committed consumer-group offset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommittedOffset {
+    pub offset: i64,
+    pub leader_epoch: i32,
+    pub metadata: String,
+    pub commit_ms: i64,
+}
+
+/// The part of a consumer group's state that outlives its members: after a restart members
+/// rejoin, and generations keep counting up from here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMeta {
+    pub name: String,
+    pub protocol_type: String,
+    pub protocol: String,
+    pub generation: i32,
+}
+
+/// One committed offset of a group, with its topic and partition.
+pub type GroupOffset = (String, i32, CommittedOffset);
+
+pub trait MetaStore: Send + Sync {
+    fn create_topic(&self, topic: &TopicMeta) -> Result<()>;
+    /// Replaces a topic's partition count or configs.
+    fn update_topic(&self, topic: &TopicMeta) -> Result<()>;
+    /// Removes a topic and every committed offset of it.
+    fn delete_topic(&self, name: &str) -> Result<()>;
+    fn topic(&self, name: &str) -> Result<Option<TopicMeta>>;
+    fn topics(&self) -> Result<Vec<TopicMeta>>;
+
+    fn commit_offsets(&self, group: &str, offsets: &[GroupOffset]) -> Result<()>;
+    fn committed_offsets(&self, group: &str) -> Result<Vec<GroupOffset>>;
+    fn delete_offsets(&self, group: &str, partitions: &[(String, i32)]) -> Result<()>;
+
+    fn put_group(&self, group: &GroupMeta) -> Result<()>;
+    fn groups(&self) -> Result<Vec<GroupMeta>>;
+    /// Removes a group's state and all its committed offsets.
+    fn delete_group(&self, name: &str) -> Result<()>;
+    /// Names of groups with committed offsets or stored state.
+    fn group_names(&self) -> Result<Vec<String>>;
+
+    /// Allocates a producer id never handed out before, even across restarts.
+    fn next_producer_id(&self) -> Result<i64>;
+}

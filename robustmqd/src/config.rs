@@ -1,0 +1,243 @@
+//! Configuration: defaults < TOML file < `ROBUSTMQ_*` environment < flags. Unknown keys in the
+//! file or the environment's known sections are errors that name the key.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use robustmq_journal::FsyncPolicy;
+use serde::{Deserialize, Serialize};
+
+/// robustmqd: one daemon for Kafka (and, as they land, MQTT, AMQP and RocketMQ) clients.
+#[derive(Debug, Parser, Serialize, Default)]
+#[command(name = "robustmqd", version, about)]
+pub struct Cli {
+    /// Roles this process runs: any of meta, journal, broker (comma-separated).
+    #[arg(long, value_name = "ROLES")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<String>,
+    /// Directory for all data (journal segments, metadata).
+    #[arg(long, value_name = "DIR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    /// TOML configuration file.
+    #[arg(long, value_name = "FILE")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Kafka listener address, or `off`.
+    #[arg(long, value_name = "ADDR")]
+    #[serde(skip)]
+    pub kafka_listen: Option<String>,
+    /// HTTP listener (/healthz, /readyz, /metrics), or `off`.
+    #[arg(long, value_name = "ADDR")]
+    #[serde(skip)]
+    pub http_listen: Option<String>,
+    /// Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it).
+    #[arg(long, value_name = "FILTER")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_level: Option<String>,
+    /// Print the merged configuration as TOML and exit.
+    #[arg(long)]
+    #[serde(skip)]
+    pub print_config: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub roles: String,
+    pub log_level: String,
+    pub listeners: Listeners,
+    pub kafka: KafkaConfig,
+    pub journal: JournalConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Listeners {
+    pub kafka: String,
+    pub http: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct KafkaConfig {
+    /// `host:port` advertised to clients; empty means the address each client connected to.
+    pub advertised_listener: String,
+    pub auto_create_topics: bool,
+    pub default_partitions: i32,
+    pub max_frame_bytes: usize,
+    pub max_connections: usize,
+    pub group_initial_rebalance_delay_ms: u64,
+    pub group_min_session_timeout_ms: i32,
+    pub group_max_session_timeout_ms: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct JournalConfig {
+    pub fsync: FsyncPolicy,
+    pub fsync_interval_ms: u64,
+    pub segment_bytes: u64,
+    pub segment_ms: i64,
+    pub retention_ms: i64,
+    pub retention_bytes: i64,
+    pub retention_check_interval_ms: u64,
+    pub index_interval_bytes: u64,
+    pub max_message_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("./data"),
+            roles: "meta,journal,broker".into(),
+            log_level: "info".into(),
+            listeners: Listeners::default(),
+            kafka: KafkaConfig::default(),
+            journal: JournalConfig::default(),
+        }
+    }
+}
+
+impl Default for Listeners {
+    fn default() -> Self {
+        Listeners { kafka: "0.0.0.0:9092".into(), http: "0.0.0.0:9081".into() }
+    }
+}
+
+impl Default for KafkaConfig {
+    fn default() -> Self {
+        KafkaConfig {
+            advertised_listener: String::new(),
+            auto_create_topics: true,
+            default_partitions: 1,
+            max_frame_bytes: 100 * 1024 * 1024,
+            max_connections: 10_000,
+            group_initial_rebalance_delay_ms: 3000,
+            group_min_session_timeout_ms: 1000,
+            group_max_session_timeout_ms: 1_800_000,
+        }
+    }
+}
+
+impl Default for JournalConfig {
+    fn default() -> Self {
+        let log = robustmq_journal::LogConfig::default();
+        JournalConfig {
+            fsync: FsyncPolicy::Always,
+            fsync_interval_ms: 1000,
+            segment_bytes: log.segment_bytes,
+            segment_ms: log.segment_ms,
+            retention_ms: log.retention_ms,
+            retention_bytes: log.retention_bytes,
+            retention_check_interval_ms: 300_000,
+            index_interval_bytes: log.index_interval_bytes,
+            max_message_bytes: log.max_message_bytes,
+        }
+    }
+}
+
+/// Sections and keys the environment may set; other `ROBUSTMQ_*` variables belong to other
+/// tools (the CLI's `ROBUSTMQ_SERVER`, say) and are ignored here.
+const ENV_SECTIONS: &[&str] = &["data_dir", "roles", "log_level", "listeners", "kafka", "journal"];
+
+#[derive(Serialize)]
+struct FlagListeners {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kafka: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http: Option<String>,
+}
+
+pub fn load(cli: &Cli) -> anyhow::Result<Config> {
+    let mut fig = Figment::from(Serialized::defaults(Config::default()));
+    if let Some(path) = &cli.config {
+        if !path.is_file() {
+            bail!("config file {} does not exist", path.display());
+        }
+        fig = fig.merge(Toml::file_exact(path));
+    }
+    fig = fig.merge(
+        Env::prefixed("ROBUSTMQ_")
+            .filter(|k| ENV_SECTIONS.contains(&k.as_str().split("__").next().unwrap_or_default()))
+            .split("__"),
+    );
+    fig = fig.merge(Serialized::globals(cli));
+    let listeners = FlagListeners { kafka: cli.kafka_listen.clone(), http: cli.http_listen.clone() };
+    fig = fig.merge(Serialized::global("listeners", listeners));
+    let config: Config = fig.extract().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    config.validate()?;
+    Ok(config)
+}
+
+/// Parses a listener value: an address, or `off`.
+pub fn listener(name: &str, value: &str) -> anyhow::Result<Option<SocketAddr>> {
+    if value.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    value.parse().map(Some).with_context(|| format!("listeners.{name} = {value:?} is neither an address (host:port) nor 'off'"))
+}
+
+impl Config {
+    fn validate(&self) -> anyhow::Result<()> {
+        listener("kafka", &self.listeners.kafka)?;
+        listener("http", &self.listeners.http)?;
+        let roles = self.roles()?;
+        if roles != ["broker", "journal", "meta"] {
+            bail!(
+                "roles {:?}: running a subset of roles needs cluster mode, which this build does not have yet; \
+                 run all three (the default)",
+                self.roles
+            );
+        }
+        if self.kafka.default_partitions < 1 {
+            bail!("kafka.default_partitions must be at least 1");
+        }
+        if !self.kafka.advertised_listener.is_empty() {
+            self.advertised()?;
+        }
+        Ok(())
+    }
+
+    /// The sorted, de-duplicated role names.
+    pub fn roles(&self) -> anyhow::Result<Vec<&str>> {
+        let mut roles: Vec<&str> = self.roles.split(',').map(str::trim).filter(|r| !r.is_empty()).collect();
+        for r in &roles {
+            if !matches!(*r, "meta" | "journal" | "broker") {
+                bail!("unknown role '{r}': the roles are meta, journal and broker");
+            }
+        }
+        roles.sort_unstable();
+        roles.dedup();
+        Ok(roles)
+    }
+
+    pub fn advertised(&self) -> anyhow::Result<Option<(String, i32)>> {
+        let a = &self.kafka.advertised_listener;
+        if a.is_empty() {
+            return Ok(None);
+        }
+        let (host, port) = a
+            .rsplit_once(':')
+            .with_context(|| format!("kafka.advertised_listener = {a:?} must be host:port"))?;
+        let port: u16 = port.parse().with_context(|| format!("kafka.advertised_listener = {a:?} has a bad port"))?;
+        Ok(Some((host.to_string(), port as i32)))
+    }
+
+    pub fn meta_dir(&self) -> PathBuf {
+        self.data_dir.join("meta")
+    }
+    pub fn journal_dir(&self) -> PathBuf {
+        self.data_dir.join("journal")
+    }
+}
+
+pub fn to_toml(config: &Config) -> anyhow::Result<String> {
+    toml::to_string_pretty(config).context("could not render the configuration")
+}
+

@@ -1,0 +1,181 @@
+//! robustmqd: parses flags and config, takes the data directory's lock, starts the roles and
+//! listeners, and shuts down cleanly on SIGTERM or SIGINT.
+
+mod config;
+mod http;
+
+use std::fs::File;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use robustmq_broker::{Broker, BrokerConfig, CoordinatorConfig};
+use robustmq_journal::{FsyncPolicy, Journal, LogConfig};
+use robustmq_kafka::{KafkaServer, KafkaServerConfig};
+use robustmq_meta::{MetaStore, RocksMeta};
+use tokio::sync::watch;
+
+use crate::config::{listener, Cli, Config};
+
+#[global_allocator]
+static GLOBAL: robustmq_kafka::lazy_alloc::LazyHugeAlloc = robustmq_kafka::lazy_alloc::LazyHugeAlloc;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("robustmqd: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = config::load(&cli)?;
+    if cli.print_config {
+        print!("{}", config::to_toml(&config)?);
+        return Ok(());
+    }
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&config.log_level))
+        .context("invalid log_level")?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .init();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(serve(config))
+}
+
+/// Holds the data directory's lock for the life of the process.
+fn lock_data_dir(dir: &Path) -> anyhow::Result<File> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create data dir {}", dir.display()))?;
+    let path = dir.join("LOCK");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "data dir {} is in use by another robustmqd (lock file {} is held)",
+            dir.display(),
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
+    }
+}
+
+/// The cluster id, created on first start and kept in the data dir.
+fn cluster_id(dir: &Path) -> anyhow::Result<String> {
+    let path = dir.join("cluster_id");
+    match std::fs::read_to_string(&path) {
+        Ok(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        _ => {
+            let id = uuid::Uuid::new_v4().simple().to_string();
+            std::fs::write(&path, &id).with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(id)
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let _lock = lock_data_dir(&config.data_dir)?;
+    let cluster_id = cluster_id(&config.data_dir)?;
+    tracing::info!(data_dir = %config.data_dir.display(), roles = %config.roles, "starting robustmqd {}", env!("CARGO_PKG_VERSION"));
+
+    let meta: Arc<dyn MetaStore> = Arc::new(
+        RocksMeta::open(&config.meta_dir()).with_context(|| format!("cannot open metadata in {}", config.meta_dir().display()))?,
+    );
+    let journal = Arc::new(Journal::new(&config.journal_dir(), config.journal.fsync)?);
+    let j = &config.journal;
+    let log_defaults = LogConfig {
+        segment_bytes: j.segment_bytes,
+        segment_ms: j.segment_ms,
+        retention_ms: j.retention_ms,
+        retention_bytes: j.retention_bytes,
+        index_interval_bytes: j.index_interval_bytes,
+        max_message_bytes: j.max_message_bytes,
+    };
+    let broker_config = BrokerConfig {
+        node_id: 0,
+        auto_create_topics: config.kafka.auto_create_topics,
+        default_partitions: config.kafka.default_partitions,
+        log_defaults,
+        groups: CoordinatorConfig {
+            initial_rebalance_delay: Duration::from_millis(config.kafka.group_initial_rebalance_delay_ms),
+            min_session_timeout_ms: config.kafka.group_min_session_timeout_ms,
+            max_session_timeout_ms: config.kafka.group_max_session_timeout_ms,
+        },
+    };
+    let started = std::time::Instant::now();
+    let broker = Arc::new(
+        tokio::task::spawn_blocking({
+            let (meta, journal) = (Arc::clone(&meta), Arc::clone(&journal));
+            move || Broker::new(broker_config, meta, journal)
+        })
+        .await??,
+    );
+    tracing::info!(topics = broker.topics.list().len(), elapsed_ms = started.elapsed().as_millis() as u64, "storage recovered");
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let ready = Arc::new(AtomicBool::new(false));
+    let mut tasks = tokio::task::JoinSet::new();
+
+    if let Some(addr) = listener("kafka", &config.listeners.kafka)? {
+        let server = KafkaServer::bind(
+            KafkaServerConfig {
+                listen: addr,
+                advertised: config.advertised()?,
+                max_frame_bytes: config.kafka.max_frame_bytes,
+                max_connections: config.kafka.max_connections,
+                cluster_id,
+            },
+            Arc::clone(&broker),
+        )
+        .await
+        .with_context(|| format!("cannot listen for Kafka on {addr}"))?;
+        tracing::info!(addr = %server.local_addr()?, "kafka listener ready");
+        tasks.spawn(server.run(stop_rx.clone()));
+    }
+    if let Some(addr) = listener("http", &config.listeners.http)? {
+        let l = http::bind(addr).await?;
+        tracing::info!(addr = %l.local_addr()?, "http listener ready");
+        tasks.spawn(http::serve(l, Arc::clone(&broker), Arc::clone(&ready), stop_rx.clone()));
+    }
+    let fsync_every = (config.journal.fsync == FsyncPolicy::Interval)
+        .then(|| Duration::from_millis(config.journal.fsync_interval_ms.max(1)));
+    let retention_every = Duration::from_millis(config.journal.retention_check_interval_ms.max(100));
+    let background = tokio::spawn(Arc::clone(&broker).run_background(retention_every, fsync_every, stop_rx.clone()));
+
+    ready.store(true, Ordering::Release);
+    shutdown_signal().await;
+    tracing::info!("shutting down: no new connections; finishing requests in flight");
+    ready.store(false, Ordering::Release);
+    let _ = stop_tx.send(true);
+    while tasks.join_next().await.is_some() {}
+    let _ = background.await;
+    let journal = Arc::clone(&broker.journal);
+    tokio::task::spawn_blocking(move || journal.sync_all()).await??;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
