@@ -106,7 +106,10 @@ impl Default for Config {
 
 impl Default for Listeners {
     fn default() -> Self {
-        Listeners { kafka: "0.0.0.0:9092".into(), http: "0.0.0.0:9081".into() }
+        Listeners {
+            kafka: "0.0.0.0:9092".into(),
+            http: "0.0.0.0:9081".into(),
+        }
     }
 }
 
@@ -144,7 +147,14 @@ impl Default for JournalConfig {
 
 /// Sections and keys the environment may set; other `ROBUSTMQ_*` variables belong to other
 /// tools (the CLI's `ROBUSTMQ_SERVER`, say) and are ignored here.
-const ENV_SECTIONS: &[&str] = &["data_dir", "roles", "log_level", "listeners", "kafka", "journal"];
+const ENV_SECTIONS: &[&str] = &[
+    "data_dir",
+    "roles",
+    "log_level",
+    "listeners",
+    "kafka",
+    "journal",
+];
 
 #[derive(Serialize)]
 struct FlagListeners {
@@ -164,13 +174,21 @@ pub fn load(cli: &Cli) -> anyhow::Result<Config> {
     }
     fig = fig.merge(
         Env::prefixed("ROBUSTMQ_")
-            .filter(|k| ENV_SECTIONS.contains(&k.as_str().split("__").next().unwrap_or_default()))
+            .filter(|k| {
+                let section = k.as_str().split("__").next().unwrap_or_default();
+                ENV_SECTIONS.iter().any(|s| s.eq_ignore_ascii_case(section))
+            })
             .split("__"),
     );
     fig = fig.merge(Serialized::globals(cli));
-    let listeners = FlagListeners { kafka: cli.kafka_listen.clone(), http: cli.http_listen.clone() };
+    let listeners = FlagListeners {
+        kafka: cli.kafka_listen.clone(),
+        http: cli.http_listen.clone(),
+    };
     fig = fig.merge(Serialized::global("listeners", listeners));
-    let config: Config = fig.extract().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let config: Config = fig
+        .extract()
+        .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
     config.validate()?;
     Ok(config)
 }
@@ -180,7 +198,9 @@ pub fn listener(name: &str, value: &str) -> anyhow::Result<Option<SocketAddr>> {
     if value.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
-    value.parse().map(Some).with_context(|| format!("listeners.{name} = {value:?} is neither an address (host:port) nor 'off'"))
+    value.parse().map(Some).with_context(|| {
+        format!("listeners.{name} = {value:?} is neither an address (host:port) nor 'off'")
+    })
 }
 
 impl Config {
@@ -206,7 +226,12 @@ impl Config {
 
     /// The sorted, de-duplicated role names.
     pub fn roles(&self) -> anyhow::Result<Vec<&str>> {
-        let mut roles: Vec<&str> = self.roles.split(',').map(str::trim).filter(|r| !r.is_empty()).collect();
+        let mut roles: Vec<&str> = self
+            .roles
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .collect();
         for r in &roles {
             if !matches!(*r, "meta" | "journal" | "broker") {
                 bail!("unknown role '{r}': the roles are meta, journal and broker");
@@ -225,7 +250,9 @@ impl Config {
         let (host, port) = a
             .rsplit_once(':')
             .with_context(|| format!("kafka.advertised_listener = {a:?} must be host:port"))?;
-        let port: u16 = port.parse().with_context(|| format!("kafka.advertised_listener = {a:?} has a bad port"))?;
+        let port: u16 = port
+            .parse()
+            .with_context(|| format!("kafka.advertised_listener = {a:?} has a bad port"))?;
         Ok(Some((host.to_string(), port as i32)))
     }
 
@@ -240,4 +267,3 @@ impl Config {
 pub fn to_toml(config: &Config) -> anyhow::Result<String> {
     toml::to_string_pretty(config).context("could not render the configuration")
 }
-

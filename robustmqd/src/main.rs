@@ -22,7 +22,8 @@ use tokio::sync::watch;
 use crate::config::{listener, Cli, Config};
 
 #[global_allocator]
-static GLOBAL: robustmq_kafka::lazy_alloc::LazyHugeAlloc = robustmq_kafka::lazy_alloc::LazyHugeAlloc;
+static GLOBAL: robustmq_kafka::lazy_alloc::LazyHugeAlloc =
+    robustmq_kafka::lazy_alloc::LazyHugeAlloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -49,12 +50,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
-    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(serve(config))
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(config))
 }
 
 /// Holds the data directory's lock for the life of the process.
 fn lock_data_dir(dir: &Path) -> anyhow::Result<File> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create data dir {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create data dir {}", dir.display()))?;
     let path = dir.join("LOCK");
     let file = File::options()
         .create(true)
@@ -69,7 +74,9 @@ fn lock_data_dir(dir: &Path) -> anyhow::Result<File> {
             dir.display(),
             path.display()
         ),
-        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
     }
 }
 
@@ -80,7 +87,8 @@ fn cluster_id(dir: &Path) -> anyhow::Result<String> {
         Ok(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
         _ => {
             let id = uuid::Uuid::new_v4().simple().to_string();
-            std::fs::write(&path, &id).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, &id)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(id)
         }
     }
@@ -104,7 +112,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(data_dir = %config.data_dir.display(), roles = %config.roles, "starting robustmqd {}", env!("CARGO_PKG_VERSION"));
 
     let meta: Arc<dyn MetaStore> = Arc::new(
-        RocksMeta::open(&config.meta_dir()).with_context(|| format!("cannot open metadata in {}", config.meta_dir().display()))?,
+        RocksMeta::open(&config.meta_dir())
+            .with_context(|| format!("cannot open metadata in {}", config.meta_dir().display()))?,
     );
     let journal = Arc::new(Journal::new(&config.journal_dir(), config.journal.fsync)?);
     let j = &config.journal;
@@ -122,7 +131,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         default_partitions: config.kafka.default_partitions,
         log_defaults,
         groups: CoordinatorConfig {
-            initial_rebalance_delay: Duration::from_millis(config.kafka.group_initial_rebalance_delay_ms),
+            initial_rebalance_delay: Duration::from_millis(
+                config.kafka.group_initial_rebalance_delay_ms,
+            ),
             min_session_timeout_ms: config.kafka.group_min_session_timeout_ms,
             max_session_timeout_ms: config.kafka.group_max_session_timeout_ms,
         },
@@ -135,7 +146,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         })
         .await??,
     );
-    tracing::info!(topics = broker.topics.list().len(), elapsed_ms = started.elapsed().as_millis() as u64, "storage recovered");
+    tracing::info!(
+        topics = broker.topics.list().len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "storage recovered"
+    );
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let ready = Arc::new(AtomicBool::new(false));
@@ -160,12 +175,22 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(addr) = listener("http", &config.listeners.http)? {
         let l = http::bind(addr).await?;
         tracing::info!(addr = %l.local_addr()?, "http listener ready");
-        tasks.spawn(http::serve(l, Arc::clone(&broker), Arc::clone(&ready), stop_rx.clone()));
+        tasks.spawn(http::serve(
+            l,
+            Arc::clone(&broker),
+            Arc::clone(&ready),
+            stop_rx.clone(),
+        ));
     }
     let fsync_every = (config.journal.fsync == FsyncPolicy::Interval)
         .then(|| Duration::from_millis(config.journal.fsync_interval_ms.max(1)));
-    let retention_every = Duration::from_millis(config.journal.retention_check_interval_ms.max(100));
-    let background = tokio::spawn(Arc::clone(&broker).run_background(retention_every, fsync_every, stop_rx.clone()));
+    let retention_every =
+        Duration::from_millis(config.journal.retention_check_interval_ms.max(100));
+    let background = tokio::spawn(Arc::clone(&broker).run_background(
+        retention_every,
+        fsync_every,
+        stop_rx.clone(),
+    ));
 
     ready.store(true, Ordering::Release);
     shutdown_signal().await;

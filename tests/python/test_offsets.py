@@ -64,7 +64,8 @@ def test_committed_offset_survives_restart(robustmq):
     finally:
         c2.close()
 
-    listed = admin(robustmq.bootstrap).list_consumer_group_offsets(
+    adm = admin(robustmq.bootstrap)  # keep a reference: a collected AdminClient never resolves futures
+    listed = adm.list_consumer_group_offsets(
         [ConsumerGroupTopicPartitions(group, [TopicPartition(topic, 0)])])[group].result(timeout=T)
     assert [(p.topic, p.partition, p.offset) for p in listed.topic_partitions] == [(topic, 0, 4)]
 
@@ -147,9 +148,10 @@ def test_list_offsets_earliest_latest_and_by_timestamp(robustmq):
 
     c = consumer(robustmq.bootstrap)
     try:
+        # One query per call: a ListOffsets request may name a partition only once.
         queries = [recs[4].timestamp - 1, recs[9].timestamp, recs[9].timestamp + 1000]
-        got = c.offsets_for_times([TopicPartition(topic, 0, ts) for ts in queries], timeout=T)
-        assert [t.offset for t in got] == [4, 9, -1]
+        got = [c.offsets_for_times([TopicPartition(topic, 0, ts)], timeout=T)[0].offset for ts in queries]
+        assert got == [4, 9, -1]
     finally:
         c.close()
 

@@ -132,7 +132,7 @@ def test_corrupted_last_batch_after_crash_is_not_served(robustmq):
 def test_cut_tail_with_multiple_segments(daemon_factory):
     """With small segments the log spans several files; cutting the newest one
     mid-batch loses only that batch, older segments are untouched."""
-    d = daemon_factory(env={"ROBUSTMQ_JOURNAL__SEGMENT_BYTES": "16384"})
+    d = daemon_factory(config_text="[journal]\nsegment_bytes = 16384\n")
     topic = unique("torn-multi")
     create_topic(d.bootstrap, topic)
     recs = sample_records(150)

@@ -195,7 +195,12 @@ impl Group {
             }
         }
         if self.state != GroupState::PreparingRebalance {
-            let timeout = self.members.values().map(|m| m.rebalance_timeout).max().unwrap_or_default();
+            let timeout = self
+                .members
+                .values()
+                .map(|m| m.rebalance_timeout)
+                .max()
+                .unwrap_or_default();
             self.rebalance_deadline = Some(now + timeout);
             self.join_not_before = (self.state == GroupState::Empty).then_some(now + initial_delay);
             self.state = GroupState::PreparingRebalance;
@@ -223,7 +228,11 @@ impl Group {
             .protocols
             .iter()
             .map(|(n, _)| n)
-            .filter(|n| self.members.values().all(|m| m.protocols.iter().any(|(p, _)| p == *n)))
+            .filter(|n| {
+                self.members
+                    .values()
+                    .all(|m| m.protocols.iter().any(|(p, _)| p == *n))
+            })
             .collect();
         let mut votes: HashMap<&String, usize> = HashMap::new();
         for m in self.members.values() {
@@ -231,7 +240,10 @@ impl Group {
                 *votes.entry(n).or_default() += 1;
             }
         }
-        candidates.into_iter().max_by_key(|n| votes.get(n).copied().unwrap_or(0)).cloned()
+        candidates
+            .into_iter()
+            .max_by_key(|n| votes.get(n).copied().unwrap_or(0))
+            .cloned()
     }
 
     /// Finishes the join phase when everyone has joined or the deadline passed.
@@ -247,8 +259,12 @@ impl Group {
         if !all_joined && !expired {
             return false;
         }
-        let late: Vec<String> =
-            self.members.iter().filter(|(_, m)| m.join_waiter.is_none()).map(|(id, _)| id.clone()).collect();
+        let late: Vec<String> = self
+            .members
+            .iter()
+            .filter(|(_, m)| m.join_waiter.is_none())
+            .map(|(id, _)| id.clone())
+            .collect();
         for id in late {
             self.remove_member(&id);
         }
@@ -261,7 +277,11 @@ impl Group {
             return true;
         }
         self.protocol = self.select_protocol().unwrap_or_default();
-        if self.leader.as_ref().is_none_or(|l| !self.members.contains_key(l)) {
+        if self
+            .leader
+            .as_ref()
+            .is_none_or(|l| !self.members.contains_key(l))
+        {
             self.leader = self.members.keys().next().cloned();
         }
         let leader = self.leader.clone().unwrap_or_default();
@@ -290,7 +310,11 @@ impl Group {
                     protocol: self.protocol.clone(),
                     leader: leader.clone(),
                     member_id: id.clone(),
-                    members: if *id == leader { all.clone() } else { Vec::new() },
+                    members: if *id == leader {
+                        all.clone()
+                    } else {
+                        Vec::new()
+                    },
                 }));
             }
         }
@@ -301,7 +325,9 @@ impl Group {
         let dead: Vec<String> = self
             .members
             .iter()
-            .filter(|(_, m)| m.join_waiter.is_none() && now.duration_since(m.last_seen) > m.session_timeout)
+            .filter(|(_, m)| {
+                m.join_waiter.is_none() && now.duration_since(m.last_seen) > m.session_timeout
+            })
             .map(|(id, _)| id.clone())
             .collect();
         if dead.is_empty() {
@@ -312,7 +338,8 @@ impl Group {
             self.remove_member(id);
         }
         self.after_departure(now, initial_delay);
-        self.pending_ids.retain(|_, t| now.duration_since(*t) < Duration::from_secs(300));
+        self.pending_ids
+            .retain(|_, t| now.duration_since(*t) < Duration::from_secs(300));
     }
 
     fn after_departure(&mut self, now: Instant, initial_delay: Duration) {
@@ -360,7 +387,11 @@ impl GroupCoordinator {
         for g in meta.groups()? {
             groups.insert(g.name.clone(), Group::new(Some(&g)));
         }
-        Ok(GroupCoordinator { meta, config, groups: Mutex::new(groups) })
+        Ok(GroupCoordinator {
+            meta,
+            config,
+            groups: Mutex::new(groups),
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Group>> {
@@ -384,10 +415,16 @@ impl GroupCoordinator {
         }
         let now = Instant::now();
         let mut groups = self.lock();
-        let g = groups.entry(req.group.clone()).or_insert_with(|| Group::new(None));
+        let g = groups
+            .entry(req.group.clone())
+            .or_insert_with(|| Group::new(None));
         if !g.members.is_empty()
             && (g.protocol_type != req.protocol_type
-                || !req.protocols.iter().any(|(p, _)| g.members.values().all(|m| m.protocols.iter().any(|(q, _)| q == p))))
+                || !req.protocols.iter().any(|(p, _)| {
+                    g.members
+                        .values()
+                        .all(|m| m.protocols.iter().any(|(q, _)| q == p))
+                }))
         {
             return Err(GroupError::InconsistentGroupProtocol);
         }
@@ -398,7 +435,9 @@ impl GroupCoordinator {
                 return Err(GroupError::MemberIdRequired(id));
             }
             id
-        } else if g.members.contains_key(&req.member_id) || g.pending_ids.remove(&req.member_id).is_some() {
+        } else if g.members.contains_key(&req.member_id)
+            || g.pending_ids.remove(&req.member_id).is_some()
+        {
             req.member_id.clone()
         } else {
             return Err(GroupError::UnknownMemberId);
@@ -433,7 +472,9 @@ impl GroupCoordinator {
         });
         member.protocols = req.protocols;
         member.session_timeout = Duration::from_millis(req.session_timeout_ms.max(0) as u64);
-        member.rebalance_timeout = Duration::from_millis(req.rebalance_timeout_ms.max(req.session_timeout_ms).max(0) as u64);
+        member.rebalance_timeout = Duration::from_millis(
+            req.rebalance_timeout_ms.max(req.session_timeout_ms).max(0) as u64,
+        );
         member.last_seen = now;
         if let Some(old) = member.join_waiter.replace(tx) {
             let _ = old.send(Err(GroupError::UnknownMemberId));
@@ -465,7 +506,11 @@ impl GroupCoordinator {
             GroupState::Empty => return Err(GroupError::UnknownMemberId),
             GroupState::PreparingRebalance => return Err(GroupError::RebalanceInProgress),
             GroupState::Stable => {
-                let a = g.members.get(member_id).map(|m| m.assignment.clone()).unwrap_or_default();
+                let a = g
+                    .members
+                    .get(member_id)
+                    .map(|m| m.assignment.clone())
+                    .unwrap_or_default();
                 let _ = tx.send(Ok(reply(g, a)));
             }
             GroupState::CompletingRebalance => {
@@ -502,7 +547,12 @@ impl GroupCoordinator {
         Ok(rx)
     }
 
-    pub fn heartbeat(&self, group: &str, member_id: &str, generation: i32) -> Result<(), GroupError> {
+    pub fn heartbeat(
+        &self,
+        group: &str,
+        member_id: &str,
+        generation: i32,
+    ) -> Result<(), GroupError> {
         let mut groups = self.lock();
         let g = groups.get_mut(group).ok_or(GroupError::UnknownMemberId)?;
         g.check_member(member_id, generation)?;
@@ -517,11 +567,18 @@ impl GroupCoordinator {
 
     /// Removes members by member id, or by group instance id when the member id is empty.
     /// Returns one result per departing member.
-    pub fn leave(&self, group: &str, members: &[(String, Option<String>)]) -> Vec<Result<String, GroupError>> {
+    pub fn leave(
+        &self,
+        group: &str,
+        members: &[(String, Option<String>)],
+    ) -> Vec<Result<String, GroupError>> {
         let now = Instant::now();
         let mut groups = self.lock();
         let Some(g) = groups.get_mut(group) else {
-            return members.iter().map(|_| Err(GroupError::UnknownMemberId)).collect();
+            return members
+                .iter()
+                .map(|_| Err(GroupError::UnknownMemberId))
+                .collect();
         };
         let mut out = Vec::new();
         let mut any = false;
@@ -529,7 +586,10 @@ impl GroupCoordinator {
             let found = if !member_id.is_empty() {
                 g.members.contains_key(member_id).then(|| member_id.clone())
             } else {
-                g.members.iter().find(|(_, m)| m.instance_id.is_some() && m.instance_id == *instance_id).map(|(id, _)| id.clone())
+                g.members
+                    .iter()
+                    .find(|(_, m)| m.instance_id.is_some() && m.instance_id == *instance_id)
+                    .map(|(id, _)| id.clone())
             };
             match found {
                 Some(id) => {
@@ -580,7 +640,9 @@ impl GroupCoordinator {
         }
         {
             let mut groups = self.lock();
-            let g = groups.entry(group.to_string()).or_insert_with(|| Group::new(None));
+            let g = groups
+                .entry(group.to_string())
+                .or_insert_with(|| Group::new(None));
             if generation >= 0 || !member_id.is_empty() || !g.members.is_empty() {
                 g.check_member(member_id, generation)?;
                 if g.state == GroupState::PreparingRebalance {
@@ -596,7 +658,12 @@ impl GroupCoordinator {
         Ok(self.meta.committed_offsets(group)?)
     }
 
-    pub fn committed(&self, group: &str, topic: &str, partition: i32) -> Result<Option<CommittedOffset>, GroupError> {
+    pub fn committed(
+        &self,
+        group: &str,
+        topic: &str,
+        partition: i32,
+    ) -> Result<Option<CommittedOffset>, GroupError> {
         Ok(self
             .committed_offsets(group)?
             .into_iter()
@@ -604,8 +671,13 @@ impl GroupCoordinator {
             .map(|(_, _, c)| c))
     }
 
-    pub fn delete_offsets(&self, group: &str, partitions: &[(String, i32)]) -> Result<(), GroupError> {
-        let exists = self.lock().contains_key(group) || self.meta.group_names()?.iter().any(|g| g == group);
+    pub fn delete_offsets(
+        &self,
+        group: &str,
+        partitions: &[(String, i32)],
+    ) -> Result<(), GroupError> {
+        let exists =
+            self.lock().contains_key(group) || self.meta.group_names()?.iter().any(|g| g == group);
         if !exists {
             return Err(GroupError::GroupIdNotFound);
         }
@@ -630,7 +702,12 @@ impl GroupCoordinator {
                     instance_id: m.instance_id.clone(),
                     client_id: m.client_id.clone(),
                     client_host: m.client_host.clone(),
-                    metadata: m.protocols.iter().find(|(p, _)| *p == g.protocol).map(|(_, b)| b.clone()).unwrap_or_default(),
+                    metadata: m
+                        .protocols
+                        .iter()
+                        .find(|(p, _)| *p == g.protocol)
+                        .map(|(_, b)| b.clone())
+                        .unwrap_or_default(),
                     assignment: m.assignment.clone(),
                 })
                 .collect(),
@@ -644,7 +721,11 @@ impl GroupCoordinator {
             out.insert(name, (GroupState::Empty, "consumer".to_string()));
         }
         for (name, g) in self.lock().iter() {
-            let pt = if g.protocol_type.is_empty() { "consumer".to_string() } else { g.protocol_type.clone() };
+            let pt = if g.protocol_type.is_empty() {
+                "consumer".to_string()
+            } else {
+                g.protocol_type.clone()
+            };
             out.insert(name.clone(), (g.state, pt));
         }
         Ok(out.into_iter().map(|(n, (s, p))| (n, s, p)).collect())
@@ -652,7 +733,8 @@ impl GroupCoordinator {
 
     pub fn delete(&self, group: &str) -> Result<(), GroupError> {
         let mut groups = self.lock();
-        let known = groups.contains_key(group) || self.meta.group_names()?.iter().any(|g| g == group);
+        let known =
+            groups.contains_key(group) || self.meta.group_names()?.iter().any(|g| g == group);
         if !known {
             return Err(GroupError::GroupIdNotFound);
         }
@@ -675,13 +757,19 @@ mod tests {
         let meta: Arc<dyn MetaStore> = Arc::new(RocksMeta::open(dir.path()).unwrap());
         let c = GroupCoordinator::new(
             meta,
-            CoordinatorConfig { initial_rebalance_delay: Duration::ZERO, ..Default::default() },
+            CoordinatorConfig {
+                initial_rebalance_delay: Duration::ZERO,
+                ..Default::default()
+            },
         )
         .unwrap();
         (dir, c)
     }
 
-    fn join(c: &GroupCoordinator, member: &str) -> Result<oneshot::Receiver<JoinResult>, GroupError> {
+    fn join(
+        c: &GroupCoordinator,
+        member: &str,
+    ) -> Result<oneshot::Receiver<JoinResult>, GroupError> {
         c.join(JoinRequest {
             group: "g".into(),
             member_id: member.into(),
@@ -699,24 +787,51 @@ mod tests {
     #[tokio::test]
     async fn two_members_join_sync_and_one_leaves() {
         let (_d, c) = coordinator();
-        let Err(GroupError::MemberIdRequired(a)) = join(&c, "") else { panic!("expected an id") };
+        let Err(GroupError::MemberIdRequired(a)) = join(&c, "") else {
+            panic!("expected an id")
+        };
         let ra = join(&c, &a).unwrap().await.unwrap().unwrap();
-        assert_eq!((ra.generation, ra.leader.as_str(), ra.members.len()), (1, a.as_str(), 1));
-        let sa = c.sync("g", &a, 1, vec![(a.clone(), Bytes::from_static(b"all"))]).unwrap().await.unwrap().unwrap();
+        assert_eq!(
+            (ra.generation, ra.leader.as_str(), ra.members.len()),
+            (1, a.as_str(), 1)
+        );
+        let sa = c
+            .sync("g", &a, 1, vec![(a.clone(), Bytes::from_static(b"all"))])
+            .unwrap()
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(&sa.assignment[..], b"all");
 
-        let Err(GroupError::MemberIdRequired(b)) = join(&c, "") else { panic!() };
+        let Err(GroupError::MemberIdRequired(b)) = join(&c, "") else {
+            panic!()
+        };
         let wb = join(&c, &b).unwrap();
-        assert_eq!(c.heartbeat("g", &a, 1), Err(GroupError::RebalanceInProgress));
+        assert_eq!(
+            c.heartbeat("g", &a, 1),
+            Err(GroupError::RebalanceInProgress)
+        );
         let wa = join(&c, &a).unwrap();
         let (ra, rb) = (wa.await.unwrap().unwrap(), wb.await.unwrap().unwrap());
         assert_eq!((ra.generation, rb.generation), (2, 2));
-        assert_eq!(ra.members.len() + rb.members.len(), 2, "only the leader sees the members");
+        assert_eq!(
+            ra.members.len() + rb.members.len(),
+            2,
+            "only the leader sees the members"
+        );
         let leader = ra.leader.clone();
         let follower = if leader == a { b.clone() } else { a.clone() };
         let fw = c.sync("g", &follower, 2, vec![]).unwrap();
         let lw = c
-            .sync("g", &leader, 2, vec![(a.clone(), Bytes::from_static(b"A")), (b.clone(), Bytes::from_static(b"B"))])
+            .sync(
+                "g",
+                &leader,
+                2,
+                vec![
+                    (a.clone(), Bytes::from_static(b"A")),
+                    (b.clone(), Bytes::from_static(b"B")),
+                ],
+            )
             .unwrap();
         assert!(!fw.await.unwrap().unwrap().assignment.is_empty());
         assert!(!lw.await.unwrap().unwrap().assignment.is_empty());
@@ -731,10 +846,24 @@ mod tests {
     #[test]
     fn commits_need_a_current_generation() {
         let (_d, c) = coordinator();
-        let off = |o| vec![("t".to_string(), 0, CommittedOffset { offset: o, leader_epoch: -1, metadata: String::new(), commit_ms: 0 })];
+        let off = |o| {
+            vec![(
+                "t".to_string(),
+                0,
+                CommittedOffset {
+                    offset: o,
+                    leader_epoch: -1,
+                    metadata: String::new(),
+                    commit_ms: 0,
+                },
+            )]
+        };
         c.commit_offsets("solo", "", -1, &off(5)).unwrap();
         assert_eq!(c.committed("solo", "t", 0).unwrap().unwrap().offset, 5);
-        assert_eq!(c.commit_offsets("solo", "nobody", 3, &off(6)), Err(GroupError::UnknownMemberId));
+        assert_eq!(
+            c.commit_offsets("solo", "nobody", 3, &off(6)),
+            Err(GroupError::UnknownMemberId)
+        );
         assert_eq!(c.list().unwrap().len(), 1);
         c.delete("solo").unwrap();
         assert!(c.committed("solo", "t", 0).unwrap().is_none());

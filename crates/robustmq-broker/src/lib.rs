@@ -38,11 +38,26 @@ pub struct Broker {
 }
 
 impl Broker {
-    pub fn new(config: BrokerConfig, meta: Arc<dyn MetaStore>, journal: Arc<Journal>) -> Result<Self> {
-        let topics = Topics::load(Arc::clone(&meta), Arc::clone(&journal), config.log_defaults.clone())?;
+    pub fn new(
+        config: BrokerConfig,
+        meta: Arc<dyn MetaStore>,
+        journal: Arc<Journal>,
+    ) -> Result<Self> {
+        let topics = Topics::load(
+            Arc::clone(&meta),
+            Arc::clone(&journal),
+            config.log_defaults.clone(),
+        )?;
         let groups = GroupCoordinator::new(Arc::clone(&meta), config.groups.clone())
             .map_err(|e| BrokerError::Meta(robustmq_meta::MetaError::Storage(e.to_string())))?;
-        Ok(Broker { config, meta, journal, topics, groups, metrics: Metrics::new() })
+        Ok(Broker {
+            config,
+            meta,
+            journal,
+            topics,
+            groups,
+            metrics: Metrics::new(),
+        })
     }
 
     /// The topic, created with defaults first when auto-creation is on.
@@ -53,7 +68,10 @@ impl Broker {
         if !self.config.auto_create_topics {
             return Ok(None);
         }
-        match self.topics.create(name, self.config.default_partitions, Default::default()) {
+        match self
+            .topics
+            .create(name, self.config.default_partitions, Default::default())
+        {
             Ok(t) => Ok(Some(t)),
             Err(BrokerError::TopicExists(_)) => Ok(self.topics.get(name)),
             Err(e) => Err(e),

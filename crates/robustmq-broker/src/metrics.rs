@@ -73,15 +73,39 @@ impl Metrics {
             log_size: Family::default(),
             registry: Registry::default(),
         };
-        registry.register("connections", "Open client connections", m.connections.clone());
-        registry.register("connections_accepted", "Client connections accepted", m.connections_total.clone());
+        registry.register(
+            "connections",
+            "Open client connections",
+            m.connections.clone(),
+        );
+        registry.register(
+            "connections_accepted",
+            "Client connections accepted",
+            m.connections_total.clone(),
+        );
         registry.register("requests", "Requests handled", m.requests.clone());
-        registry.register("request_duration_seconds", "Time to answer a request", m.request_seconds.clone());
+        registry.register(
+            "request_duration_seconds",
+            "Time to answer a request",
+            m.request_seconds.clone(),
+        );
         registry.register("bytes_in", "Record bytes appended", m.bytes_in.clone());
-        registry.register("bytes_out", "Record bytes served to consumers", m.bytes_out.clone());
+        registry.register(
+            "bytes_out",
+            "Record bytes served to consumers",
+            m.bytes_out.clone(),
+        );
         registry.register("records_in", "Records appended", m.records_in.clone());
-        registry.register("records_out", "Records served to consumers", m.records_out.clone());
-        registry.register("log_size_bytes", "Bytes stored per partition", m.log_size.clone());
+        registry.register(
+            "records_out",
+            "Records served to consumers",
+            m.records_out.clone(),
+        );
+        registry.register(
+            "log_size_bytes",
+            "Bytes stored per partition",
+            m.log_size.clone(),
+        );
         Metrics { registry, ..m }
     }
 
@@ -90,7 +114,10 @@ impl Metrics {
         for p in journal.partitions() {
             if let Ok(stats) = p.stats() {
                 self.log_size
-                    .get_or_create(&PartitionLabels { topic: p.topic.clone(), partition: p.id.to_string() })
+                    .get_or_create(&PartitionLabels {
+                        topic: p.topic.clone(),
+                        partition: p.id.to_string(),
+                    })
                     .set(stats.size_bytes);
             }
         }

@@ -37,7 +37,9 @@ fn parse_i64(name: &str, v: &str, min: i64) -> Result<i64> {
         .parse()
         .map_err(|_| BrokerError::InvalidConfig(format!("{name}={v} is not an integer")))?;
     if n < min {
-        return Err(BrokerError::InvalidConfig(format!("{name}={v} is below the minimum {min}")));
+        return Err(BrokerError::InvalidConfig(format!(
+            "{name}={v} is below the minimum {min}"
+        )));
     }
     Ok(n)
 }
@@ -45,7 +47,9 @@ fn parse_i64(name: &str, v: &str, min: i64) -> Result<i64> {
 /// Checks one config name and value.
 pub fn validate(name: &str, value: &str) -> Result<()> {
     let Some((_, read_only)) = KNOWN.iter().find(|(n, _)| *n == name) else {
-        return Err(BrokerError::InvalidConfig(format!("unknown topic config '{name}'")));
+        return Err(BrokerError::InvalidConfig(format!(
+            "unknown topic config '{name}'"
+        )));
     };
     match name {
         "cleanup.policy" if value != "delete" => Err(BrokerError::InvalidConfig(format!(
@@ -114,8 +118,18 @@ pub fn describe(defaults: &LogConfig, overrides: &BTreeMap<String, String>) -> V
         .map(|(name, default)| {
             let read_only = KNOWN.iter().any(|(n, ro)| *n == name && *ro);
             match overrides.get(name) {
-                Some(v) => ConfigEntry { name, value: v.clone(), is_default: false, read_only },
-                None => ConfigEntry { name, value: default, is_default: true, read_only },
+                Some(v) => ConfigEntry {
+                    name,
+                    value: v.clone(),
+                    is_default: false,
+                    read_only,
+                },
+                None => ConfigEntry {
+                    name,
+                    value: default,
+                    is_default: true,
+                    read_only,
+                },
             }
         })
         .collect()
@@ -134,6 +148,8 @@ mod tests {
         let o = BTreeMap::from([("retention.ms".to_string(), "5".to_string())]);
         assert_eq!(log_config(&LogConfig::default(), &o).retention_ms, 5);
         let d = describe(&LogConfig::default(), &o);
-        assert!(d.iter().any(|e| e.name == "retention.ms" && e.value == "5" && !e.is_default));
+        assert!(d
+            .iter()
+            .any(|e| e.name == "retention.ms" && e.value == "5" && !e.is_default));
     }
 }

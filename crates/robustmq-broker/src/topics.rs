@@ -24,14 +24,22 @@ pub struct Topics {
 
 /// Kafka's topic name rules: 1 to 249 of `[a-zA-Z0-9._-]`, and not `.` or `..`.
 pub fn validate_name(name: &str) -> Result<()> {
-    let bad = |reason: &str| Err(BrokerError::InvalidTopic { name: name.to_string(), reason: reason.to_string() });
+    let bad = |reason: &str| {
+        Err(BrokerError::InvalidTopic {
+            name: name.to_string(),
+            reason: reason.to_string(),
+        })
+    };
     if name.is_empty() || name.len() > 249 {
         return bad("must be 1 to 249 characters");
     }
     if name == "." || name == ".." {
         return bad("'.' and '..' are reserved");
     }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-') {
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
+    {
         return bad("may contain only ASCII letters, digits, '.', '_' and '-'");
     }
     Ok(())
@@ -46,7 +54,11 @@ fn now_ms() -> i64 {
 
 impl Topics {
     /// Loads the catalog and opens (recovering) every partition it lists.
-    pub fn load(meta: Arc<dyn MetaStore>, journal: Arc<Journal>, defaults: LogConfig) -> Result<Self> {
+    pub fn load(
+        meta: Arc<dyn MetaStore>,
+        journal: Arc<Journal>,
+        defaults: LogConfig,
+    ) -> Result<Self> {
         let mut cache = HashMap::new();
         for t in meta.topics()? {
             let config = topic_config::log_config(&defaults, &t.configs);
@@ -55,11 +67,18 @@ impl Topics {
             }
             cache.insert(t.name.clone(), t);
         }
-        let removed = journal.remove_orphans(&|topic, p| cache.get(topic).is_some_and(|t| p < t.partitions))?;
+        let removed = journal
+            .remove_orphans(&|topic, p| cache.get(topic).is_some_and(|t| p < t.partitions))?;
         if !removed.is_empty() {
             tracing::warn!(?removed, "removed partition directories of deleted topics");
         }
-        Ok(Topics { meta, journal, defaults, cache: RwLock::new(cache), change: Default::default() })
+        Ok(Topics {
+            meta,
+            journal,
+            defaults,
+            cache: RwLock::new(cache),
+            change: Default::default(),
+        })
     }
 
     fn lock_change(&self) -> std::sync::MutexGuard<'_, ()> {
@@ -67,11 +86,21 @@ impl Topics {
     }
 
     pub fn get(&self, name: &str) -> Option<TopicMeta> {
-        self.cache.read().unwrap_or_else(|p| p.into_inner()).get(name).cloned()
+        self.cache
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(name)
+            .cloned()
     }
 
     pub fn list(&self) -> Vec<TopicMeta> {
-        let mut v: Vec<_> = self.cache.read().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
+        let mut v: Vec<_> = self
+            .cache
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         v
     }
@@ -85,10 +114,17 @@ impl Topics {
     }
 
     /// Checks a creation without doing it (Kafka's `validate_only`).
-    pub fn validate_create(&self, name: &str, partitions: i32, configs: &BTreeMap<String, String>) -> Result<()> {
+    pub fn validate_create(
+        &self,
+        name: &str,
+        partitions: i32,
+        configs: &BTreeMap<String, String>,
+    ) -> Result<()> {
         validate_name(name)?;
         if !(1..=MAX_PARTITIONS).contains(&partitions) {
-            return Err(BrokerError::InvalidPartitions(format!("{partitions} is not in 1..={MAX_PARTITIONS}")));
+            return Err(BrokerError::InvalidPartitions(format!(
+                "{partitions} is not in 1..={MAX_PARTITIONS}"
+            )));
         }
         for (k, v) in configs {
             topic_config::validate(k, v)?;
@@ -99,7 +135,12 @@ impl Topics {
         Ok(())
     }
 
-    pub fn create(&self, name: &str, partitions: i32, configs: BTreeMap<String, String>) -> Result<TopicMeta> {
+    pub fn create(
+        &self,
+        name: &str,
+        partitions: i32,
+        configs: BTreeMap<String, String>,
+    ) -> Result<TopicMeta> {
         let _g = self.lock_change();
         self.validate_create(name, partitions, &configs)?;
         let meta = TopicMeta {
@@ -117,7 +158,10 @@ impl Topics {
         for p in 0..partitions {
             self.journal.open_partition(name, p, config.clone())?;
         }
-        self.cache.write().unwrap_or_else(|p| p.into_inner()).insert(name.to_string(), meta.clone());
+        self.cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_string(), meta.clone());
         tracing::info!(topic = name, partitions, "topic created");
         Ok(meta)
     }
@@ -128,7 +172,10 @@ impl Topics {
             return Err(BrokerError::UnknownTopic(name.to_string()));
         };
         self.meta.delete_topic(name)?;
-        self.cache.write().unwrap_or_else(|p| p.into_inner()).remove(name);
+        self.cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(name);
         for p in 0..t.partitions {
             self.journal.remove_partition(name, p)?;
         }
@@ -149,7 +196,9 @@ impl Topics {
             )));
         }
         if total > MAX_PARTITIONS {
-            return Err(BrokerError::InvalidPartitions(format!("{total} exceeds {MAX_PARTITIONS}")));
+            return Err(BrokerError::InvalidPartitions(format!(
+                "{total} exceeds {MAX_PARTITIONS}"
+            )));
         }
         if validate_only {
             return Ok(());
@@ -161,7 +210,10 @@ impl Topics {
         for p in old..total {
             self.journal.open_partition(name, p, config.clone())?;
         }
-        self.cache.write().unwrap_or_else(|p| p.into_inner()).insert(name.to_string(), t);
+        self.cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_string(), t);
         Ok(())
     }
 
@@ -182,7 +234,10 @@ impl Topics {
                 part.set_config(config.clone());
             }
         }
-        self.cache.write().unwrap_or_else(|p| p.into_inner()).insert(name.to_string(), t);
+        self.cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_string(), t);
         Ok(())
     }
 }

@@ -78,7 +78,10 @@ impl BatchHeader {
             record_count: be_i32(b, 57),
         };
         if (h.batch_length as i64) < (HEADER_SIZE - LOG_OVERHEAD) as i64 {
-            return Err(JournalError::Corrupt(format!("batch length {} is too small", h.batch_length)));
+            return Err(JournalError::Corrupt(format!(
+                "batch length {} is too small",
+                h.batch_length
+            )));
         }
         if h.last_offset_delta < 0 || h.record_count < 0 {
             return Err(JournalError::Corrupt(format!(
@@ -120,7 +123,10 @@ impl BatchHeader {
 pub fn verify_crc(header: &BatchHeader, batch: &[u8]) -> Result<()> {
     let computed = crc32c::crc32c(&batch[ATTRIBUTES_POS..]);
     if computed != header.crc {
-        return Err(JournalError::CrcMismatch { expected: header.crc, computed });
+        return Err(JournalError::CrcMismatch {
+            expected: header.crc,
+            computed,
+        });
     }
     Ok(())
 }
@@ -136,7 +142,9 @@ pub fn scan(buf: &[u8]) -> (Vec<(usize, BatchHeader)>, usize) {
     let mut out = Vec::new();
     let mut pos = 0;
     while buf.len() - pos >= HEADER_SIZE {
-        let Ok(h) = BatchHeader::parse(&buf[pos..]) else { break };
+        let Ok(h) = BatchHeader::parse(&buf[pos..]) else {
+            break;
+        };
         if buf.len() - pos < h.total_size() {
             break;
         }
@@ -179,7 +187,10 @@ pub(crate) mod tests {
         RecordBatchEncoder::encode(
             &mut buf,
             &records,
-            &RecordEncodeOptions { version: 2, compression: Compression::None },
+            &RecordEncodeOptions {
+                version: 2,
+                compression: Compression::None,
+            },
         )
         .expect("encode");
         buf.to_vec()
@@ -193,7 +204,10 @@ pub(crate) mod tests {
         assert_eq!(h.last_offset_delta, 2);
         assert_eq!(h.record_count, 3);
         assert_eq!(h.max_timestamp, 1002);
-        assert_eq!((h.producer_id, h.producer_epoch, h.base_sequence), (7, 1, 5));
+        assert_eq!(
+            (h.producer_id, h.producer_epoch, h.base_sequence),
+            (7, 1, 5)
+        );
         assert_eq!(h.last_sequence(), 7);
         verify_crc(&h, &b).unwrap();
     }
@@ -207,7 +221,10 @@ pub(crate) mod tests {
         verify_crc(&h, &b).unwrap();
         let last = b.len() - 1;
         b[last] ^= 0xff;
-        assert!(matches!(verify_crc(&h, &b), Err(JournalError::CrcMismatch { .. })));
+        assert!(matches!(
+            verify_crc(&h, &b),
+            Err(JournalError::CrcMismatch { .. })
+        ));
     }
 
     #[test]

@@ -55,8 +55,16 @@ pub struct SparseIndex {
 impl SparseIndex {
     /// Creates an empty index, truncating any file at `path`.
     pub fn create(path: &Path) -> Result<Self> {
-        let file = File::options().read(true).write(true).create(true).truncate(true).open(path)?;
-        Ok(SparseIndex { entries: Vec::new(), file })
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)?;
+        Ok(SparseIndex {
+            entries: Vec::new(),
+            file,
+        })
     }
 
     /// Loads entries from `path`, keeping only a strictly increasing prefix that lies inside a log
@@ -104,13 +112,17 @@ impl SparseIndex {
 
     /// The last entry whose batch starts at or below `relative_offset`.
     pub fn floor_offset(&self, relative_offset: u32) -> Option<IndexEntry> {
-        let i = self.entries.partition_point(|e| e.relative_offset <= relative_offset);
+        let i = self
+            .entries
+            .partition_point(|e| e.relative_offset <= relative_offset);
         i.checked_sub(1).map(|i| self.entries[i])
     }
 
     /// The last entry before which every batch is older than `timestamp`.
     pub fn floor_timestamp(&self, timestamp: i64) -> Option<IndexEntry> {
-        let i = self.entries.partition_point(|e| e.max_timestamp_before < timestamp);
+        let i = self
+            .entries
+            .partition_point(|e| e.max_timestamp_before < timestamp);
         i.checked_sub(1).map(|i| self.entries[i])
     }
 
@@ -126,7 +138,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn entry(o: u32, p: u32, t: i64) -> IndexEntry {
-        IndexEntry { relative_offset: o, position: p, max_timestamp_before: t }
+        IndexEntry {
+            relative_offset: o,
+            position: p,
+            max_timestamp_before: t,
+        }
     }
 
     #[test]

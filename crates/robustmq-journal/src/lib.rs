@@ -69,7 +69,11 @@ pub struct Journal {
 impl Journal {
     pub fn new(root: &Path, policy: FsyncPolicy) -> Result<Self> {
         std::fs::create_dir_all(root)?;
-        Ok(Journal { root: root.to_path_buf(), policy, partitions: RwLock::new(HashMap::new()) })
+        Ok(Journal {
+            root: root.to_path_buf(),
+            policy,
+            partitions: RwLock::new(HashMap::new()),
+        })
     }
 
     pub fn policy(&self) -> FsyncPolicy {
@@ -81,7 +85,12 @@ impl Journal {
     }
 
     /// Opens (recovering from disk) or creates a partition and registers it.
-    pub fn open_partition(&self, topic: &str, id: i32, config: LogConfig) -> Result<Arc<Partition>> {
+    pub fn open_partition(
+        &self,
+        topic: &str,
+        id: i32,
+        config: LogConfig,
+    ) -> Result<Arc<Partition>> {
         if let Some(p) = self.partition(topic, id) {
             p.set_config(config);
             return Ok(p);
@@ -124,7 +133,9 @@ impl Journal {
         for entry in std::fs::read_dir(&self.root)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().to_string();
-            let Some((topic, id)) = name.rsplit_once('-') else { continue };
+            let Some((topic, id)) = name.rsplit_once('-') else {
+                continue;
+            };
             let Ok(id) = id.parse::<i32>() else { continue };
             if !known(topic, id) && entry.file_type()?.is_dir() {
                 std::fs::remove_dir_all(entry.path())?;
@@ -135,7 +146,12 @@ impl Journal {
     }
 
     /// Appends and, when `durable` is asked for under the `always` policy, waits for the fsync.
-    pub async fn append(&self, partition: &Arc<Partition>, data: Vec<u8>, durable: bool) -> Result<AppendInfo> {
+    pub async fn append(
+        &self,
+        partition: &Arc<Partition>,
+        data: Vec<u8>,
+        durable: bool,
+    ) -> Result<AppendInfo> {
         let info = partition.append(data)?;
         if durable && self.policy == FsyncPolicy::Always {
             partition.sync_to(info.last_offset + 1).await?;
@@ -161,7 +177,9 @@ impl Journal {
             match p.enforce_retention(now_ms) {
                 Ok(n) => deleted += n,
                 Err(JournalError::Deleted(_)) => {}
-                Err(e) => tracing::error!(topic = %p.topic, partition = p.id, error = %e, "retention failed"),
+                Err(e) => {
+                    tracing::error!(topic = %p.topic, partition = p.id, error = %e, "retention failed")
+                }
             }
         }
         deleted

@@ -56,10 +56,16 @@ struct Inner {
 
 impl Inner {
     fn active(&self) -> &Segment {
-        self.segments.values().next_back().expect("a partition always has a segment")
+        self.segments
+            .values()
+            .next_back()
+            .expect("a partition always has a segment")
     }
     fn active_mut(&mut self) -> &mut Segment {
-        self.segments.values_mut().next_back().expect("a partition always has a segment")
+        self.segments
+            .values_mut()
+            .next_back()
+            .expect("a partition always has a segment")
     }
     fn next_offset(&self) -> i64 {
         self.active().next_offset
@@ -142,7 +148,13 @@ impl Partition {
                     producers.update(h);
                 }
             };
-            let seg = Segment::open(&dir, base, is_last, config.index_interval_bytes, &mut on_batch)?;
+            let seg = Segment::open(
+                &dir,
+                base,
+                is_last,
+                config.index_interval_bytes,
+                &mut on_batch,
+            )?;
             segments.insert(base, seg);
         }
         let first_base = *segments.keys().next().unwrap_or(&0);
@@ -175,7 +187,10 @@ impl Partition {
     }
 
     pub fn config(&self) -> LogConfig {
-        self.config.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
     pub fn set_config(&self, config: LogConfig) {
         *self.config.write().unwrap_or_else(|p| p.into_inner()) = config;
@@ -236,7 +251,9 @@ impl Partition {
         for (pos, h) in &headers {
             let mut h = *h;
             if let SequenceCheck::Duplicate(_) = check_state.check(&h)? {
-                return Err(JournalError::Corrupt("a request mixes new batches with retried ones".into()));
+                return Err(JournalError::Corrupt(
+                    "a request mixes new batches with retried ones".into(),
+                ));
             }
             batch::set_base_offset(&mut data[*pos..], next);
             h.base_offset = next;
@@ -244,7 +261,9 @@ impl Partition {
             check_state.update(&h);
             placed.push((*pos, h));
         }
-        inner.active_mut().append(&data, &placed, config.index_interval_bytes, now)?;
+        inner
+            .active_mut()
+            .append(&data, &placed, config.index_interval_bytes, now)?;
         inner.producers = check_state;
         let info = AppendInfo {
             base_offset,
@@ -258,10 +277,18 @@ impl Partition {
         Ok(info)
     }
 
-    fn maybe_roll(&self, inner: &mut Inner, incoming: u64, config: &LogConfig, now: i64) -> Result<()> {
+    fn maybe_roll(
+        &self,
+        inner: &mut Inner,
+        incoming: u64,
+        config: &LogConfig,
+        now: i64,
+    ) -> Result<()> {
         let active = inner.active();
         let full = active.size > 0 && active.size + incoming > config.segment_bytes;
-        let old = active.first_append_ms.is_some_and(|t| config.segment_ms >= 0 && now - t >= config.segment_ms);
+        let old = active
+            .first_append_ms
+            .is_some_and(|t| config.segment_ms >= 0 && now - t >= config.segment_ms);
         // Offsets relative to the base must fit the index's u32.
         let wide = active.next_offset - active.base_offset > i64::from(u32::MAX) / 2;
         if !(full || old || wide) {
@@ -269,7 +296,8 @@ impl Partition {
         }
         active.sync()?;
         let base = active.next_offset;
-        let snapshot = serde_json::to_vec(&inner.producers).map_err(|e| JournalError::Corrupt(e.to_string()))?;
+        let snapshot = serde_json::to_vec(&inner.producers)
+            .map_err(|e| JournalError::Corrupt(e.to_string()))?;
         write_atomic(&self.dir, &format!("{base:020}.snapshot"), &snapshot)?;
         let seg = Segment::create(&self.dir, base)?;
         File::open(&self.dir)?.sync_all()?;
@@ -340,9 +368,17 @@ impl Partition {
                 let inner = self.lock()?;
                 let hw = inner.next_offset();
                 if offset < inner.log_start || offset > hw {
-                    return Err(JournalError::OffsetOutOfRange { offset, start: inner.log_start, end: hw });
+                    return Err(JournalError::OffsetOutOfRange {
+                        offset,
+                        start: inner.log_start,
+                        end: hw,
+                    });
                 }
-                let empty = ReadResult { records: Bytes::new(), high_watermark: hw, log_start_offset: inner.log_start };
+                let empty = ReadResult {
+                    records: Bytes::new(),
+                    high_watermark: hw,
+                    log_start_offset: inner.log_start,
+                };
                 if from >= hw {
                     return Ok(empty);
                 }
@@ -350,8 +386,19 @@ impl Partition {
                     return Ok(empty);
                 };
                 let rel = u32::try_from(from - seg.base_offset).unwrap_or(u32::MAX);
-                let pos = seg.index.floor_offset(rel).map(|e| e.position as u64).unwrap_or(0);
-                (Arc::clone(&seg.file), pos, seg.size, seg.next_offset, hw, inner.log_start)
+                let pos = seg
+                    .index
+                    .floor_offset(rel)
+                    .map(|e| e.position as u64)
+                    .unwrap_or(0);
+                (
+                    Arc::clone(&seg.file),
+                    pos,
+                    seg.size,
+                    seg.next_offset,
+                    hw,
+                    inner.log_start,
+                )
             };
             let mut pos = start_pos;
             let mut found = None;
@@ -369,12 +416,18 @@ impl Partition {
                 from = seg_next.max(from + 1);
                 continue;
             };
-            let want = (max_bytes as u64).max(first.total_size() as u64).min(seg_end - pos);
+            let want = (max_bytes as u64)
+                .max(first.total_size() as u64)
+                .min(seg_end - pos);
             let mut buf = vec![0u8; want as usize];
             file.read_exact_at(&mut buf, pos)?;
             let (_, whole) = batch::scan(&buf);
             buf.truncate(whole);
-            return Ok(ReadResult { records: Bytes::from(buf), high_watermark: hw, log_start_offset: log_start });
+            return Ok(ReadResult {
+                records: Bytes::from(buf),
+                high_watermark: hw,
+                log_start_offset: log_start,
+            });
         }
     }
 
@@ -387,7 +440,11 @@ impl Partition {
                 .values()
                 .filter(|s| s.max_timestamp >= timestamp)
                 .map(|s| {
-                    let pos = s.index.floor_timestamp(timestamp).map(|e| e.position as u64).unwrap_or(0);
+                    let pos = s
+                        .index
+                        .floor_timestamp(timestamp)
+                        .map(|e| e.position as u64)
+                        .unwrap_or(0);
                     (Arc::clone(&s.file), pos, s.size)
                 })
                 .collect()
@@ -399,7 +456,9 @@ impl Partition {
                 if h.max_timestamp >= timestamp && h.last_offset() >= log_start {
                     let mut whole = vec![0u8; h.total_size()];
                     file.read_exact_at(&mut whole, pos)?;
-                    return Ok(Some(first_record_at_or_after(&h, whole, timestamp, log_start)));
+                    return Ok(Some(first_record_at_or_after(
+                        &h, whole, timestamp, log_start,
+                    )));
                 }
                 pos += h.total_size() as u64;
             }
@@ -413,7 +472,11 @@ impl Partition {
         let end = inner.next_offset();
         let target = if offset == -1 { end } else { offset };
         if target < 0 || target > end {
-            return Err(JournalError::OffsetOutOfRange { offset, start: inner.log_start, end });
+            return Err(JournalError::OffsetOutOfRange {
+                offset,
+                start: inner.log_start,
+                end,
+            });
         }
         if target > inner.log_start {
             inner.log_start = target;
@@ -446,7 +509,8 @@ impl Partition {
             let expired = config.retention_ms >= 0
                 && first.max_timestamp != i64::MIN
                 && first.max_timestamp < now - config.retention_ms;
-            let oversize = config.retention_bytes >= 0 && total - first.size >= config.retention_bytes as u64;
+            let oversize =
+                config.retention_bytes >= 0 && total - first.size >= config.retention_bytes as u64;
             if !(expired || oversize) {
                 break;
             }
@@ -482,7 +546,12 @@ impl Partition {
 
 /// Finds the exact record inside a batch; when its records cannot be decoded the batch start
 /// is the answer (a consumer starting there sees the record too).
-fn first_record_at_or_after(h: &BatchHeader, whole: Vec<u8>, timestamp: i64, log_start: i64) -> (i64, i64) {
+fn first_record_at_or_after(
+    h: &BatchHeader,
+    whole: Vec<u8>,
+    timestamp: i64,
+    log_start: i64,
+) -> (i64, i64) {
     let mut buf = Bytes::from(whole);
     if let Ok(set) = kafka_protocol::records::RecordBatchDecoder::decode(&mut buf) {
         for r in set.records {

@@ -75,12 +75,18 @@ impl ProducerStates {
             return Ok(SequenceCheck::Append);
         }
         let last_seq = h.last_sequence();
-        if let Some(dup) =
-            entry.batches.iter().find(|b| b.first_seq == h.base_sequence && b.last_seq == last_seq)
+        if let Some(dup) = entry
+            .batches
+            .iter()
+            .find(|b| b.first_seq == h.base_sequence && b.last_seq == last_seq)
         {
             return Ok(SequenceCheck::Duplicate(*dup));
         }
-        let expected = entry.batches.back().map(|b| next_seq(b.last_seq)).unwrap_or(0);
+        let expected = entry
+            .batches
+            .back()
+            .map(|b| next_seq(b.last_seq))
+            .unwrap_or(0);
         if h.base_sequence != expected {
             return Err(JournalError::OutOfOrderSequence {
                 producer_id: h.producer_id,
@@ -137,13 +143,24 @@ mod tests {
         let a = header(1, 0, 0, 3, 0);
         assert_eq!(s.check(&a).unwrap(), SequenceCheck::Append);
         s.update(&a);
-        assert!(matches!(s.check(&a).unwrap(), SequenceCheck::Duplicate(m) if m.base_offset == 0 && m.last_offset == 2));
+        assert!(
+            matches!(s.check(&a).unwrap(), SequenceCheck::Duplicate(m) if m.base_offset == 0 && m.last_offset == 2)
+        );
         let b = header(1, 0, 3, 2, 3);
         assert_eq!(s.check(&b).unwrap(), SequenceCheck::Append);
         s.update(&b);
-        assert!(matches!(s.check(&header(1, 0, 9, 1, 5)), Err(JournalError::OutOfOrderSequence { expected: 5, .. })));
+        assert!(matches!(
+            s.check(&header(1, 0, 9, 1, 5)),
+            Err(JournalError::OutOfOrderSequence { expected: 5, .. })
+        ));
         s.update(&header(1, 1, 0, 1, 5));
-        assert!(matches!(s.check(&header(1, 0, 5, 1, 6)), Err(JournalError::InvalidProducerEpoch { .. })));
-        assert_eq!(s.check(&header(2, 0, 17, 1, 6)).unwrap(), SequenceCheck::Append);
+        assert!(matches!(
+            s.check(&header(1, 0, 5, 1, 6)),
+            Err(JournalError::InvalidProducerEpoch { .. })
+        ));
+        assert_eq!(
+            s.check(&header(2, 0, 17, 1, 6)).unwrap(),
+            SequenceCheck::Append
+        );
     }
 }

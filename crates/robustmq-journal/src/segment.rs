@@ -72,9 +72,16 @@ impl Segment {
         index_interval: u64,
         on_batch: &mut dyn FnMut(&BatchHeader),
     ) -> Result<Self> {
-        let file = File::options().read(true).write(true).open(log_path(dir, base_offset))?;
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .open(log_path(dir, base_offset))?;
         let file_len = file.metadata()?.len();
-        let loaded = if is_last { None } else { SparseIndex::load(&index_path(dir, base_offset), file_len)? };
+        let loaded = if is_last {
+            None
+        } else {
+            SparseIndex::load(&index_path(dir, base_offset), file_len)?
+        };
         let mut seg = Segment {
             base_offset,
             file: Arc::new(file),
@@ -137,11 +144,17 @@ impl Segment {
                 }
             };
             if pos + h.total_size() as u64 > end {
-                torn = Some(format!("batch at {pos} needs {} bytes, file ends first", h.total_size()));
+                torn = Some(format!(
+                    "batch at {pos} needs {} bytes, file ends first",
+                    h.total_size()
+                ));
                 break;
             }
             if h.base_offset < self.next_offset {
-                torn = Some(format!("batch at {pos} goes back to offset {}", h.base_offset));
+                torn = Some(format!(
+                    "batch at {pos} goes back to offset {}",
+                    h.base_offset
+                ));
                 break;
             }
             if verify {
@@ -160,7 +173,10 @@ impl Segment {
             on_batch(&h);
             pos += h.total_size() as u64;
         }
-        Ok(ScanOutcome { valid_end: pos, torn })
+        Ok(ScanOutcome {
+            valid_end: pos,
+            torn,
+        })
     }
 
     fn maybe_index(&mut self, pos: u64, h: &BatchHeader, interval: u64) -> Result<()> {
@@ -170,7 +186,9 @@ impl Segment {
         };
         if due {
             let relative = h.base_offset - self.base_offset;
-            if let (Ok(relative_offset), Ok(position)) = (u32::try_from(relative), u32::try_from(pos)) {
+            if let (Ok(relative_offset), Ok(position)) =
+                (u32::try_from(relative), u32::try_from(pos))
+            {
                 self.index.append(IndexEntry {
                     relative_offset,
                     position,
@@ -220,7 +238,11 @@ impl Segment {
 
     /// Removes this segment's files.
     pub fn delete_files(dir: &Path, base: i64) -> Result<()> {
-        for p in [log_path(dir, base), index_path(dir, base), snapshot_path(dir, base)] {
+        for p in [
+            log_path(dir, base),
+            index_path(dir, base),
+            snapshot_path(dir, base),
+        ] {
             match std::fs::remove_file(&p) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

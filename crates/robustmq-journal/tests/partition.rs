@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::records::{Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType};
+use kafka_protocol::records::{
+    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+};
 use proptest::prelude::*;
 use robustmq_journal::{batch, JournalError, LogConfig, Partition};
 
@@ -12,7 +14,7 @@ fn batch_bytes(n: usize, ts: i64, value_len: usize) -> Vec<u8> {
         .map(|i| Record {
             transactional: false,
             control: false,
-                delete_horizon: false,
+            delete_horizon: false,
             partition_leader_epoch: 0,
             producer_id: -1,
             producer_epoch: -1,
@@ -26,13 +28,24 @@ fn batch_bytes(n: usize, ts: i64, value_len: usize) -> Vec<u8> {
         })
         .collect();
     let mut buf = BytesMut::new();
-    RecordBatchEncoder::encode(&mut buf, &records, &RecordEncodeOptions { version: 2, compression: Compression::None })
-        .unwrap();
+    RecordBatchEncoder::encode(
+        &mut buf,
+        &records,
+        &RecordEncodeOptions {
+            version: 2,
+            compression: Compression::None,
+        },
+    )
+    .unwrap();
     buf.to_vec()
 }
 
 fn small_segments() -> LogConfig {
-    LogConfig { segment_bytes: 2048, index_interval_bytes: 256, ..LogConfig::default() }
+    LogConfig {
+        segment_bytes: 2048,
+        index_interval_bytes: 256,
+        ..LogConfig::default()
+    }
 }
 
 fn read_all(p: &Partition) -> Vec<(i64, Vec<u8>)> {
@@ -45,7 +58,10 @@ fn read_all(p: &Partition) -> Vec<(i64, Vec<u8>)> {
         }
         let (batches, _) = batch::scan(&r.records);
         for (pos, h) in batches {
-            out.push((h.base_offset, r.records[pos + 12..pos + h.total_size()].to_vec()));
+            out.push((
+                h.base_offset,
+                r.records[pos + 12..pos + h.total_size()].to_vec(),
+            ));
             at = h.last_offset() + 1;
         }
     }
@@ -61,10 +77,16 @@ fn append_assigns_offsets_and_reads_back_stored_bytes() {
     assert_eq!((b.base_offset, b.last_offset), (3, 4));
     let got = p.read(3, 1).unwrap();
     let h = batch::BatchHeader::parse(&got.records).unwrap();
-    assert_eq!(h.base_offset, 3, "a read below one batch's size still returns that whole batch");
+    assert_eq!(
+        h.base_offset, 3,
+        "a read below one batch's size still returns that whole batch"
+    );
     assert_eq!(got.records.len(), h.total_size());
     assert_eq!(got.high_watermark, 5);
-    assert!(matches!(p.read(6, 100), Err(JournalError::OffsetOutOfRange { .. })));
+    assert!(matches!(
+        p.read(6, 100),
+        Err(JournalError::OffsetOutOfRange { .. })
+    ));
 }
 
 #[test]
@@ -91,17 +113,31 @@ fn timestamps_and_delete_records() {
     assert_eq!(p.offset_for_timestamp(10_504).unwrap(), Some((24, 10_600)));
     assert_eq!(p.offset_for_timestamp(99_999).unwrap(), None);
     assert_eq!(p.delete_records_before(30).unwrap(), 30);
-    assert!(matches!(p.read(29, 100), Err(JournalError::OffsetOutOfRange { .. })));
-    assert_eq!(read_all(&p).first().map(|(o, _)| *o), Some(28), "the batch holding offset 30 stays");
+    assert!(matches!(
+        p.read(29, 100),
+        Err(JournalError::OffsetOutOfRange { .. })
+    ));
+    assert_eq!(
+        read_all(&p).first().map(|(o, _)| *o),
+        Some(28),
+        "the batch holding offset 30 stays"
+    );
     drop(p);
     let p = Partition::open("t", 0, dir.path().join("t-0"), small_segments()).unwrap();
-    assert_eq!(p.stats().unwrap().log_start_offset, 30, "log start survives a restart");
+    assert_eq!(
+        p.stats().unwrap().log_start_offset,
+        30,
+        "log start survives a restart"
+    );
 }
 
 #[test]
 fn retention_by_bytes_keeps_the_active_segment() {
     let dir = tempfile::tempdir().unwrap();
-    let config = LogConfig { retention_bytes: 4096, ..small_segments() };
+    let config = LogConfig {
+        retention_bytes: 4096,
+        ..small_segments()
+    };
     let p = Partition::open("t", 0, dir.path().join("t-0"), config).unwrap();
     for i in 0..40 {
         p.append(batch_bytes(2, i, 100)).unwrap();
@@ -117,7 +153,8 @@ fn retention_by_bytes_keeps_the_active_segment() {
 #[tokio::test]
 async fn group_commit_syncs() {
     let dir = tempfile::tempdir().unwrap();
-    let p = Arc::new(Partition::open("t", 0, dir.path().join("t-0"), LogConfig::default()).unwrap());
+    let p =
+        Arc::new(Partition::open("t", 0, dir.path().join("t-0"), LogConfig::default()).unwrap());
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let p = Arc::clone(&p);

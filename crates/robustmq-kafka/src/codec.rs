@@ -15,7 +15,11 @@ pub enum FrameError {
     #[error("malformed request header: {0}")]
     BadHeader(String),
     #[error("malformed {api} v{version} request body: {reason}")]
-    BadBody { api: String, version: i16, reason: String },
+    BadBody {
+        api: String,
+        version: i16,
+        reason: String,
+    },
     #[error("unsupported request: {0}")]
     Unsupported(String),
     #[error("could not encode a response (a robustmq bug): {0}")]
@@ -33,7 +37,10 @@ pub fn take_frame(buf: &mut BytesMut, max_size: usize) -> Result<Option<Bytes>, 
     }
     let size = size as usize;
     if size > max_size {
-        return Err(FrameError::TooLarge { size, limit: max_size });
+        return Err(FrameError::TooLarge {
+            size,
+            limit: max_size,
+        });
     }
     if buf.len() < 4 + size {
         buf.reserve(4 + size - buf.len());
@@ -56,7 +63,10 @@ pub struct RawRequest {
 /// server can answer it (with ApiVersions' UNSUPPORTED_VERSION or by closing).
 pub fn parse_request(mut frame: Bytes) -> Result<RawRequest, FrameError> {
     if frame.len() < 8 {
-        return Err(FrameError::BadHeader(format!("{} bytes is too short for a request header", frame.len())));
+        return Err(FrameError::BadHeader(format!(
+            "{} bytes is too short for a request header",
+            frame.len()
+        )));
     }
     let key = i16::from_be_bytes([frame[0], frame[1]]);
     let version = i16::from_be_bytes([frame[2], frame[3]]);
@@ -65,14 +75,23 @@ pub fn parse_request(mut frame: Bytes) -> Result<RawRequest, FrameError> {
         Some(k) => k.request_header_version(version),
         None => 1,
     };
-    let header = RequestHeader::decode(&mut frame, header_version).map_err(|e| FrameError::BadHeader(e.to_string()))?;
-    Ok(RawRequest { header, api_key, body: frame })
+    let header = RequestHeader::decode(&mut frame, header_version)
+        .map_err(|e| FrameError::BadHeader(e.to_string()))?;
+    Ok(RawRequest {
+        header,
+        api_key,
+        body: frame,
+    })
 }
 
 /// Decodes a request body at the version its header names.
 pub fn decode_body<T: Decodable>(body: &mut Bytes, version: i16) -> Result<T, FrameError> {
     T::decode(body, version).map_err(|e| FrameError::BadBody {
-        api: std::any::type_name::<T>().rsplit("::").next().unwrap_or("request").to_string(),
+        api: std::any::type_name::<T>()
+            .rsplit("::")
+            .next()
+            .unwrap_or("request")
+            .to_string(),
         version,
         reason: e.to_string(),
     })
@@ -109,12 +128,24 @@ mod tests {
         let mut b = BytesMut::from(&[0, 0, 0, 3, 1, 2][..]);
         assert_eq!(take_frame(&mut b, 100).unwrap(), None);
         b.extend_from_slice(&[3, 0, 0]);
-        assert_eq!(take_frame(&mut b, 100).unwrap().unwrap(), Bytes::from_static(&[1, 2, 3]));
+        assert_eq!(
+            take_frame(&mut b, 100).unwrap().unwrap(),
+            Bytes::from_static(&[1, 2, 3])
+        );
         assert_eq!(&b[..], &[0, 0]);
         let mut big = BytesMut::from(&[0, 0, 1, 0][..]);
-        assert_eq!(take_frame(&mut big, 100), Err(FrameError::TooLarge { size: 256, limit: 100 }));
+        assert_eq!(
+            take_frame(&mut big, 100),
+            Err(FrameError::TooLarge {
+                size: 256,
+                limit: 100
+            })
+        );
         let mut neg = BytesMut::from(&[0xff, 0, 0, 0][..]);
-        assert!(matches!(take_frame(&mut neg, 100), Err(FrameError::NegativeSize(_))));
+        assert!(matches!(
+            take_frame(&mut neg, 100),
+            Err(FrameError::NegativeSize(_))
+        ));
     }
 
     #[test]

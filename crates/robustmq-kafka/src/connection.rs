@@ -60,7 +60,9 @@ pub async fn serve(
                         Err(e) => return Closed::Protocol(e),
                         Ok(Reply::Nothing) => {}
                         Ok(Reply::Now(b)) if pending.is_empty() => ready.push_back(b),
-                        Ok(Reply::Now(b)) => pending.push_back(futures::future::ready(Ok(b)).boxed()),
+                        Ok(Reply::Now(b)) => {
+                            pending.push_back(futures::future::ready(Ok(b)).boxed())
+                        }
                         Ok(Reply::Later(f)) => pending.push_back(f),
                     }
                     if !ready.is_empty() && pending.is_empty() && buf.len() < 4 {
@@ -94,10 +96,12 @@ pub async fn serve(
     }
 }
 
-async fn flush<W: AsyncWriteExt + Unpin>(w: &mut W, ready: &mut VecDeque<Bytes>) -> std::io::Result<()> {
+async fn flush<W: AsyncWriteExt + Unpin>(
+    w: &mut W,
+    ready: &mut VecDeque<Bytes>,
+) -> std::io::Result<()> {
     while let Some(b) = ready.pop_front() {
         w.write_all(&b).await?;
     }
     Ok(())
 }
-

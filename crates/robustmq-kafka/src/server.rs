@@ -33,7 +33,11 @@ pub struct KafkaServer {
 impl KafkaServer {
     pub async fn bind(config: KafkaServerConfig, broker: Arc<Broker>) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.listen).await?;
-        Ok(KafkaServer { listener, config, broker })
+        Ok(KafkaServer {
+            listener,
+            config,
+            broker,
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -92,7 +96,10 @@ impl KafkaServer {
         drop(self.listener);
         // Connections finish what they read; a stuck one is cut off after a grace period.
         let drain = async { while conns.join_next().await.is_some() {} };
-        if tokio::time::timeout(Duration::from_secs(10), drain).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(10), drain)
+            .await
+            .is_err()
+        {
             tracing::warn!("kafka connections still open after 10 s; closing them");
             conns.abort_all();
         }

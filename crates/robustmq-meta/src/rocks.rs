@@ -21,6 +21,9 @@ pub struct RocksMeta {
     write_lock: Mutex<()>,
 }
 
+/// A raw key and value from a prefix scan.
+type KeyValue = (Box<[u8]>, Box<[u8]>);
+
 fn storage(e: rocksdb::Error) -> MetaError {
     MetaError::Storage(e.into_string())
 }
@@ -39,7 +42,10 @@ impl RocksMeta {
         opts.create_if_missing(true);
         opts.set_keep_log_file_num(4);
         let db = DB::open(&opts, path).map_err(storage)?;
-        Ok(RocksMeta { db, write_lock: Mutex::new(()) })
+        Ok(RocksMeta {
+            db,
+            write_lock: Mutex::new(()),
+        })
     }
 
     fn sync_opts() -> WriteOptions {
@@ -55,10 +61,12 @@ impl RocksMeta {
     fn get_json<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>> {
         match self.db.get(key).map_err(storage)? {
             None => Ok(None),
-            Some(v) => serde_json::from_slice(&v).map(Some).map_err(|e| MetaError::Corrupt {
-                key: String::from_utf8_lossy(key).into_owned(),
-                reason: e.to_string(),
-            }),
+            Some(v) => serde_json::from_slice(&v)
+                .map(Some)
+                .map_err(|e| MetaError::Corrupt {
+                    key: String::from_utf8_lossy(key).into_owned(),
+                    reason: e.to_string(),
+                }),
         }
     }
 
@@ -68,9 +76,12 @@ impl RocksMeta {
     }
 
     /// Every (key, value) under a prefix.
-    fn scan(&self, prefix: &[u8]) -> Result<Vec<(Box<[u8]>, Box<[u8]>)>> {
+    fn scan(&self, prefix: &[u8]) -> Result<Vec<KeyValue>> {
         let mut out = Vec::new();
-        for item in self.db.iterator(IteratorMode::From(prefix, Direction::Forward)) {
+        for item in self
+            .db
+            .iterator(IteratorMode::From(prefix, Direction::Forward))
+        {
             let (k, v) = item.map_err(storage)?;
             if !k.starts_with(prefix) {
                 break;
@@ -123,7 +134,9 @@ impl MetaStore for RocksMeta {
                 }
             }
         }
-        self.db.write_opt(batch, &Self::sync_opts()).map_err(storage)
+        self.db
+            .write_opt(batch, &Self::sync_opts())
+            .map_err(storage)
     }
 
     fn topic(&self, name: &str) -> Result<Option<TopicMeta>> {
@@ -131,7 +144,10 @@ impl MetaStore for RocksMeta {
     }
 
     fn topics(&self) -> Result<Vec<TopicMeta>> {
-        self.scan(TOPIC.as_bytes())?.iter().map(|(k, v)| Self::decode(k, v)).collect()
+        self.scan(TOPIC.as_bytes())?
+            .iter()
+            .map(|(k, v)| Self::decode(k, v))
+            .collect()
     }
 
     fn commit_offsets(&self, group: &str, offsets: &[GroupOffset]) -> Result<()> {
@@ -140,7 +156,9 @@ impl MetaStore for RocksMeta {
             let v = serde_json::to_vec(committed).map_err(|e| MetaError::Storage(e.to_string()))?;
             batch.put(offset_key(group, topic, *partition), v);
         }
-        self.db.write_opt(batch, &Self::sync_opts()).map_err(storage)
+        self.db
+            .write_opt(batch, &Self::sync_opts())
+            .map_err(storage)
     }
 
     fn committed_offsets(&self, group: &str) -> Result<Vec<GroupOffset>> {
@@ -148,8 +166,12 @@ impl MetaStore for RocksMeta {
         let mut out = Vec::new();
         for (k, v) in self.scan(&prefix)? {
             let rest = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
-            let Some((topic, partition)) = rest.rsplit_once('\0') else { continue };
-            let Ok(partition) = partition.parse::<i32>() else { continue };
+            let Some((topic, partition)) = rest.rsplit_once('\0') else {
+                continue;
+            };
+            let Ok(partition) = partition.parse::<i32>() else {
+                continue;
+            };
             let committed: CommittedOffset = Self::decode(&k, &v)?;
             out.push((topic.to_string(), partition, committed));
         }
@@ -161,7 +183,9 @@ impl MetaStore for RocksMeta {
         for (topic, partition) in partitions {
             batch.delete(offset_key(group, topic, *partition));
         }
-        self.db.write_opt(batch, &Self::sync_opts()).map_err(storage)
+        self.db
+            .write_opt(batch, &Self::sync_opts())
+            .map_err(storage)
     }
 
     fn put_group(&self, group: &GroupMeta) -> Result<()> {
@@ -169,7 +193,10 @@ impl MetaStore for RocksMeta {
     }
 
     fn groups(&self) -> Result<Vec<GroupMeta>> {
-        self.scan(GROUP.as_bytes())?.iter().map(|(k, v)| Self::decode(k, v)).collect()
+        self.scan(GROUP.as_bytes())?
+            .iter()
+            .map(|(k, v)| Self::decode(k, v))
+            .collect()
     }
 
     fn delete_group(&self, name: &str) -> Result<()> {
@@ -178,7 +205,9 @@ impl MetaStore for RocksMeta {
         for (k, _) in self.scan(&group_offsets_prefix(name))? {
             batch.delete(&k);
         }
-        self.db.write_opt(batch, &Self::sync_opts()).map_err(storage)
+        self.db
+            .write_opt(batch, &Self::sync_opts())
+            .map_err(storage)
     }
 
     fn group_names(&self) -> Result<Vec<String>> {
@@ -208,7 +237,13 @@ mod tests {
     use super::*;
 
     fn topic(name: &str) -> TopicMeta {
-        TopicMeta { name: name.into(), id: "id".into(), partitions: 3, configs: Default::default(), created_ms: 1 }
+        TopicMeta {
+            name: name.into(),
+            id: "id".into(),
+            partitions: 3,
+            configs: Default::default(),
+            created_ms: 1,
+        }
     }
 
     #[test]
@@ -218,9 +253,21 @@ mod tests {
             let m = RocksMeta::open(dir.path()).unwrap();
             m.create_topic(&topic("a")).unwrap();
             m.create_topic(&topic("a-b")).unwrap();
-            assert!(matches!(m.create_topic(&topic("a")), Err(MetaError::TopicExists(_))));
-            let c = CommittedOffset { offset: 7, leader_epoch: -1, metadata: "m".into(), commit_ms: 0 };
-            m.commit_offsets("g", &[("a".into(), 0, c.clone()), ("a-b".into(), 2, c.clone())]).unwrap();
+            assert!(matches!(
+                m.create_topic(&topic("a")),
+                Err(MetaError::TopicExists(_))
+            ));
+            let c = CommittedOffset {
+                offset: 7,
+                leader_epoch: -1,
+                metadata: "m".into(),
+                commit_ms: 0,
+            };
+            m.commit_offsets(
+                "g",
+                &[("a".into(), 0, c.clone()), ("a-b".into(), 2, c.clone())],
+            )
+            .unwrap();
             m.commit_offsets("g2", &[("a".into(), 1, c)]).unwrap();
             assert_eq!(m.next_producer_id().unwrap(), 1000);
         }

@@ -4,8 +4,12 @@
 use std::collections::BTreeMap;
 
 use kafka_protocol::messages::create_partitions_response::CreatePartitionsTopicResult;
-use kafka_protocol::messages::create_topics_response::{CreatableTopicConfigs, CreatableTopicResult};
-use kafka_protocol::messages::delete_records_response::{DeleteRecordsPartitionResult, DeleteRecordsTopicResult};
+use kafka_protocol::messages::create_topics_response::{
+    CreatableTopicConfigs, CreatableTopicResult,
+};
+use kafka_protocol::messages::delete_records_response::{
+    DeleteRecordsPartitionResult, DeleteRecordsTopicResult,
+};
 use kafka_protocol::messages::delete_topics_response::DeletableTopicResult;
 use kafka_protocol::messages::*;
 use kafka_protocol::ResponseError;
@@ -26,23 +30,44 @@ pub async fn create_topics(ctx: &Ctx, req: CreateTopicsRequest, v: i16) -> Creat
         r.name = t.name.clone();
         r.num_partitions = -1;
         r.replication_factor = -1;
-        let partitions = if t.num_partitions == -1 { ctx.broker.config.default_partitions } else { t.num_partitions };
+        let partitions = if t.num_partitions == -1 {
+            ctx.broker.config.default_partitions
+        } else {
+            t.num_partitions
+        };
         let configs: BTreeMap<String, String> = t
             .configs
             .iter()
-            .filter_map(|c| c.value.as_ref().map(|v| (c.name.to_string(), v.to_string())))
+            .filter_map(|c| {
+                c.value
+                    .as_ref()
+                    .map(|v| (c.name.to_string(), v.to_string()))
+            })
             .collect();
         let outcome = if t.replication_factor != -1 && t.replication_factor != 1 {
             Err((
                 ResponseError::InvalidReplicationFactor.code(),
-                Some(str("this standalone node keeps one replica: use replication factor 1 or -1")),
+                Some(str(
+                    "this standalone node keeps one replica: use replication factor 1 or -1",
+                )),
             ))
         } else if !t.assignments.is_empty() {
-            Err((ResponseError::InvalidReplicaAssignment.code(), Some(str("manual replica assignment is not supported"))))
+            Err((
+                ResponseError::InvalidReplicaAssignment.code(),
+                Some(str("manual replica assignment is not supported")),
+            ))
         } else if req.validate_only {
-            ctx.broker.topics.validate_create(&t.name, partitions, &configs).map(|_| None).map_err(|e| error_parts(&e))
+            ctx.broker
+                .topics
+                .validate_create(&t.name, partitions, &configs)
+                .map(|_| None)
+                .map_err(|e| error_parts(&e))
         } else {
-            ctx.broker.topics.create(&t.name, partitions, configs).map(Some).map_err(|e| error_parts(&e))
+            ctx.broker
+                .topics
+                .create(&t.name, partitions, configs)
+                .map(Some)
+                .map_err(|e| error_parts(&e))
         };
         match outcome {
             Ok(created) => {
@@ -52,7 +77,12 @@ pub async fn create_topics(ctx: &Ctx, req: CreateTopicsRequest, v: i16) -> Creat
                     r.topic_id = topic_uuid(&meta);
                 }
                 if v >= 5 {
-                    let overrides = ctx.broker.topics.get(&t.name).map(|m| m.configs).unwrap_or_default();
+                    let overrides = ctx
+                        .broker
+                        .topics
+                        .get(&t.name)
+                        .map(|m| m.configs)
+                        .unwrap_or_default();
                     r.configs = Some(
                         topic_config::describe(ctx.broker.topics.defaults(), &overrides)
                             .into_iter()
@@ -82,14 +112,27 @@ pub async fn delete_topics(ctx: &Ctx, req: DeleteTopicsRequest, v: i16) -> Delet
     let mut resp = DeleteTopicsResponse::default();
     // v6 names topics by name or id in `topics`; earlier versions list names.
     let targets: Vec<(Option<String>, uuid::Uuid)> = if v >= 6 {
-        req.topics.iter().map(|t| (t.name.as_ref().map(|n| n.0.to_string()), t.topic_id)).collect()
+        req.topics
+            .iter()
+            .map(|t| (t.name.as_ref().map(|n| n.0.to_string()), t.topic_id))
+            .collect()
     } else {
-        req.topic_names.iter().map(|n| (Some(n.0.to_string()), uuid::Uuid::nil())).collect()
+        req.topic_names
+            .iter()
+            .map(|n| (Some(n.0.to_string()), uuid::Uuid::nil()))
+            .collect()
     };
     for (name, id) in targets {
         let mut r = DeletableTopicResult::default();
         r.topic_id = id;
-        let name = name.or_else(|| ctx.broker.topics.list().into_iter().find(|t| topic_uuid(t) == id).map(|t| t.name));
+        let name = name.or_else(|| {
+            ctx.broker
+                .topics
+                .list()
+                .into_iter()
+                .find(|t| topic_uuid(t) == id)
+                .map(|t| t.name)
+        });
         match name {
             None => r.error_code = ResponseError::UnknownTopicId.code(),
             Some(name) => {
@@ -107,7 +150,11 @@ pub async fn delete_topics(ctx: &Ctx, req: DeleteTopicsRequest, v: i16) -> Delet
     resp
 }
 
-pub async fn create_partitions(ctx: &Ctx, req: CreatePartitionsRequest, _v: i16) -> CreatePartitionsResponse {
+pub async fn create_partitions(
+    ctx: &Ctx,
+    req: CreatePartitionsRequest,
+    _v: i16,
+) -> CreatePartitionsResponse {
     let mut resp = CreatePartitionsResponse::default();
     for t in req.topics {
         let mut r = CreatePartitionsTopicResult::default();
@@ -115,7 +162,11 @@ pub async fn create_partitions(ctx: &Ctx, req: CreatePartitionsRequest, _v: i16)
         if t.assignments.is_some() {
             r.error_code = ResponseError::InvalidReplicaAssignment.code();
             r.error_message = Some(str("manual replica assignment is not supported"));
-        } else if let Err(e) = ctx.broker.topics.add_partitions(&t.name, t.count, req.validate_only) {
+        } else if let Err(e) = ctx
+            .broker
+            .topics
+            .add_partitions(&t.name, t.count, req.validate_only)
+        {
             r.error_code = broker_code(&e);
             r.error_message = Some(str(&e.to_string()));
         }
@@ -124,7 +175,11 @@ pub async fn create_partitions(ctx: &Ctx, req: CreatePartitionsRequest, _v: i16)
     resp
 }
 
-pub async fn delete_records(ctx: &Ctx, req: DeleteRecordsRequest, _v: i16) -> DeleteRecordsResponse {
+pub async fn delete_records(
+    ctx: &Ctx,
+    req: DeleteRecordsRequest,
+    _v: i16,
+) -> DeleteRecordsResponse {
     let mut resp = DeleteRecordsResponse::default();
     for t in req.topics {
         let mut topic = DeleteRecordsTopicResult::default();
@@ -147,7 +202,11 @@ pub async fn delete_records(ctx: &Ctx, req: DeleteRecordsRequest, _v: i16) -> De
     resp
 }
 
-pub async fn init_producer_id(ctx: &Ctx, req: InitProducerIdRequest, _v: i16) -> InitProducerIdResponse {
+pub async fn init_producer_id(
+    ctx: &Ctx,
+    req: InitProducerIdRequest,
+    _v: i16,
+) -> InitProducerIdResponse {
     let mut resp = InitProducerIdResponse::default();
     resp.producer_id = ProducerId(-1);
     resp.producer_epoch = -1;

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use kafka_protocol::messages::alter_configs_response::AlterConfigsResourceResponse;
-use kafka_protocol::messages::describe_configs_response::{DescribeConfigsResourceResult, DescribeConfigsResult};
+use kafka_protocol::messages::describe_configs_response::{
+    DescribeConfigsResourceResult, DescribeConfigsResult,
+};
 use kafka_protocol::messages::incremental_alter_configs_response::AlterConfigsResourceResponse as IncrementalResult;
 use kafka_protocol::messages::*;
 use kafka_protocol::ResponseError;
@@ -30,7 +32,10 @@ pub async fn describe(ctx: &Ctx, req: DescribeConfigsRequest, _v: i16) -> Descri
             TOPIC => match ctx.broker.topics.get(&r.resource_name) {
                 None => {
                     out.error_code = ResponseError::UnknownTopicOrPartition.code();
-                    out.error_message = Some(str(&format!("topic '{}' does not exist", &*r.resource_name)));
+                    out.error_message = Some(str(&format!(
+                        "topic '{}' does not exist",
+                        &*r.resource_name
+                    )));
                 }
                 Some(t) => {
                     for e in topic_config::describe(ctx.broker.topics.defaults(), &t.configs) {
@@ -41,10 +46,18 @@ pub async fn describe(ctx: &Ctx, req: DescribeConfigsRequest, _v: i16) -> Descri
                         }
                         let mut c = DescribeConfigsResourceResult::default();
                         c.name = str(e.name);
-                        c.config_type = if e.value.parse::<i64>().is_ok() { TYPE_LONG } else { TYPE_STRING };
+                        c.config_type = if e.value.parse::<i64>().is_ok() {
+                            TYPE_LONG
+                        } else {
+                            TYPE_STRING
+                        };
                         c.value = Some(str(&e.value));
                         c.read_only = e.read_only;
-                        c.config_source = if e.is_default { SOURCE_DEFAULT } else { SOURCE_TOPIC };
+                        c.config_source = if e.is_default {
+                            SOURCE_DEFAULT
+                        } else {
+                            SOURCE_TOPIC
+                        };
                         out.configs.push(c);
                     }
                 }
@@ -61,7 +74,12 @@ pub async fn describe(ctx: &Ctx, req: DescribeConfigsRequest, _v: i16) -> Descri
 }
 
 /// Validates and, unless `validate_only`, stores a topic's new override set.
-fn apply(ctx: &Ctx, topic: &str, configs: BTreeMap<String, String>, validate_only: bool) -> Result<(), BrokerError> {
+fn apply(
+    ctx: &Ctx,
+    topic: &str,
+    configs: BTreeMap<String, String>,
+    validate_only: bool,
+) -> Result<(), BrokerError> {
     if ctx.broker.topics.get(topic).is_none() {
         return Err(BrokerError::UnknownTopic(topic.to_string()));
     }
@@ -76,7 +94,10 @@ fn apply(ctx: &Ctx, topic: &str, configs: BTreeMap<String, String>, validate_onl
 
 fn resource_error(resource_type: i8) -> Option<(i16, String)> {
     (resource_type != TOPIC).then(|| {
-        (ResponseError::InvalidRequest.code(), format!("altering resource type {resource_type} is not supported"))
+        (
+            ResponseError::InvalidRequest.code(),
+            format!("altering resource type {resource_type} is not supported"),
+        )
     })
 }
 
@@ -90,8 +111,17 @@ pub async fn alter(ctx: &Ctx, req: AlterConfigsRequest, _v: i16) -> AlterConfigs
             Some(e) => Err(e),
             None => {
                 // AlterConfigs replaces the whole set of overrides.
-                let configs = r.configs.iter().filter_map(|c| c.value.as_ref().map(|v| (c.name.to_string(), v.to_string()))).collect();
-                apply(ctx, &r.resource_name, configs, req.validate_only).map_err(|e| (broker_code(&e), e.to_string()))
+                let configs = r
+                    .configs
+                    .iter()
+                    .filter_map(|c| {
+                        c.value
+                            .as_ref()
+                            .map(|v| (c.name.to_string(), v.to_string()))
+                    })
+                    .collect();
+                apply(ctx, &r.resource_name, configs, req.validate_only)
+                    .map_err(|e| (broker_code(&e), e.to_string()))
             }
         };
         if let Err((code, msg)) = result {
@@ -103,7 +133,11 @@ pub async fn alter(ctx: &Ctx, req: AlterConfigsRequest, _v: i16) -> AlterConfigs
     resp
 }
 
-pub async fn incremental_alter(ctx: &Ctx, req: IncrementalAlterConfigsRequest, _v: i16) -> IncrementalAlterConfigsResponse {
+pub async fn incremental_alter(
+    ctx: &Ctx,
+    req: IncrementalAlterConfigsRequest,
+    _v: i16,
+) -> IncrementalAlterConfigsResponse {
     let mut resp = IncrementalAlterConfigsResponse::default();
     for r in req.resources {
         let mut out = IncrementalResult::default();
@@ -112,7 +146,10 @@ pub async fn incremental_alter(ctx: &Ctx, req: IncrementalAlterConfigsRequest, _
         let result = match resource_error(r.resource_type) {
             Some(e) => Err(e),
             None => match ctx.broker.topics.get(&r.resource_name) {
-                None => Err((ResponseError::UnknownTopicOrPartition.code(), format!("topic '{}' does not exist", &*r.resource_name))),
+                None => Err((
+                    ResponseError::UnknownTopicOrPartition.code(),
+                    format!("topic '{}' does not exist", &*r.resource_name),
+                )),
                 Some(t) => {
                     let mut configs = t.configs.clone();
                     let mut bad = None;
@@ -124,12 +161,18 @@ pub async fn incremental_alter(ctx: &Ctx, req: IncrementalAlterConfigsRequest, _
                             (1, _) => {
                                 configs.remove(c.name.as_str());
                             }
-                            (op, _) => bad = Some(format!("operation {op} on '{}' is not supported", c.name.as_str())),
+                            (op, _) => {
+                                bad = Some(format!(
+                                    "operation {op} on '{}' is not supported",
+                                    c.name.as_str()
+                                ))
+                            }
                         }
                     }
                     match bad {
                         Some(msg) => Err((ResponseError::InvalidConfig.code(), msg)),
-                        None => apply(ctx, &r.resource_name, configs, req.validate_only).map_err(|e| (broker_code(&e), e.to_string())),
+                        None => apply(ctx, &r.resource_name, configs, req.validate_only)
+                            .map_err(|e| (broker_code(&e), e.to_string())),
                     }
                 }
             },

@@ -44,7 +44,11 @@ fn read_once(wanted: &[Wanted], max_bytes: usize) -> (FetchResponse, usize) {
                 continue;
             };
             // The first partition with data may exceed the limits by one batch (KIP-74).
-            let limit = if total == 0 { (*part_max).max(1) as usize } else { (*part_max as usize).min(remaining) };
+            let limit = if total == 0 {
+                (*part_max).max(1) as usize
+            } else {
+                (*part_max as usize).min(remaining)
+            };
             match partition.read(*offset, limit) {
                 Ok(r) => {
                     pd.high_watermark = r.high_watermark;
@@ -74,13 +78,28 @@ fn read_once(wanted: &[Wanted], max_bytes: usize) -> (FetchResponse, usize) {
 /// Counts what a response hands out, per topic.
 fn count_out(ctx: &Ctx, resp: &FetchResponse) {
     for t in &resp.responses {
-        let labels = TopicLabels { topic: t.topic.0.to_string() };
+        let labels = TopicLabels {
+            topic: t.topic.0.to_string(),
+        };
         for p in &t.partitions {
-            let Some(records) = p.records.as_ref().filter(|r| !r.is_empty()) else { continue };
+            let Some(records) = p.records.as_ref().filter(|r| !r.is_empty()) else {
+                continue;
+            };
             let (batches, _) = batch::scan(records);
-            let n: u64 = batches.iter().map(|(_, h)| h.last_offset_delta as u64 + 1).sum();
-            ctx.broker.metrics.bytes_out.get_or_create(&labels).inc_by(records.len() as u64);
-            ctx.broker.metrics.records_out.get_or_create(&labels).inc_by(n);
+            let n: u64 = batches
+                .iter()
+                .map(|(_, h)| h.last_offset_delta as u64 + 1)
+                .sum();
+            ctx.broker
+                .metrics
+                .bytes_out
+                .get_or_create(&labels)
+                .inc_by(records.len() as u64);
+            ctx.broker
+                .metrics
+                .records_out
+                .get_or_create(&labels)
+                .inc_by(n);
         }
     }
 }
@@ -95,19 +114,40 @@ pub async fn handle(ctx: &Ctx, req: FetchRequest, _v: i16) -> FetchResponse {
             partitions: t
                 .partitions
                 .iter()
-                .map(|p| (p.partition, p.fetch_offset, p.partition_max_bytes, ctx.broker.topics.partition(&t.topic, p.partition)))
+                .map(|p| {
+                    (
+                        p.partition,
+                        p.fetch_offset,
+                        p.partition_max_bytes,
+                        ctx.broker.topics.partition(&t.topic, p.partition),
+                    )
+                })
                 .collect(),
         })
         .collect();
-    let max_bytes = if req.max_bytes > 0 { req.max_bytes as usize } else { 50 * 1024 * 1024 };
+    let max_bytes = if req.max_bytes > 0 {
+        req.max_bytes as usize
+    } else {
+        50 * 1024 * 1024
+    };
     let min_bytes = req.min_bytes.max(0) as usize;
-    let deadline = Instant::now() + Duration::from_millis(req.max_wait_ms.max(0) as u64).min(MAX_WAIT);
+    let deadline =
+        Instant::now() + Duration::from_millis(req.max_wait_ms.max(0) as u64).min(MAX_WAIT);
     loop {
         // Subscribe before reading so an append between the read and the wait is not missed.
-        let mut watchers: Vec<_> =
-            wanted.iter().flat_map(|w| w.partitions.iter().filter_map(|p| p.3.as_ref().map(|p| p.subscribe()))).collect();
+        let mut watchers: Vec<_> = wanted
+            .iter()
+            .flat_map(|w| {
+                w.partitions
+                    .iter()
+                    .filter_map(|p| p.3.as_ref().map(|p| p.subscribe()))
+            })
+            .collect();
         let (resp, bytes) = read_once(&wanted, max_bytes);
-        let has_error = resp.responses.iter().any(|t| t.partitions.iter().any(|p| p.error_code != 0));
+        let has_error = resp
+            .responses
+            .iter()
+            .any(|t| t.partitions.iter().any(|p| p.error_code != 0));
         let now = Instant::now();
         if bytes >= min_bytes.max(1) || has_error || now >= deadline || watchers.is_empty() {
             count_out(ctx, &resp);

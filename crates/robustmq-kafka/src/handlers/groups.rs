@@ -2,12 +2,12 @@
 //! every group.
 
 use bytes::Bytes;
+use kafka_protocol::messages::delete_groups_response::DeletableGroupResult;
 use kafka_protocol::messages::describe_groups_response::{DescribedGroup, DescribedGroupMember};
 use kafka_protocol::messages::find_coordinator_response::Coordinator;
 use kafka_protocol::messages::join_group_response::JoinGroupResponseMember;
 use kafka_protocol::messages::leave_group_response::MemberResponse;
 use kafka_protocol::messages::list_groups_response::ListedGroup;
-use kafka_protocol::messages::delete_groups_response::DeletableGroupResult;
 use kafka_protocol::messages::*;
 use kafka_protocol::ResponseError;
 use robustmq_broker::groups::{GroupError, JoinRequest};
@@ -17,13 +17,20 @@ use crate::errors::group_code;
 
 const KEY_TYPE_GROUP: i8 = 0;
 
-pub async fn find_coordinator(ctx: &Ctx, req: FindCoordinatorRequest, v: i16) -> FindCoordinatorResponse {
+pub async fn find_coordinator(
+    ctx: &Ctx,
+    req: FindCoordinatorRequest,
+    v: i16,
+) -> FindCoordinatorResponse {
     let mut resp = FindCoordinatorResponse::default();
     let (error, message) = if req.key_type == KEY_TYPE_GROUP {
         (0, None)
     } else {
         tracing::info!(peer = %ctx.peer, key_type = req.key_type, "coordinator lookup refused: transactions are not supported");
-        (ResponseError::UnsupportedVersion.code(), Some(str("transactions are not supported")))
+        (
+            ResponseError::UnsupportedVersion.code(),
+            Some(str("transactions are not supported")),
+        )
     };
     if v >= 4 {
         resp.coordinators = req
@@ -76,9 +83,17 @@ pub async fn join(ctx: &Ctx, req: JoinGroupRequest, v: i16) -> JoinGroupResponse
         client_id: ctx.client_id.clone(),
         client_host: client_host(ctx),
         protocol_type: req.protocol_type.to_string(),
-        protocols: req.protocols.iter().map(|p| (p.name.to_string(), p.metadata.clone())).collect(),
+        protocols: req
+            .protocols
+            .iter()
+            .map(|p| (p.name.to_string(), p.metadata.clone()))
+            .collect(),
         session_timeout_ms: req.session_timeout_ms,
-        rebalance_timeout_ms: if v >= 1 { req.rebalance_timeout_ms } else { req.session_timeout_ms },
+        rebalance_timeout_ms: if v >= 1 {
+            req.rebalance_timeout_ms
+        } else {
+            req.session_timeout_ms
+        },
         require_known_member_id: v >= 4,
     };
     let waiter = ctx.broker.groups.join(join);
@@ -121,9 +136,17 @@ pub async fn join(ctx: &Ctx, req: JoinGroupRequest, v: i16) -> JoinGroupResponse
 
 pub async fn sync(ctx: &Ctx, req: SyncGroupRequest, _v: i16) -> SyncGroupResponse {
     let mut resp = SyncGroupResponse::default();
-    let assignments: Vec<(String, Bytes)> =
-        req.assignments.iter().map(|a| (a.member_id.to_string(), a.assignment.clone())).collect();
-    let waiter = ctx.broker.groups.sync(&req.group_id, &req.member_id, req.generation_id, assignments);
+    let assignments: Vec<(String, Bytes)> = req
+        .assignments
+        .iter()
+        .map(|a| (a.member_id.to_string(), a.assignment.clone()))
+        .collect();
+    let waiter = ctx.broker.groups.sync(
+        &req.group_id,
+        &req.member_id,
+        req.generation_id,
+        assignments,
+    );
     let outcome = match waiter {
         Ok(rx) => rx.await.unwrap_or(Err(GroupError::RebalanceInProgress)),
         Err(e) => Err(e),
@@ -141,7 +164,11 @@ pub async fn sync(ctx: &Ctx, req: SyncGroupRequest, _v: i16) -> SyncGroupRespons
 
 pub async fn heartbeat(ctx: &Ctx, req: HeartbeatRequest, _v: i16) -> HeartbeatResponse {
     let mut resp = HeartbeatResponse::default();
-    if let Err(e) = ctx.broker.groups.heartbeat(&req.group_id, &req.member_id, req.generation_id) {
+    if let Err(e) = ctx
+        .broker
+        .groups
+        .heartbeat(&req.group_id, &req.member_id, req.generation_id)
+    {
         resp.error_code = group_code(&e);
     }
     resp
@@ -150,7 +177,15 @@ pub async fn heartbeat(ctx: &Ctx, req: HeartbeatRequest, _v: i16) -> HeartbeatRe
 pub async fn leave(ctx: &Ctx, req: LeaveGroupRequest, v: i16) -> LeaveGroupResponse {
     let mut resp = LeaveGroupResponse::default();
     let members: Vec<(String, Option<String>)> = if v >= 3 {
-        req.members.iter().map(|m| (m.member_id.to_string(), m.group_instance_id.as_ref().map(|s| s.to_string()))).collect()
+        req.members
+            .iter()
+            .map(|m| {
+                (
+                    m.member_id.to_string(),
+                    m.group_instance_id.as_ref().map(|s| s.to_string()),
+                )
+            })
+            .collect()
     } else {
         vec![(req.member_id.to_string(), None)]
     };
@@ -178,7 +213,12 @@ pub async fn list(ctx: &Ctx, req: ListGroupsRequest, _v: i16) -> ListGroupsRespo
     match ctx.broker.groups.list() {
         Ok(groups) => {
             for (name, state, protocol_type) in groups {
-                if !req.states_filter.is_empty() && !req.states_filter.iter().any(|s| s.as_str().eq_ignore_ascii_case(state.as_str())) {
+                if !req.states_filter.is_empty()
+                    && !req
+                        .states_filter
+                        .iter()
+                        .any(|s| s.as_str().eq_ignore_ascii_case(state.as_str()))
+                {
                     continue;
                 }
                 let mut g = ListedGroup::default();

@@ -1,6 +1,8 @@
 //! Metadata: this node is the only broker, the controller and every partition's leader.
 
-use kafka_protocol::messages::metadata_response::{MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic};
+use kafka_protocol::messages::metadata_response::{
+    MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
+};
 use kafka_protocol::messages::{BrokerId, MetadataRequest, MetadataResponse, TopicName};
 use kafka_protocol::ResponseError;
 use robustmq_meta::TopicMeta;
@@ -54,7 +56,13 @@ pub async fn handle(ctx: &Ctx, req: MetadataRequest, v: i16) -> MetadataResponse
         Some(list) => Some(list),
     };
     resp.topics = match requested {
-        None => ctx.broker.topics.list().iter().map(|t| describe(ctx, t)).collect(),
+        None => ctx
+            .broker
+            .topics
+            .list()
+            .iter()
+            .map(|t| describe(ctx, t))
+            .collect(),
         Some(list) => list
             .into_iter()
             .map(|rt| match rt.name {
@@ -67,13 +75,23 @@ pub async fn handle(ctx: &Ctx, req: MetadataRequest, v: i16) -> MetadataResponse
                     };
                     match found {
                         Ok(Some(t)) => describe(ctx, &t),
-                        Ok(None) => error_topic(Some(name), uuid::Uuid::nil(), ResponseError::UnknownTopicOrPartition.code()),
+                        Ok(None) => error_topic(
+                            Some(name),
+                            uuid::Uuid::nil(),
+                            ResponseError::UnknownTopicOrPartition.code(),
+                        ),
                         Err(e) => error_topic(Some(name), uuid::Uuid::nil(), broker_code(&e)),
                     }
                 }
                 None => {
                     let wanted = rt.topic_id;
-                    match ctx.broker.topics.list().into_iter().find(|t| topic_uuid(t) == wanted) {
+                    match ctx
+                        .broker
+                        .topics
+                        .list()
+                        .into_iter()
+                        .find(|t| topic_uuid(t) == wanted)
+                    {
                         Some(t) => describe(ctx, &t),
                         None => error_topic(None, wanted, ResponseError::UnknownTopicId.code()),
                     }

@@ -89,10 +89,32 @@ pub fn api_name(key: ApiKey) -> &'static str {
     // The Debug names of the enum are the Kafka API names.
     macro_rules! names { ($($k:ident),*) => { match key { $(ApiKey::$k => stringify!($k),)* _ => "Other" } } }
     names!(
-        Produce, Fetch, ListOffsets, Metadata, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup,
-        Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups, ApiVersions, CreateTopics,
-        DeleteTopics, DeleteRecords, InitProducerId, DescribeConfigs, AlterConfigs, CreatePartitions,
-        DeleteGroups, IncrementalAlterConfigs, OffsetDelete, SaslHandshake, SaslAuthenticate
+        Produce,
+        Fetch,
+        ListOffsets,
+        Metadata,
+        OffsetCommit,
+        OffsetFetch,
+        FindCoordinator,
+        JoinGroup,
+        Heartbeat,
+        LeaveGroup,
+        SyncGroup,
+        DescribeGroups,
+        ListGroups,
+        ApiVersions,
+        CreateTopics,
+        DeleteTopics,
+        DeleteRecords,
+        InitProducerId,
+        DescribeConfigs,
+        AlterConfigs,
+        CreatePartitions,
+        DeleteGroups,
+        IncrementalAlterConfigs,
+        OffsetDelete,
+        SaslHandshake,
+        SaslAuthenticate
     )
 }
 
@@ -100,30 +122,49 @@ pub fn str(s: &str) -> StrBytes {
     StrBytes::from_string(s.to_string())
 }
 
-pub fn respond<R: Encodable>(header: &RequestHeader, key: ApiKey, body: &R) -> Result<Bytes, FrameError> {
+pub fn respond<R: Encodable>(
+    header: &RequestHeader,
+    key: ApiKey,
+    body: &R,
+) -> Result<Bytes, FrameError> {
     let v = header.request_api_version;
-    encode_response(header.correlation_id, key.response_header_version(v), body, v)
-        .map_err(|e| FrameError::Encode(format!("{} v{v}: {e}", api_name(key))))
+    encode_response(
+        header.correlation_id,
+        key.response_header_version(v),
+        body,
+        v,
+    )
+    .map_err(|e| FrameError::Encode(format!("{} v{v}: {e}", api_name(key))))
 }
 
 /// Handles one request. An error closes the connection.
 pub async fn dispatch(ctx: &Ctx, mut raw: RawRequest) -> Result<Reply, FrameError> {
     let v = raw.header.request_api_version;
     let Some(key) = raw.api_key else {
-        return Err(FrameError::Unsupported(format!("unknown API key {}", raw.header.request_api_key)));
+        return Err(FrameError::Unsupported(format!(
+            "unknown API key {}",
+            raw.header.request_api_key
+        )));
     };
     let in_range = supported(key).is_some_and(|(min, max)| v >= min && v <= max);
     if key == ApiKey::ApiVersions && !in_range {
         // KIP-511: answer at v0 with the error and our ranges so the client can downgrade.
         let resp = api_versions::unsupported();
-        let bytes = encode_response(raw.header.correlation_id, 0, &resp, 0).map_err(FrameError::Encode)?;
+        let bytes =
+            encode_response(raw.header.correlation_id, 0, &resp, 0).map_err(FrameError::Encode)?;
         return Ok(Reply::Now(bytes));
     }
     if !in_range {
-        return Err(FrameError::Unsupported(format!("{} v{v} is not supported", api_name(key))));
+        return Err(FrameError::Unsupported(format!(
+            "{} v{v} is not supported",
+            api_name(key)
+        )));
     }
     let started = Instant::now();
-    let labels = ApiLabels { protocol: "kafka", api: api_name(key) };
+    let labels = ApiLabels {
+        protocol: "kafka",
+        api: api_name(key),
+    };
     ctx.broker.metrics.requests.get_or_create(&labels).inc();
     let h = &raw.header;
     macro_rules! call {
@@ -149,7 +190,9 @@ pub async fn dispatch(ctx: &Ctx, mut raw: RawRequest) -> Result<Reply, FrameErro
         ApiKey::InitProducerId => call!(InitProducerIdRequest, admin::init_producer_id),
         ApiKey::DescribeConfigs => call!(DescribeConfigsRequest, configs::describe),
         ApiKey::AlterConfigs => call!(AlterConfigsRequest, configs::alter),
-        ApiKey::IncrementalAlterConfigs => call!(IncrementalAlterConfigsRequest, configs::incremental_alter),
+        ApiKey::IncrementalAlterConfigs => {
+            call!(IncrementalAlterConfigsRequest, configs::incremental_alter)
+        }
         ApiKey::FindCoordinator => call!(FindCoordinatorRequest, groups::find_coordinator),
         ApiKey::JoinGroup => call!(JoinGroupRequest, groups::join),
         ApiKey::SyncGroup => call!(SyncGroupRequest, groups::sync),
@@ -161,17 +204,30 @@ pub async fn dispatch(ctx: &Ctx, mut raw: RawRequest) -> Result<Reply, FrameErro
         ApiKey::OffsetCommit => call!(OffsetCommitRequest, offsets::commit),
         ApiKey::OffsetFetch => call!(OffsetFetchRequest, offsets::fetch),
         ApiKey::OffsetDelete => call!(OffsetDeleteRequest, offsets::delete),
-        other => return Err(FrameError::Unsupported(format!("{} is not implemented", api_name(other)))),
+        other => {
+            return Err(FrameError::Unsupported(format!(
+                "{} is not implemented",
+                api_name(other)
+            )))
+        }
     };
     if !matches!(reply, Reply::Later(_)) {
-        ctx.broker.metrics.request_seconds.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
+        ctx.broker
+            .metrics
+            .request_seconds
+            .get_or_create(&labels)
+            .observe(started.elapsed().as_secs_f64());
     }
     Ok(reply)
 }
 
 /// Decodes any supported request body, for fuzzing and property tests of the decoders.
 pub fn decode_any(key: ApiKey, body: &mut Bytes, v: i16) -> Result<(), FrameError> {
-    macro_rules! d { ($ty:ty) => { decode_body::<$ty>(body, v).map(|_| ()) } }
+    macro_rules! d {
+        ($ty:ty) => {
+            decode_body::<$ty>(body, v).map(|_| ())
+        };
+    }
     if !supported(key).is_some_and(|(min, max)| v >= min && v <= max) {
         return Ok(());
     }

@@ -3,11 +3,15 @@
 use std::collections::BTreeMap;
 
 use bytes::{Buf, Bytes};
-use kafka_protocol::messages::offset_commit_response::{OffsetCommitResponsePartition, OffsetCommitResponseTopic};
-use kafka_protocol::messages::offset_delete_response::{OffsetDeleteResponsePartition, OffsetDeleteResponseTopic};
+use kafka_protocol::messages::offset_commit_response::{
+    OffsetCommitResponsePartition, OffsetCommitResponseTopic,
+};
+use kafka_protocol::messages::offset_delete_response::{
+    OffsetDeleteResponsePartition, OffsetDeleteResponseTopic,
+};
 use kafka_protocol::messages::offset_fetch_response::{
-    OffsetFetchResponseGroup, OffsetFetchResponsePartition, OffsetFetchResponsePartitions, OffsetFetchResponseTopic,
-    OffsetFetchResponseTopics,
+    OffsetFetchResponseGroup, OffsetFetchResponsePartition, OffsetFetchResponsePartitions,
+    OffsetFetchResponseTopic, OffsetFetchResponseTopics,
 };
 use kafka_protocol::messages::*;
 use kafka_protocol::protocol::Decodable;
@@ -18,7 +22,10 @@ use super::{str, Ctx};
 use crate::errors::group_code;
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommitResponse {
@@ -29,7 +36,10 @@ pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommi
         let known = ctx.broker.topics.get(&t.name);
         for p in &t.partitions {
             let key = (t.name.0.to_string(), p.partition_index);
-            if known.as_ref().is_none_or(|k| p.partition_index < 0 || p.partition_index >= k.partitions) {
+            if known
+                .as_ref()
+                .is_none_or(|k| p.partition_index < 0 || p.partition_index >= k.partitions)
+            {
                 codes.insert(key, ResponseError::UnknownTopicOrPartition.code());
                 continue;
             }
@@ -39,14 +49,23 @@ pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommi
                 CommittedOffset {
                     offset: p.committed_offset,
                     leader_epoch: p.committed_leader_epoch,
-                    metadata: p.committed_metadata.as_ref().map(|m| m.to_string()).unwrap_or_default(),
+                    metadata: p
+                        .committed_metadata
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_default(),
                     commit_ms: now_ms(),
                 },
             ));
             codes.insert(key, 0);
         }
     }
-    let result = ctx.broker.groups.commit_offsets(&req.group_id, &req.member_id, req.generation_id_or_member_epoch, &offsets);
+    let result = ctx.broker.groups.commit_offsets(
+        &req.group_id,
+        &req.member_id,
+        req.generation_id_or_member_epoch,
+        &offsets,
+    );
     if let Err(e) = result {
         let code = group_code(&e);
         for (t, p, _) in &offsets {
@@ -59,7 +78,10 @@ pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommi
         for p in t.partitions {
             let mut r = OffsetCommitResponsePartition::default();
             r.partition_index = p.partition_index;
-            r.error_code = codes.get(&(t.name.0.to_string(), p.partition_index)).copied().unwrap_or(0);
+            r.error_code = codes
+                .get(&(t.name.0.to_string(), p.partition_index))
+                .copied()
+                .unwrap_or(0);
             topic.partitions.push(r);
         }
         resp.topics.push(topic);
@@ -67,9 +89,20 @@ pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommi
     resp
 }
 
+/// One topic's partitions with their committed offsets, if any.
+type TopicOffsets = (String, Vec<(i32, Option<CommittedOffset>)>);
+
 /// Committed offsets of one group for the asked partitions, or all of them when `None`.
-fn lookup(ctx: &Ctx, group: &str, wanted: Option<Vec<(String, Vec<i32>)>>) -> Result<Vec<(String, Vec<(i32, Option<CommittedOffset>)>)>, i16> {
-    let committed = ctx.broker.groups.committed_offsets(group).map_err(|e| group_code(&e))?;
+fn lookup(
+    ctx: &Ctx,
+    group: &str,
+    wanted: Option<Vec<(String, Vec<i32>)>>,
+) -> Result<Vec<TopicOffsets>, i16> {
+    let committed = ctx
+        .broker
+        .groups
+        .committed_offsets(group)
+        .map_err(|e| group_code(&e))?;
     let wanted = match wanted {
         Some(w) => w,
         None => {
@@ -80,16 +113,43 @@ fn lookup(ctx: &Ctx, group: &str, wanted: Option<Vec<(String, Vec<i32>)>>) -> Re
             all.into_iter().collect()
         }
     };
+    let find = |topic: &str, p: i32| {
+        committed
+            .iter()
+            .find(|(t, q, _)| t == topic && *q == p)
+            .map(|(_, _, c)| c.clone())
+    };
     Ok(wanted
         .into_iter()
         .map(|(topic, parts)| {
-            let found = parts
-                .into_iter()
-                .map(|p| (p, committed.iter().find(|(t, q, _)| *t == topic && *q == p).map(|(_, _, c)| c.clone())))
-                .collect();
+            let found = parts.into_iter().map(|p| (p, find(&topic, p))).collect();
             (topic, found)
         })
         .collect())
+}
+
+/// Builds one response partition; the v8 and the older response types have the same fields.
+macro_rules! partition_response {
+    ($ty:ty, $p:expr, $c:expr) => {{
+        let c: Option<CommittedOffset> = $c;
+        let mut r = <$ty>::default();
+        r.partition_index = $p;
+        r.committed_offset = c.as_ref().map(|c| c.offset).unwrap_or(-1);
+        r.committed_leader_epoch = c.as_ref().map(|c| c.leader_epoch).unwrap_or(-1);
+        r.metadata = Some(str(c.as_ref().map(|c| c.metadata.as_str()).unwrap_or("")));
+        r
+    }};
+}
+
+/// The asked topics and partitions of an OffsetFetch request, or `None` for all of them.
+macro_rules! wanted {
+    ($topics:expr) => {
+        $topics.map(|ts| {
+            ts.into_iter()
+                .map(|t| (t.name.0.to_string(), t.partition_indexes))
+                .collect()
+        })
+    };
 }
 
 pub async fn fetch(ctx: &Ctx, req: OffsetFetchRequest, v: i16) -> OffsetFetchResponse {
@@ -98,28 +158,20 @@ pub async fn fetch(ctx: &Ctx, req: OffsetFetchRequest, v: i16) -> OffsetFetchRes
         for g in req.groups {
             let mut out = OffsetFetchResponseGroup::default();
             out.group_id = g.group_id.clone();
-            let wanted = g.topics.map(|ts| ts.into_iter().map(|t| (t.name.0.to_string(), t.partition_indexes)).collect());
-            match lookup(ctx, &g.group_id, wanted) {
+            match lookup(ctx, &g.group_id, wanted!(g.topics)) {
                 Ok(topics) => {
-                    out.topics = topics
-                        .into_iter()
-                        .map(|(name, parts)| {
-                            let mut t = OffsetFetchResponseTopics::default();
-                            t.name = TopicName(str(&name));
-                            t.partitions = parts
-                                .into_iter()
-                                .map(|(p, c)| {
-                                    let mut r = OffsetFetchResponsePartitions::default();
-                                    r.partition_index = p;
-                                    r.committed_offset = c.as_ref().map(|c| c.offset).unwrap_or(-1);
-                                    r.committed_leader_epoch = c.as_ref().map(|c| c.leader_epoch).unwrap_or(-1);
-                                    r.metadata = Some(str(c.as_ref().map(|c| c.metadata.as_str()).unwrap_or("")));
-                                    r
-                                })
-                                .collect();
-                            t
-                        })
-                        .collect();
+                    for (name, parts) in topics {
+                        let mut t = OffsetFetchResponseTopics::default();
+                        t.name = TopicName(str(&name));
+                        for (p, c) in parts {
+                            t.partitions.push(partition_response!(
+                                OffsetFetchResponsePartitions,
+                                p,
+                                c
+                            ));
+                        }
+                        out.topics.push(t);
+                    }
                 }
                 Err(code) => out.error_code = code,
             }
@@ -127,28 +179,17 @@ pub async fn fetch(ctx: &Ctx, req: OffsetFetchRequest, v: i16) -> OffsetFetchRes
         }
         return resp;
     }
-    let wanted = req.topics.map(|ts| ts.into_iter().map(|t| (t.name.0.to_string(), t.partition_indexes)).collect());
-    match lookup(ctx, &req.group_id, wanted) {
+    match lookup(ctx, &req.group_id, wanted!(req.topics)) {
         Ok(topics) => {
-            resp.topics = topics
-                .into_iter()
-                .map(|(name, parts)| {
-                    let mut t = OffsetFetchResponseTopic::default();
-                    t.name = TopicName(str(&name));
-                    t.partitions = parts
-                        .into_iter()
-                        .map(|(p, c)| {
-                            let mut r = OffsetFetchResponsePartition::default();
-                            r.partition_index = p;
-                            r.committed_offset = c.as_ref().map(|c| c.offset).unwrap_or(-1);
-                            r.committed_leader_epoch = c.as_ref().map(|c| c.leader_epoch).unwrap_or(-1);
-                            r.metadata = Some(str(c.as_ref().map(|c| c.metadata.as_str()).unwrap_or("")));
-                            r
-                        })
-                        .collect();
-                    t
-                })
-                .collect();
+            for (name, parts) in topics {
+                let mut t = OffsetFetchResponseTopic::default();
+                t.name = TopicName(str(&name));
+                for (p, c) in parts {
+                    t.partitions
+                        .push(partition_response!(OffsetFetchResponsePartition, p, c));
+                }
+                resp.topics.push(t);
+            }
         }
         Err(code) if v >= 2 => resp.error_code = code,
         Err(_) => {}
@@ -174,7 +215,12 @@ pub async fn delete(ctx: &Ctx, req: OffsetDeleteRequest, _v: i16) -> OffsetDelet
         .broker
         .groups
         .describe(&req.group_id)
-        .map(|d| d.members.iter().flat_map(|m| subscribed_topics(&m.metadata)).collect())
+        .map(|d| {
+            d.members
+                .iter()
+                .flat_map(|m| subscribed_topics(&m.metadata))
+                .collect()
+        })
         .unwrap_or_default();
     let mut deletable = Vec::new();
     for t in &req.topics {

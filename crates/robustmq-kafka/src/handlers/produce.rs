@@ -28,7 +28,10 @@ fn failed(index: i32, code: i16, message: Option<String>) -> Pending {
     r.log_append_time_ms = -1;
     r.log_start_offset = -1;
     r.error_message = message.map(|m| super::str(&m));
-    Pending { response: r, sync: None }
+    Pending {
+        response: r,
+        sync: None,
+    }
 }
 
 pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey) -> Reply {
@@ -37,30 +40,52 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
     let mut topics = Vec::with_capacity(req.topic_data.len());
     for td in req.topic_data {
         let name = td.name.0.to_string();
-        let labels = TopicLabels { topic: name.clone() };
+        let labels = TopicLabels {
+            topic: name.clone(),
+        };
         let mut parts = Vec::with_capacity(td.partition_data.len());
         for pd in td.partition_data {
             let index = pd.index;
             if !matches!(acks, -1..=1) {
-                parts.push(failed(index, ResponseError::InvalidRequiredAcks.code(), None));
+                parts.push(failed(
+                    index,
+                    ResponseError::InvalidRequiredAcks.code(),
+                    None,
+                ));
                 continue;
             }
             let Some(partition) = ctx.broker.topics.partition(&name, index) else {
-                parts.push(failed(index, ResponseError::UnknownTopicOrPartition.code(), None));
+                parts.push(failed(
+                    index,
+                    ResponseError::UnknownTopicOrPartition.code(),
+                    None,
+                ));
                 continue;
             };
             let data = match pd.records {
                 Some(b) if !b.is_empty() => b,
                 _ => {
-                    parts.push(failed(index, ResponseError::CorruptMessage.code(), Some("no records".into())));
+                    parts.push(failed(
+                        index,
+                        ResponseError::CorruptMessage.code(),
+                        Some("no records".into()),
+                    ));
                     continue;
                 }
             };
             let len = data.len() as u64;
             match partition.append(data.to_vec()) {
                 Ok(info) => {
-                    ctx.broker.metrics.bytes_in.get_or_create(&labels).inc_by(len);
-                    ctx.broker.metrics.records_in.get_or_create(&labels).inc_by(info.records as u64);
+                    ctx.broker
+                        .metrics
+                        .bytes_in
+                        .get_or_create(&labels)
+                        .inc_by(len);
+                    ctx.broker
+                        .metrics
+                        .records_in
+                        .get_or_create(&labels)
+                        .inc_by(info.records as u64);
                     let mut r = PartitionProduceResponse::default();
                     r.index = index;
                     r.error_code = NONE;
@@ -81,7 +106,10 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
     if acks == 0 {
         return Reply::Nothing;
     }
-    let build = |topics: Vec<(kafka_protocol::messages::TopicName, Vec<PartitionProduceResponse>)>| {
+    let build = |topics: Vec<(
+        kafka_protocol::messages::TopicName,
+        Vec<PartitionProduceResponse>,
+    )>| {
         let mut resp = ProduceResponse::default();
         resp.responses = topics
             .into_iter()
@@ -94,8 +122,14 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
             .collect();
         resp
     };
-    if topics.iter().all(|(_, ps)| ps.iter().all(|p| p.sync.is_none())) {
-        let done = topics.into_iter().map(|(n, ps)| (n, ps.into_iter().map(|p| p.response).collect())).collect();
+    if topics
+        .iter()
+        .all(|(_, ps)| ps.iter().all(|p| p.sync.is_none()))
+    {
+        let done = topics
+            .into_iter()
+            .map(|(n, ps)| (n, ps.into_iter().map(|p| p.response).collect()))
+            .collect();
         return match respond(&header, key, &build(done)) {
             Ok(b) => Reply::Now(b),
             Err(e) => Reply::Later(futures::future::ready(Err(e)).boxed()),
