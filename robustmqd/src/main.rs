@@ -124,6 +124,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         retention_bytes: j.retention_bytes,
         index_interval_bytes: j.index_interval_bytes,
         max_message_bytes: j.max_message_bytes,
+        ..LogConfig::default()
     };
     let broker_config = BrokerConfig {
         node_id: 0,

@@ -29,6 +29,16 @@ BAD_INPUTS = {
     "unknown_api_key": (frame(struct.pack(">hhih", 0x7ABC, 0, 1, -1)), False),
     # ApiVersions v3 whose client_id claims 1000 bytes but the frame has 3.
     "malformed_header": (frame(struct.pack(">hhih", 18, 3, 7, 1000) + b"abc"), False),
+    # Metadata v0 whose topic array claims 2^31-1 entries in a 4-byte body: the decoder
+    # reserves capacity from that count (kafka-protocol 0.18), so the daemon must survive a
+    # reservation of hundreds of GiB and close only this connection.
+    "huge_array_count": (frame(struct.pack(">hhih", 3, 0, 9, -1) + struct.pack(">i", 0x7FFFFFFF)), False),
+    # Produce v3 with the same trick one level down, after a valid topic name.
+    "huge_nested_array_count": (
+        frame(struct.pack(">hhih", 0, 3, 10, -1) + struct.pack(">hhii", -1, 1, 1000, 1)
+              + struct.pack(">h", 1) + b"t" + struct.pack(">i", 0x7FFFFFFF)),
+        False,
+    ),
     # A frame announcing 100 bytes, 10 sent, then the client half-closes.
     "truncated_frame": (struct.pack(">i", 100) + b"\x00\x12\x00\x03" + b"\x00" * 6, True),
 }

@@ -78,8 +78,8 @@ impl Broker {
         }
     }
 
-    /// Background upkeep: group timers every 100 ms, retention on its own interval. Ends when
-    /// `shutdown` fires.
+    /// Background upkeep: group timers every 100 ms, retention and compaction on their own
+    /// interval. Ends when `shutdown` fires.
     pub async fn run_background(
         self: Arc<Self>,
         retention_every: Duration,
@@ -95,7 +95,11 @@ impl Broker {
                 _ = retention.tick() => {
                     let journal = Arc::clone(&self.journal);
                     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
-                    let _ = tokio::task::spawn_blocking(move || journal.enforce_retention(now)).await;
+                    let _ = tokio::task::spawn_blocking(move || {
+                        journal.enforce_retention(now);
+                        journal.compact(now);
+                    })
+                    .await;
                 }
                 _ = fsync.tick(), if fsync_every.is_some() => {
                     let journal = Arc::clone(&self.journal);

@@ -20,6 +20,7 @@ pub struct ConfigEntry {
 const KNOWN: &[(&str, bool)] = &[
     // (name, read-only)
     ("cleanup.policy", false),
+    ("delete.retention.ms", false),
     ("retention.ms", false),
     ("retention.bytes", false),
     ("segment.bytes", false),
@@ -52,10 +53,9 @@ pub fn validate(name: &str, value: &str) -> Result<()> {
         )));
     };
     match name {
-        "cleanup.policy" if value != "delete" => Err(BrokerError::InvalidConfig(format!(
-            "cleanup.policy={value} is not supported: only 'delete' (compaction is not implemented yet)"
-        ))),
+        "cleanup.policy" => cleanup_policy(value).map(|_| ()),
         "retention.ms" | "retention.bytes" | "segment.ms" => parse_i64(name, value, -1).map(|_| ()),
+        "delete.retention.ms" => parse_i64(name, value, 0).map(|_| ()),
         "segment.bytes" => parse_i64(name, value, 14).map(|_| ()),
         "max.message.bytes" => parse_i64(name, value, 0).map(|_| ()),
         "index.interval.bytes" => parse_i64(name, value, 0).map(|_| ()),
@@ -64,16 +64,37 @@ pub fn validate(name: &str, value: &str) -> Result<()> {
             if default.get(name).is_some_and(|d| d == value) {
                 Ok(())
             } else {
-                Err(BrokerError::InvalidConfig(format!("{name} is fixed at its default in robustmq")))
+                Err(BrokerError::InvalidConfig(format!(
+                    "{name} is fixed at its default in robustmq"
+                )))
             }
         }
         _ => Ok(()),
     }
 }
 
+/// Parses `cleanup.policy` (`delete`, `compact`, or both, comma-separated) into
+/// (compact, delete).
+fn cleanup_policy(value: &str) -> Result<(bool, bool)> {
+    let (mut compact, mut delete) = (false, false);
+    for part in value.split(',').map(str::trim) {
+        match part {
+            "compact" => compact = true,
+            "delete" => delete = true,
+            other => {
+                return Err(BrokerError::InvalidConfig(format!(
+                    "cleanup.policy={value}: '{other}' is neither 'delete' nor 'compact'"
+                )))
+            }
+        }
+    }
+    Ok((compact, delete))
+}
+
 fn defaults_map(d: &LogConfig) -> BTreeMap<&'static str, String> {
     BTreeMap::from([
         ("cleanup.policy", "delete".to_string()),
+        ("delete.retention.ms", d.delete_retention_ms.to_string()),
         ("retention.ms", d.retention_ms.to_string()),
         ("retention.bytes", d.retention_bytes.to_string()),
         ("segment.bytes", d.segment_bytes.to_string()),
@@ -107,6 +128,14 @@ pub fn log_config(defaults: &LogConfig, overrides: &BTreeMap<String, String>) ->
     }
     if let Some(v) = get("index.interval.bytes") {
         c.index_interval_bytes = v.max(0) as u64;
+    }
+    if let Some(v) = get("delete.retention.ms") {
+        c.delete_retention_ms = v;
+    }
+    if let Some(Ok((compact, delete))) = overrides.get("cleanup.policy").map(|v| cleanup_policy(v))
+    {
+        c.compact = compact;
+        c.delete = delete;
     }
     c
 }
@@ -144,9 +173,14 @@ mod tests {
         assert!(validate("retention.ms", "1000").is_ok());
         assert!(validate("retention.ms", "soon").is_err());
         assert!(validate("no.such.thing", "1").is_err());
-        assert!(validate("cleanup.policy", "compact").is_err());
+        assert!(validate("cleanup.policy", "compact").is_ok());
+        assert!(validate("cleanup.policy", "compact,delete").is_ok());
+        assert!(validate("cleanup.policy", "shred").is_err());
         let o = BTreeMap::from([("retention.ms".to_string(), "5".to_string())]);
         assert_eq!(log_config(&LogConfig::default(), &o).retention_ms, 5);
+        let c = BTreeMap::from([("cleanup.policy".to_string(), "compact".to_string())]);
+        let lc = log_config(&LogConfig::default(), &c);
+        assert!(lc.compact && !lc.delete);
         let d = describe(&LogConfig::default(), &o);
         assert!(d
             .iter()

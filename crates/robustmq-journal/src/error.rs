@@ -27,6 +27,8 @@ pub enum JournalError {
         current: i16,
         got: i16,
     },
+    #[error("invalid record: {0}")]
+    InvalidRecord(String),
     #[error("transactional record batches are not supported")]
     TransactionsUnsupported,
     #[error("partition {0} is deleted")]

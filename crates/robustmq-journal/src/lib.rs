@@ -4,6 +4,7 @@
 //! fetch serves the stored bytes unchanged, with compression, timestamps and headers intact.
 
 pub mod batch;
+pub mod compaction;
 pub mod error;
 pub mod index;
 pub mod partition;
@@ -41,6 +42,12 @@ pub struct LogConfig {
     pub retention_bytes: i64,
     pub index_interval_bytes: u64,
     pub max_message_bytes: usize,
+    /// `cleanup.policy` includes `compact`: keep only the latest record of each key.
+    pub compact: bool,
+    /// `cleanup.policy` includes `delete`: apply `retention.ms` and `retention.bytes`.
+    pub delete: bool,
+    /// How long a compacted topic keeps tombstones (null values) before removing them.
+    pub delete_retention_ms: i64,
 }
 
 impl Default for LogConfig {
@@ -52,6 +59,9 @@ impl Default for LogConfig {
             retention_bytes: -1,
             index_interval_bytes: 4096,
             max_message_bytes: 1024 * 1024 + 12,
+            compact: false,
+            delete: true,
+            delete_retention_ms: 24 * 3600 * 1000,
         }
     }
 }
@@ -145,20 +155,6 @@ impl Journal {
         Ok(removed)
     }
 
-    /// Appends and, when `durable` is asked for under the `always` policy, waits for the fsync.
-    pub async fn append(
-        &self,
-        partition: &Arc<Partition>,
-        data: Vec<u8>,
-        durable: bool,
-    ) -> Result<AppendInfo> {
-        let info = partition.append(data)?;
-        if durable && self.policy == FsyncPolicy::Always {
-            partition.sync_to(info.last_offset + 1).await?;
-        }
-        Ok(info)
-    }
-
     /// Fsyncs every partition (shutdown and the `interval` policy).
     pub fn sync_all(&self) -> Result<()> {
         for p in self.partitions() {
@@ -168,6 +164,24 @@ impl Journal {
             }
         }
         Ok(())
+    }
+
+    /// Compacts every partition of a compacted topic that has new sealed data.
+    pub fn compact(&self, now_ms: i64) {
+        for p in self.partitions() {
+            if !p.config().compact {
+                continue;
+            }
+            match compaction::compact(&p, now_ms) {
+                Ok(Some(stats)) => {
+                    tracing::info!(topic = %p.topic, partition = p.id, ?stats, "compacted")
+                }
+                Ok(None) | Err(JournalError::Deleted(_)) => {}
+                Err(e) => {
+                    tracing::error!(topic = %p.topic, partition = p.id, error = %e, "compaction failed")
+                }
+            }
+        }
     }
 
     /// Applies retention to every partition; returns the number of segments deleted.

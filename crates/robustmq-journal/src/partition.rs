@@ -83,6 +83,15 @@ pub struct Partition {
     /// Serialises fsyncs: whoever holds it syncs for everyone who queued behind (group commit).
     sync_lock: tokio::sync::Mutex<()>,
     end_tx: watch::Sender<i64>,
+    /// Log end offset when compaction last ran, to skip partitions with nothing new.
+    compacted_end: AtomicI64,
+}
+
+/// A segment's file and size, for reading outside the partition lock.
+pub struct SegmentView {
+    pub base_offset: i64,
+    pub file: Arc<File>,
+    pub size: u64,
 }
 
 fn now_ms() -> i64 {
@@ -95,8 +104,14 @@ fn now_ms() -> i64 {
 fn list_segments(dir: &Path) -> Result<Vec<i64>> {
     let mut bases = Vec::new();
     for entry in std::fs::read_dir(dir)? {
-        let name = entry?.file_name();
+        let entry = entry?;
+        let name = entry.file_name();
         let name = name.to_string_lossy();
+        if name.ends_with(".cleaned") || name.ends_with(".tmp") {
+            // Left by a compaction or a snapshot write that a crash interrupted.
+            std::fs::remove_file(entry.path())?;
+            continue;
+        }
         if let Some(stem) = name.strip_suffix(".log") {
             if let Ok(base) = stem.parse::<i64>() {
                 bases.push(base);
@@ -140,7 +155,11 @@ impl Partition {
             if is_last {
                 // The snapshot taken when this segment was opened holds every producer before it.
                 if let Ok(json) = std::fs::read(segment::snapshot_path(&dir, base)) {
-                    producers = serde_json::from_slice(&json).unwrap_or_default();
+                    producers = serde_json::from_slice(&json).unwrap_or_else(|e| {
+                        tracing::warn!(dir = %dir.display(), error = %e,
+                            "unreadable producer snapshot: idempotence state comes from the last segment only");
+                        ProducerStates::default()
+                    });
                 }
             }
             let mut on_batch = |h: &BatchHeader| {
@@ -175,6 +194,7 @@ impl Partition {
             synced: AtomicI64::new(end),
             sync_lock: tokio::sync::Mutex::new(()),
             end_tx,
+            compacted_end: AtomicI64::new(-1),
         })
     }
 
@@ -202,6 +222,10 @@ impl Partition {
         let config = self.config();
         let (headers, end) = batch::scan(&data);
         if headers.is_empty() || end != data.len() {
+            // Name the precise problem (an old message format, say) when the header tells it.
+            if let Err(e @ JournalError::UnsupportedMagic(_)) = BatchHeader::parse(&data[end..]) {
+                return Err(e);
+            }
             return Err(JournalError::Corrupt(format!(
                 "records are not whole v2 batches ({} of {} bytes parse)",
                 end,
@@ -219,6 +243,9 @@ impl Partition {
             }
             if h.is_transactional() || h.is_control() {
                 return Err(JournalError::TransactionsUnsupported);
+            }
+            if config.compact {
+                crate::compaction::require_keys(&data[*pos..*pos + h.total_size()])?;
             }
             records += h.last_offset_delta as i64 + 1;
         }
@@ -358,13 +385,14 @@ impl Partition {
         })
     }
 
-    /// Reads whole batches starting with the one that holds `offset`, up to `max_bytes` (but always
-    /// at least one whole batch, so a consumer can make progress past a large one).
-    pub fn read(&self, offset: i64, max_bytes: usize) -> Result<ReadResult> {
+    /// Reads whole batches starting with the one that holds `offset`, up to `max_bytes`. With
+    /// `allow_oversize`, a first batch larger than `max_bytes` is returned whole, so a consumer
+    /// can make progress past it (Kafka's KIP-74); without, nothing is returned then.
+    pub fn read(&self, offset: i64, max_bytes: usize, allow_oversize: bool) -> Result<ReadResult> {
         let mut from = offset;
         loop {
             // Snapshot what to read under the lock; do the I/O without it.
-            let (file, start_pos, seg_end, seg_next, hw, log_start) = {
+            let (file, start_pos, seg_end, next_base, hw, log_start) = {
                 let inner = self.lock()?;
                 let hw = inner.next_offset();
                 if offset < inner.log_start || offset > hw {
@@ -391,11 +419,13 @@ impl Partition {
                     .floor_offset(rel)
                     .map(|e| e.position as u64)
                     .unwrap_or(0);
+                // Where to go on when this segment holds nothing at or past `from`.
+                let next_base = inner.segments.range(from + 1..).next().map(|(b, _)| *b);
                 (
                     Arc::clone(&seg.file),
                     pos,
                     seg.size,
-                    seg.next_offset,
+                    next_base.unwrap_or(hw),
                     hw,
                     inner.log_start,
                 )
@@ -413,9 +443,17 @@ impl Partition {
             let Some(first) = found else {
                 // Nothing at or past `from` here (compacted away, or the segment ended): go on
                 // with the next segment.
-                from = seg_next.max(from + 1);
+                from = next_base.max(from + 1);
                 continue;
             };
+            if first.total_size() > max_bytes && !allow_oversize {
+                let records = Bytes::new();
+                return Ok(ReadResult {
+                    records,
+                    high_watermark: hw,
+                    log_start_offset: log_start,
+                });
+            }
             let want = (max_bytes as u64)
                 .max(first.total_size() as u64)
                 .min(seg_end - pos);
@@ -501,6 +539,9 @@ impl Partition {
     /// Deletes sealed segments past `retention.ms` or beyond `retention.bytes`. Returns how many.
     pub fn enforce_retention(&self, now: i64) -> Result<usize> {
         let config = self.config();
+        if !config.delete {
+            return Ok(0);
+        }
         let mut inner = self.lock()?;
         let mut total: u64 = inner.segments.values().map(|s| s.size).sum();
         let mut deleted = 0;
@@ -541,6 +582,45 @@ impl Partition {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Every segment (the active one last) as it is now.
+    pub fn segment_views(&self) -> Result<Vec<SegmentView>> {
+        let inner = self.lock()?;
+        Ok(inner
+            .segments
+            .values()
+            .map(|s| SegmentView {
+                base_offset: s.base_offset,
+                file: Arc::clone(&s.file),
+                size: s.size,
+            })
+            .collect())
+    }
+
+    /// Swaps a sealed segment for its compacted copy at `cleaned`. Returns false (and removes the
+    /// copy) when the segment went away meanwhile, through retention or DeleteRecords.
+    pub(crate) fn replace_sealed(&self, base: i64, cleaned: &Path) -> Result<bool> {
+        let mut inner = self.lock()?;
+        let sealed = inner.segments.contains_key(&base) && inner.active().base_offset != base;
+        if !sealed {
+            let _ = std::fs::remove_file(cleaned);
+            return Ok(false);
+        }
+        // The old index goes first: a crash between the two steps leaves a log without an index,
+        // which is rebuilt, never an index that points into the wrong file.
+        let _ = std::fs::remove_file(segment::index_path(&self.dir, base));
+        std::fs::rename(cleaned, segment::log_path(&self.dir, base))?;
+        File::open(&self.dir)?.sync_all()?;
+        let interval = self.config().index_interval_bytes;
+        let seg = Segment::open(&self.dir, base, false, interval, &mut |_| {})?;
+        inner.segments.insert(base, seg);
+        Ok(true)
+    }
+
+    /// Records the log end a compaction pass covered; returns the previous one.
+    pub(crate) fn mark_compacted(&self, end: i64) -> i64 {
+        self.compacted_end.swap(end, Ordering::AcqRel)
     }
 }
 

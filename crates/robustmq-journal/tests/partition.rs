@@ -52,7 +52,7 @@ fn read_all(p: &Partition) -> Vec<(i64, Vec<u8>)> {
     let mut out = Vec::new();
     let mut at = p.stats().unwrap().log_start_offset;
     loop {
-        let r = p.read(at, 100_000).unwrap();
+        let r = p.read(at, 100_000, true).unwrap();
         if r.records.is_empty() {
             return out;
         }
@@ -75,7 +75,7 @@ fn append_assigns_offsets_and_reads_back_stored_bytes() {
     let b = p.append(batch_bytes(2, 2000, 10)).unwrap();
     assert_eq!((a.base_offset, a.last_offset), (0, 2));
     assert_eq!((b.base_offset, b.last_offset), (3, 4));
-    let got = p.read(3, 1).unwrap();
+    let got = p.read(3, 1, true).unwrap();
     let h = batch::BatchHeader::parse(&got.records).unwrap();
     assert_eq!(
         h.base_offset, 3,
@@ -84,7 +84,7 @@ fn append_assigns_offsets_and_reads_back_stored_bytes() {
     assert_eq!(got.records.len(), h.total_size());
     assert_eq!(got.high_watermark, 5);
     assert!(matches!(
-        p.read(6, 100),
+        p.read(6, 100, true),
         Err(JournalError::OffsetOutOfRange { .. })
     ));
 }
@@ -114,7 +114,7 @@ fn timestamps_and_delete_records() {
     assert_eq!(p.offset_for_timestamp(99_999).unwrap(), None);
     assert_eq!(p.delete_records_before(30).unwrap(), 30);
     assert!(matches!(
-        p.read(29, 100),
+        p.read(29, 100, true),
         Err(JournalError::OffsetOutOfRange { .. })
     ));
     assert_eq!(
@@ -210,4 +210,169 @@ proptest! {
         let info = p.append(batch_bytes(1, 0, 1)).unwrap();
         prop_assert_eq!(info.base_offset, end);
     }
+}
+
+fn keyed(pairs: &[(&str, Option<&str>)], ts: i64) -> Vec<u8> {
+    let records: Vec<Record> = pairs
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v))| Record {
+            transactional: false,
+            control: false,
+            delete_horizon: false,
+            partition_leader_epoch: 0,
+            producer_id: -1,
+            producer_epoch: -1,
+            timestamp_type: TimestampType::Creation,
+            offset: i as i64,
+            sequence: -1 + i as i32,
+            timestamp: ts,
+            key: Some(Bytes::from(k.to_string())),
+            value: v.map(|v| Bytes::from(v.to_string())),
+            headers: Default::default(),
+        })
+        .collect();
+    let mut buf = BytesMut::new();
+    RecordBatchEncoder::encode(
+        &mut buf,
+        &records,
+        &RecordEncodeOptions {
+            version: 2,
+            compression: Compression::Lz4,
+        },
+    )
+    .unwrap();
+    buf.to_vec()
+}
+
+/// Every record in the log: (offset, key, value).
+fn records(p: &Partition) -> Vec<(i64, String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut at = p.stats().unwrap().log_start_offset;
+    loop {
+        let r = p.read(at, 1 << 20, true).unwrap();
+        if r.records.is_empty() {
+            return out;
+        }
+        let mut buf = r.records.clone();
+        for set in kafka_protocol::records::RecordBatchDecoder::decode_all(&mut buf).unwrap() {
+            for rec in set.records {
+                let k = String::from_utf8(rec.key.unwrap().to_vec()).unwrap();
+                let v = rec.value.map(|v| String::from_utf8(v.to_vec()).unwrap());
+                at = rec.offset + 1;
+                out.push((rec.offset, k, v));
+            }
+        }
+        let (batches, _) = batch::scan(&r.records);
+        at = at.max(
+            batches
+                .last()
+                .map(|(_, h)| h.last_offset() + 1)
+                .unwrap_or(at),
+        );
+    }
+}
+
+#[test]
+fn compaction_keeps_the_latest_value_of_each_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = LogConfig {
+        segment_bytes: 400,
+        compact: true,
+        delete: false,
+        delete_retention_ms: 1000,
+        ..LogConfig::default()
+    };
+    let p = Partition::open("t", 0, dir.path().join("t-0"), config).unwrap();
+    for i in 0..60 {
+        // k3 is deleted (a tombstone, long ago by its timestamp) at i = 51 and never written again.
+        let key = if i % 4 == 3 && i > 51 {
+            "k4".to_string()
+        } else {
+            format!("k{}", i % 4)
+        };
+        let value = format!("v{i}");
+        let v = if i == 51 { None } else { Some(value.as_str()) };
+        p.append(keyed(
+            &[(key.as_str(), v)],
+            if i == 51 { 0 } else { 1_000_000 },
+        ))
+        .unwrap();
+    }
+    assert!(
+        matches!(p.append(batch_bytes(1, 0, 1)).map(|_| ()), Ok(())),
+        "keys are present here"
+    );
+    let before = records(&p);
+    let latest = |recs: &[(i64, String, Option<String>)]| {
+        let mut m = std::collections::BTreeMap::new();
+        for (_, k, v) in recs {
+            m.insert(k.clone(), v.clone());
+        }
+        m
+    };
+    let stats = robustmq_journal::compaction::compact(&p, 2_000_000)
+        .unwrap()
+        .expect("something to compact");
+    assert!(stats.records_removed > 0 && stats.bytes_after < stats.bytes_before);
+    let after = records(&p);
+    assert!(after.len() < before.len());
+    assert!(
+        after.windows(2).all(|w| w[0].0 < w[1].0),
+        "offsets stay increasing"
+    );
+    let mut expected = latest(&before);
+    if p.stats().unwrap().segments > 1 {
+        // The tombstone for k3 sits in a sealed segment and is past delete.retention.ms.
+        let active_base = p.segment_views().unwrap().last().unwrap().base_offset;
+        if before
+            .iter()
+            .any(|(o, k, v)| k == "k3" && v.is_none() && *o < active_base)
+        {
+            expected.remove("k3");
+        }
+    }
+    let got = latest(&after);
+    assert_eq!(got.get("k0"), expected.get("k0"));
+    assert_eq!(got.get("k1"), expected.get("k1"));
+    assert_eq!(got.get("k2"), expected.get("k2"));
+    assert_eq!(
+        got.get("k3"),
+        expected.get("k3"),
+        "the old tombstone is gone, or still current"
+    );
+    // Nothing is compacted twice without new data.
+    assert!(robustmq_journal::compaction::compact(&p, 2_000_000)
+        .unwrap()
+        .is_none());
+}
+
+#[test]
+fn compacted_partitions_refuse_records_without_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = LogConfig {
+        compact: true,
+        ..LogConfig::default()
+    };
+    let p = Partition::open("t", 0, dir.path().join("t-0"), config).unwrap();
+    let mut b = keyed(&[("k", Some("v"))], 0);
+    assert!(p.append(b.clone()).is_ok());
+    // Same batch without its key: re-encode with key None.
+    let mut whole = Bytes::from(std::mem::take(&mut b));
+    let mut set = kafka_protocol::records::RecordBatchDecoder::decode(&mut whole).unwrap();
+    set.records[0].key = None;
+    let mut buf = BytesMut::new();
+    RecordBatchEncoder::encode(
+        &mut buf,
+        &set.records,
+        &RecordEncodeOptions {
+            version: 2,
+            compression: Compression::None,
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        p.append(buf.to_vec()),
+        Err(JournalError::InvalidRecord(_))
+    ));
 }

@@ -15,6 +15,7 @@ pub fn journal_code(e: &JournalError) -> i16 {
         JournalError::OffsetOutOfRange { .. } => E::OffsetOutOfRange.code(),
         JournalError::OutOfOrderSequence { .. } => E::OutOfOrderSequenceNumber.code(),
         JournalError::InvalidProducerEpoch { .. } => E::InvalidProducerEpoch.code(),
+        JournalError::InvalidRecord(_) => E::InvalidRecord.code(),
         JournalError::TransactionsUnsupported => E::UnsupportedVersion.code(),
         JournalError::Deleted(_) => E::UnknownTopicOrPartition.code(),
         JournalError::Io(_) => E::KafkaStorageError.code(),

@@ -43,13 +43,15 @@ fn read_once(wanted: &[Wanted], max_bytes: usize) -> (FetchResponse, usize) {
                 topic.partitions.push(pd);
                 continue;
             };
-            // The first partition with data may exceed the limits by one batch (KIP-74).
-            let limit = if total == 0 {
+            // Only the first partition with data may exceed the limits, by one batch (KIP-74).
+            let first = total == 0;
+            let limit = if first {
                 (*part_max).max(1) as usize
             } else {
-                (*part_max as usize).min(remaining)
-            };
-            match partition.read(*offset, limit) {
+                (*part_max).max(0) as usize
+            }
+            .min(if first { usize::MAX } else { remaining });
+            match partition.read(*offset, limit, first) {
                 Ok(r) => {
                     pd.high_watermark = r.high_watermark;
                     pd.last_stable_offset = r.high_watermark;
@@ -149,7 +151,12 @@ pub async fn handle(ctx: &Ctx, req: FetchRequest, _v: i16) -> FetchResponse {
             .iter()
             .any(|t| t.partitions.iter().any(|p| p.error_code != 0));
         let now = Instant::now();
-        if bytes >= min_bytes.max(1) || has_error || now >= deadline || watchers.is_empty() {
+        let enough = if min_bytes == 0 {
+            true
+        } else {
+            bytes >= min_bytes
+        };
+        if enough || has_error || now >= deadline || watchers.is_empty() {
             count_out(ctx, &resp);
             return resp;
         }

@@ -17,8 +17,9 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use futures::FutureExt;
 use kafka_protocol::messages::*;
-use kafka_protocol::protocol::{Encodable, StrBytes};
+use kafka_protocol::protocol::{Encodable, StrBytes, VersionRange};
 use robustmq_broker::metrics::ApiLabels;
 use robustmq_broker::Broker;
 
@@ -154,10 +155,12 @@ pub async fn dispatch(ctx: &Ctx, mut raw: RawRequest) -> Result<Reply, FrameErro
             encode_response(raw.header.correlation_id, 0, &resp, 0).map_err(FrameError::Encode)?;
         return Ok(Reply::Now(bytes));
     }
+    if supported(key).is_none() {
+        return unsupported_api(ctx, &raw.header, key);
+    }
     if !in_range {
         return Err(FrameError::Unsupported(format!(
-            "{} v{v} is not supported",
-            api_name(key)
+            "{key:?} v{v} is not supported"
         )));
     }
     let started = Instant::now();
@@ -204,21 +207,64 @@ pub async fn dispatch(ctx: &Ctx, mut raw: RawRequest) -> Result<Reply, FrameErro
         ApiKey::OffsetCommit => call!(OffsetCommitRequest, offsets::commit),
         ApiKey::OffsetFetch => call!(OffsetFetchRequest, offsets::fetch),
         ApiKey::OffsetDelete => call!(OffsetDeleteRequest, offsets::delete),
-        other => {
-            return Err(FrameError::Unsupported(format!(
-                "{} is not implemented",
-                api_name(other)
-            )))
-        }
+        other => return unsupported_api(ctx, h, other),
     };
-    if !matches!(reply, Reply::Later(_)) {
-        ctx.broker
-            .metrics
-            .request_seconds
-            .get_or_create(&labels)
-            .observe(started.elapsed().as_secs_f64());
+    let seconds = ctx
+        .broker
+        .metrics
+        .request_seconds
+        .get_or_create(&labels)
+        .clone();
+    Ok(match reply {
+        // A produce waiting for its fsync is timed when it is answered.
+        Reply::Later(f) => Reply::Later(
+            async move {
+                let out = f.await;
+                seconds.observe(started.elapsed().as_secs_f64());
+                out
+            }
+            .boxed(),
+        ),
+        other => {
+            seconds.observe(started.elapsed().as_secs_f64());
+            other
+        }
+    })
+}
+
+/// An API robustmq does not implement (and does not advertise). Where the response has a
+/// top-level error code, it answers UNSUPPORTED_VERSION; otherwise the connection is closed.
+/// Either way the peer and the API are logged.
+fn unsupported_api(ctx: &Ctx, header: &RequestHeader, key: ApiKey) -> Result<Reply, FrameError> {
+    let v = header.request_api_version;
+    tracing::warn!(peer = %ctx.peer, client = %ctx.client_id, api = ?key, version = v, "unsupported Kafka API");
+    let code = kafka_protocol::ResponseError::UnsupportedVersion.code();
+    macro_rules! answer {
+        ($ty:ty) => {{
+            if !<$ty as kafka_protocol::protocol::Message>::VERSIONS
+                .intersect(&VersionRange { min: v, max: v })
+                .is_empty()
+            {
+                let mut resp = <$ty>::default();
+                resp.error_code = code;
+                return Ok(Reply::Now(respond(header, key, &resp)?));
+            }
+        }};
     }
-    Ok(reply)
+    match key {
+        ApiKey::SaslHandshake => answer!(SaslHandshakeResponse),
+        ApiKey::SaslAuthenticate => answer!(SaslAuthenticateResponse),
+        ApiKey::DescribeCluster => answer!(DescribeClusterResponse),
+        ApiKey::EndTxn => answer!(EndTxnResponse),
+        ApiKey::AddOffsetsToTxn => answer!(AddOffsetsToTxnResponse),
+        ApiKey::DescribeAcls => answer!(DescribeAclsResponse),
+        ApiKey::DescribeClientQuotas => answer!(DescribeClientQuotasResponse),
+        ApiKey::DescribeUserScramCredentials => answer!(DescribeUserScramCredentialsResponse),
+        _ => {}
+    }
+    Err(FrameError::Unsupported(format!(
+        "{key:?} v{v} is not implemented"
+    )))
 }
 
 /// Decodes any supported request body, for fuzzing and property tests of the decoders.

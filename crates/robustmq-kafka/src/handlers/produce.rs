@@ -76,11 +76,13 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
             let len = data.len() as u64;
             match partition.append(data.to_vec()) {
                 Ok(info) => {
-                    ctx.broker
-                        .metrics
-                        .bytes_in
-                        .get_or_create(&labels)
-                        .inc_by(len);
+                    if !info.duplicate {
+                        ctx.broker
+                            .metrics
+                            .bytes_in
+                            .get_or_create(&labels)
+                            .inc_by(len);
+                    }
                     ctx.broker
                         .metrics
                         .records_in
