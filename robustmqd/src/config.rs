@@ -207,6 +207,12 @@ impl Config {
     fn validate(&self) -> anyhow::Result<()> {
         listener("kafka", &self.listeners.kafka)?;
         listener("http", &self.listeners.http)?;
+        if !(14..=i32::MAX as u64).contains(&self.journal.segment_bytes) {
+            bail!(
+                "journal.segment_bytes must be between 14 and {} (index positions are 32-bit)",
+                i32::MAX
+            );
+        }
         let roles = self.roles()?;
         if roles != ["broker", "journal", "meta"] {
             bail!(

@@ -56,7 +56,14 @@ pub fn validate(name: &str, value: &str) -> Result<()> {
         "cleanup.policy" => cleanup_policy(value).map(|_| ()),
         "retention.ms" | "retention.bytes" | "segment.ms" => parse_i64(name, value, -1).map(|_| ()),
         "delete.retention.ms" => parse_i64(name, value, 0).map(|_| ()),
-        "segment.bytes" => parse_i64(name, value, 14).map(|_| ()),
+        // Index positions are 32-bit, as Kafka's segment.bytes is an int.
+        "segment.bytes" => match parse_i64(name, value, 14)? {
+            n if n > i32::MAX as i64 => Err(BrokerError::InvalidConfig(format!(
+                "{name}={value} is above the maximum {}",
+                i32::MAX
+            ))),
+            _ => Ok(()),
+        },
         "max.message.bytes" => parse_i64(name, value, 0).map(|_| ()),
         "index.interval.bytes" => parse_i64(name, value, 0).map(|_| ()),
         _ if *read_only => {
