@@ -50,16 +50,25 @@ impl Segment {
             .create(true)
             .truncate(true)
             .open(log_path(dir, base_offset))?;
-        Ok(Segment {
+        Ok(Segment::empty(
+            base_offset,
+            file,
+            SparseIndex::create(&index_path(dir, base_offset))?,
+        ))
+    }
+
+    /// The state of a segment before any batch is counted.
+    fn empty(base_offset: i64, file: File, index: SparseIndex) -> Self {
+        Segment {
             base_offset,
             file: Arc::new(file),
             size: 0,
             next_offset: base_offset,
             max_timestamp: i64::MIN,
             first_append_ms: None,
-            index: SparseIndex::create(&index_path(dir, base_offset))?,
+            index,
             last_indexed_pos: None,
-        })
+        }
     }
 
     /// Opens an existing segment. The last segment of a partition is scanned in full with CRC
@@ -82,19 +91,11 @@ impl Segment {
         } else {
             SparseIndex::load(&index_path(dir, base_offset), file_len)?
         };
-        let mut seg = Segment {
-            base_offset,
-            file: Arc::new(file),
-            size: 0,
-            next_offset: base_offset,
-            max_timestamp: i64::MIN,
-            first_append_ms: None,
-            index: match loaded {
-                Some(idx) => idx,
-                None => SparseIndex::create(&index_path(dir, base_offset))?,
-            },
-            last_indexed_pos: None,
+        let index = match loaded {
+            Some(idx) => idx,
+            None => SparseIndex::create(&index_path(dir, base_offset))?,
         };
+        let mut seg = Segment::empty(base_offset, file, index);
         let start = match seg.index.last() {
             Some(e) => {
                 seg.last_indexed_pos = Some(e.position as u64);

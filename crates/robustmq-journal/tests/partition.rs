@@ -9,35 +9,50 @@ use kafka_protocol::records::{
 use proptest::prelude::*;
 use robustmq_journal::{batch, JournalError, LogConfig, Partition};
 
+/// One record of a non-idempotent producer at `offset` in its batch.
+fn record(offset: usize, ts: i64, key: Bytes, value: Option<Bytes>) -> Record {
+    Record {
+        transactional: false,
+        control: false,
+        delete_horizon: false,
+        partition_leader_epoch: 0,
+        producer_id: -1,
+        producer_epoch: -1,
+        timestamp_type: TimestampType::Creation,
+        offset: offset as i64,
+        // The encoder keeps one batch only while sequences run with offsets.
+        sequence: -1 + offset as i32,
+        timestamp: ts,
+        key: Some(key),
+        value,
+        headers: Default::default(),
+    }
+}
+
+/// Encodes records as one v2 batch with kafka-protocol's encoder (an independent implementation).
+fn encode(records: &[Record], compression: Compression) -> Vec<u8> {
+    let mut buf = BytesMut::new();
+    let options = RecordEncodeOptions {
+        version: 2,
+        compression,
+    };
+    RecordBatchEncoder::encode(&mut buf, records, &options).unwrap();
+    buf.to_vec()
+}
+
 fn batch_bytes(n: usize, ts: i64, value_len: usize) -> Vec<u8> {
     let records: Vec<Record> = (0..n)
-        .map(|i| Record {
-            transactional: false,
-            control: false,
-            delete_horizon: false,
-            partition_leader_epoch: 0,
-            producer_id: -1,
-            producer_epoch: -1,
-            timestamp_type: TimestampType::Creation,
-            offset: i as i64,
-            sequence: -1 + i as i32,
-            timestamp: ts + i as i64,
-            key: Some(Bytes::from(format!("key-{i}"))),
-            value: Some(Bytes::from(vec![(i % 251) as u8; value_len])),
-            headers: Default::default(),
+        .map(|i| {
+            let value = Bytes::from(vec![(i % 251) as u8; value_len]);
+            record(
+                i,
+                ts + i as i64,
+                Bytes::from(format!("key-{i}")),
+                Some(value),
+            )
         })
         .collect();
-    let mut buf = BytesMut::new();
-    RecordBatchEncoder::encode(
-        &mut buf,
-        &records,
-        &RecordEncodeOptions {
-            version: 2,
-            compression: Compression::None,
-        },
-    )
-    .unwrap();
-    buf.to_vec()
+    encode(&records, Compression::None)
 }
 
 fn small_segments() -> LogConfig {
@@ -216,33 +231,16 @@ fn keyed(pairs: &[(&str, Option<&str>)], ts: i64) -> Vec<u8> {
     let records: Vec<Record> = pairs
         .iter()
         .enumerate()
-        .map(|(i, (k, v))| Record {
-            transactional: false,
-            control: false,
-            delete_horizon: false,
-            partition_leader_epoch: 0,
-            producer_id: -1,
-            producer_epoch: -1,
-            timestamp_type: TimestampType::Creation,
-            offset: i as i64,
-            sequence: -1 + i as i32,
-            timestamp: ts,
-            key: Some(Bytes::from(k.to_string())),
-            value: v.map(|v| Bytes::from(v.to_string())),
-            headers: Default::default(),
+        .map(|(i, (k, v))| {
+            record(
+                i,
+                ts,
+                Bytes::from(k.to_string()),
+                v.map(|v| Bytes::from(v.to_string())),
+            )
         })
         .collect();
-    let mut buf = BytesMut::new();
-    RecordBatchEncoder::encode(
-        &mut buf,
-        &records,
-        &RecordEncodeOptions {
-            version: 2,
-            compression: Compression::Lz4,
-        },
-    )
-    .unwrap();
-    buf.to_vec()
+    encode(&records, Compression::Lz4)
 }
 
 /// Every record in the log: (offset, key, value).
@@ -361,18 +359,8 @@ fn compacted_partitions_refuse_records_without_keys() {
     let mut whole = Bytes::from(std::mem::take(&mut b));
     let mut set = kafka_protocol::records::RecordBatchDecoder::decode(&mut whole).unwrap();
     set.records[0].key = None;
-    let mut buf = BytesMut::new();
-    RecordBatchEncoder::encode(
-        &mut buf,
-        &set.records,
-        &RecordEncodeOptions {
-            version: 2,
-            compression: Compression::None,
-        },
-    )
-    .unwrap();
     assert!(matches!(
-        p.append(buf.to_vec()),
+        p.append(encode(&set.records, Compression::None)),
         Err(JournalError::InvalidRecord(_))
     ));
 }

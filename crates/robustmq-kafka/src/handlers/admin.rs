@@ -1,8 +1,6 @@
 //! Topic administration: CreateTopics, DeleteTopics, CreatePartitions, DeleteRecords, and
 //! InitProducerId for idempotent producers.
 
-use std::collections::BTreeMap;
-
 use kafka_protocol::messages::create_partitions_response::CreatePartitionsTopicResult;
 use kafka_protocol::messages::create_topics_response::{
     CreatableTopicConfigs, CreatableTopicResult,
@@ -35,15 +33,7 @@ pub async fn create_topics(ctx: &Ctx, req: CreateTopicsRequest, v: i16) -> Creat
         } else {
             t.num_partitions
         };
-        let configs: BTreeMap<String, String> = t
-            .configs
-            .iter()
-            .filter_map(|c| {
-                c.value
-                    .as_ref()
-                    .map(|v| (c.name.to_string(), v.to_string()))
-            })
-            .collect();
+        let configs = super::configs::set_values(t.configs.iter().map(|c| (&c.name, &c.value)));
         let outcome = if t.replication_factor != -1 && t.replication_factor != 1 {
             Err((
                 ResponseError::InvalidReplicationFactor.code(),

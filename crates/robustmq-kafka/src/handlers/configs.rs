@@ -9,6 +9,7 @@ use kafka_protocol::messages::describe_configs_response::{
 };
 use kafka_protocol::messages::incremental_alter_configs_response::AlterConfigsResourceResponse as IncrementalResult;
 use kafka_protocol::messages::*;
+use kafka_protocol::protocol::StrBytes;
 use kafka_protocol::ResponseError;
 use robustmq_broker::{topic_config, BrokerError};
 
@@ -73,6 +74,15 @@ pub async fn describe(ctx: &Ctx, req: DescribeConfigsRequest, _v: i16) -> Descri
     resp
 }
 
+/// The configs of a request that carry a value (a null value means "not set").
+pub(super) fn set_values<'a>(
+    configs: impl Iterator<Item = (&'a StrBytes, &'a Option<StrBytes>)>,
+) -> BTreeMap<String, String> {
+    configs
+        .filter_map(|(name, value)| value.as_ref().map(|v| (name.to_string(), v.to_string())))
+        .collect()
+}
+
 /// Validates and, unless `validate_only`, stores a topic's new override set.
 fn apply(
     ctx: &Ctx,
@@ -111,15 +121,7 @@ pub async fn alter(ctx: &Ctx, req: AlterConfigsRequest, _v: i16) -> AlterConfigs
             Some(e) => Err(e),
             None => {
                 // AlterConfigs replaces the whole set of overrides.
-                let configs = r
-                    .configs
-                    .iter()
-                    .filter_map(|c| {
-                        c.value
-                            .as_ref()
-                            .map(|v| (c.name.to_string(), v.to_string()))
-                    })
-                    .collect();
+                let configs = set_values(r.configs.iter().map(|c| (&c.name, &c.value)));
                 apply(ctx, &r.resource_name, configs, req.validate_only)
                     .map_err(|e| (broker_code(&e), e.to_string()))
             }
