@@ -274,24 +274,21 @@ impl Partition {
         let base_offset = inner.next_offset();
         let mut next = base_offset;
         let mut placed = Vec::with_capacity(headers.len());
-        let mut check_state = inner.producers.clone();
+        let plain: Vec<BatchHeader> = headers.iter().map(|(_, h)| *h).collect();
+        inner.producers.check_new(&plain)?;
         for (pos, h) in &headers {
             let mut h = *h;
-            if let SequenceCheck::Duplicate(_) = check_state.check(&h)? {
-                return Err(JournalError::Corrupt(
-                    "a request mixes new batches with retried ones".into(),
-                ));
-            }
             batch::set_base_offset(&mut data[*pos..], next);
             h.base_offset = next;
             next = h.last_offset() + 1;
-            check_state.update(&h);
             placed.push((*pos, h));
         }
         inner
             .active_mut()
             .append(&data, &placed, config.index_interval_bytes, now)?;
-        inner.producers = check_state;
+        for (_, h) in &placed {
+            inner.producers.update(h);
+        }
         let info = AppendInfo {
             base_offset,
             last_offset: next - 1,

@@ -97,6 +97,28 @@ impl ProducerStates {
         Ok(SequenceCheck::Append)
     }
 
+    /// Checks batches that are appended together, each as if the ones before it were stored.
+    /// Only the entries of the producers involved are copied, so this stays cheap with many
+    /// producers; a request whose batches mix retries with new data is refused.
+    pub fn check_new(&self, headers: &[BatchHeader]) -> Result<()> {
+        let mut scratch = ProducerStates::default();
+        for h in headers.iter().filter(|h| h.has_producer_id()) {
+            if let (false, Some(e)) = (
+                scratch.producers.contains_key(&h.producer_id),
+                self.producers.get(&h.producer_id),
+            ) {
+                scratch.producers.insert(h.producer_id, e.clone());
+            }
+            if let SequenceCheck::Duplicate(_) = scratch.check(h)? {
+                return Err(JournalError::Corrupt(
+                    "a request mixes new batches with retried ones".into(),
+                ));
+            }
+            scratch.update(h);
+        }
+        Ok(())
+    }
+
     /// Records a batch that now sits in the log (with its final offsets in `h`).
     pub fn update(&mut self, h: &BatchHeader) {
         if !h.has_producer_id() {
@@ -162,5 +184,21 @@ mod tests {
             s.check(&header(2, 0, 17, 1, 6)).unwrap(),
             SequenceCheck::Append
         );
+    }
+
+    #[test]
+    fn batches_of_one_request_chain_their_sequences() {
+        let mut s = ProducerStates::default();
+        let a = header(1, 0, 0, 2, 0);
+        s.update(&a);
+        // Two new batches back to back are fine; a gap inside the request is not.
+        assert!(s
+            .check_new(&[header(1, 0, 2, 2, 2), header(1, 0, 4, 1, 4)])
+            .is_ok());
+        assert!(s
+            .check_new(&[header(1, 0, 2, 2, 2), header(1, 0, 9, 1, 4)])
+            .is_err());
+        // A retry of stored data next to new data is refused.
+        assert!(s.check_new(&[a, header(1, 0, 2, 1, 2)]).is_err());
     }
 }
