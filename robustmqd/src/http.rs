@@ -1,8 +1,9 @@
-//! The HTTP listener: liveness, readiness and Prometheus metrics.
+//! The HTTP listener: liveness, readiness and Prometheus metrics. It starts before storage
+//! recovery, so `/healthz` answers at once and `/readyz` says 503 until clients can be served.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -14,7 +15,7 @@ use tokio::sync::watch;
 
 #[derive(Clone)]
 struct AppState {
-    broker: Arc<Broker>,
+    broker: Arc<OnceLock<Arc<Broker>>>,
     ready: Arc<AtomicBool>,
 }
 
@@ -30,8 +31,14 @@ async fn readyz(State(s): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
-    let broker = Arc::clone(&s.broker);
+async fn metrics(State(s): State<AppState>) -> axum::response::Response {
+    let Some(broker) = s.broker.get().cloned() else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage is being recovered\n",
+        )
+            .into_response();
+    };
     let body = tokio::task::spawn_blocking(move || broker.metrics.render(&broker.journal))
         .await
         .unwrap_or_default();
@@ -42,6 +49,7 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
         )],
         body,
     )
+        .into_response()
 }
 
 pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
@@ -52,7 +60,7 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
 
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    broker: Arc<Broker>,
+    broker: Arc<OnceLock<Arc<Broker>>>,
     ready: Arc<AtomicBool>,
     mut shutdown: watch::Receiver<bool>,
 ) {

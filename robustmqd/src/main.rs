@@ -8,7 +8,7 @@ use std::fs::File;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::{bail, Context};
@@ -111,6 +111,21 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let cluster_id = cluster_id(&config.data_dir)?;
     tracing::info!(data_dir = %config.data_dir.display(), roles = %config.roles, "starting robustmqd {}", env!("CARGO_PKG_VERSION"));
 
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let ready = Arc::new(AtomicBool::new(false));
+    let shared_broker = Arc::new(OnceLock::new());
+    let mut tasks = tokio::task::JoinSet::new();
+    if let Some(addr) = listener("http", &config.listeners.http)? {
+        let l = http::bind(addr).await?;
+        tracing::info!(addr = %l.local_addr()?, "http listener ready");
+        tasks.spawn(http::serve(
+            l,
+            Arc::clone(&shared_broker),
+            Arc::clone(&ready),
+            stop_rx.clone(),
+        ));
+    }
+
     let meta: Arc<dyn MetaStore> = Arc::new(
         RocksMeta::open(&config.meta_dir())
             .with_context(|| format!("cannot open metadata in {}", config.meta_dir().display()))?,
@@ -153,9 +168,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         "storage recovered"
     );
 
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let ready = Arc::new(AtomicBool::new(false));
-    let mut tasks = tokio::task::JoinSet::new();
+    let _ = shared_broker.set(Arc::clone(&broker));
 
     if let Some(addr) = listener("kafka", &config.listeners.kafka)? {
         let server = KafkaServer::bind(
@@ -172,16 +185,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen for Kafka on {addr}"))?;
         tracing::info!(addr = %server.local_addr()?, "kafka listener ready");
         tasks.spawn(server.run(stop_rx.clone()));
-    }
-    if let Some(addr) = listener("http", &config.listeners.http)? {
-        let l = http::bind(addr).await?;
-        tracing::info!(addr = %l.local_addr()?, "http listener ready");
-        tasks.spawn(http::serve(
-            l,
-            Arc::clone(&broker),
-            Arc::clone(&ready),
-            stop_rx.clone(),
-        ));
     }
     let fsync_every = (config.journal.fsync == FsyncPolicy::Interval)
         .then(|| Duration::from_millis(config.journal.fsync_interval_ms.max(1)));
