@@ -171,6 +171,9 @@ impl Segment {
                 self.maybe_index(pos, &h, index_interval)?;
             }
             self.note_batch(&h);
+            // After a restart the segment's age for `segment.ms` counts from its first batch's
+            // timestamp, as Kafka does, rather than starting over.
+            self.first_append_ms.get_or_insert(h.max_timestamp.max(0));
             on_batch(&h);
             pos += h.total_size() as u64;
         }
