@@ -149,3 +149,44 @@ def test_second_daemon_on_same_data_dir_refuses_to_start(daemon_factory):
     assert first.alive()
     assert first.http_get("/readyz")[0] == 200
     assert_messages_match(read_partition(first.bootstrap, topic), recs)
+
+
+def read_response(sock: socket.socket, timeout: float = 10.0) -> bytes:
+    """One size-prefixed Kafka response, without its size."""
+    sock.settimeout(timeout)
+    buf = b""
+    while len(buf) < 4:
+        chunk = sock.recv(4 - len(buf))
+        assert chunk, "connection closed before a response"
+        buf += chunk
+    (size,) = struct.unpack(">i", buf)
+    body = b""
+    while len(body) < size:
+        chunk = sock.recv(size - len(body))
+        assert chunk, "connection closed mid-response"
+        body += chunk
+    return body
+
+
+def request(api_key: int, version: int, correlation_id: int, body: bytes) -> bytes:
+    """A request with a v1 header (client id "t")."""
+    return frame(struct.pack(">hhih", api_key, version, correlation_id, 1) + b"t" + body)
+
+
+def test_unsupported_api_gets_unsupported_version_and_connection_stays(robustmq):
+    """SaslHandshake is not implemented: it is answered with UNSUPPORTED_VERSION (35) and the
+    same connection keeps serving; an unimplemented API without a top-level error code
+    (AddPartitionsToTxn) closes only its connection."""
+    with socket.create_connection(("127.0.0.1", robustmq.kafka_port), timeout=5) as s:
+        s.sendall(request(17, 1, 77, struct.pack(">h", 5) + b"PLAIN"))
+        resp = read_response(s)
+        correlation_id, error_code = struct.unpack(">ih", resp[:6])
+        assert (correlation_id, error_code) == (77, 35)
+        s.sendall(request(18, 0, 78, b""))  # ApiVersions v0 on the same connection
+        correlation_id, error_code = struct.unpack(">ih", read_response(s)[:6])
+        assert (correlation_id, error_code) == (78, 0)
+    with socket.create_connection(("127.0.0.1", robustmq.kafka_port), timeout=5) as s:
+        # AddPartitionsToTxn v0: transactional id "x", producer id 1, epoch 0, no topics.
+        s.sendall(request(24, 0, 79, struct.pack(">h", 1) + b"x" + struct.pack(">qhi", 1, 0, 0)))
+        assert_server_closes(s)
+    assert robustmq.alive()
