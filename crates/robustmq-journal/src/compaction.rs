@@ -61,19 +61,20 @@ pub fn require_keys(batch: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Compacts the sealed segments of `p` if anything was appended since the last pass.
+/// Compacts the sealed segments of `p` when anything was appended since the last pass, or
+/// when tombstones may have expired since.
 pub fn compact(p: &Partition, now_ms: i64) -> Result<Option<CompactStats>> {
     let views = p.segment_views()?;
     let end = p.log_end_offset();
     let Some((_, sealed)) = views.split_last() else {
         return Ok(None);
     };
-    if sealed.is_empty() || p.mark_compacted(end) == end {
+    if sealed.is_empty() || !p.compaction_due(now_ms) {
         return Ok(None);
     }
     let result = rewrite(p, &views, now_ms);
-    if result.is_err() {
-        p.mark_compacted(-1); // try again on the next pass
+    if result.is_ok() {
+        p.mark_compacted_at(end, now_ms);
     }
     result
 }

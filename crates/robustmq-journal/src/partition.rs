@@ -83,8 +83,10 @@ pub struct Partition {
     /// Serialises fsyncs: whoever holds it syncs for everyone who queued behind (group commit).
     sync_lock: tokio::sync::Mutex<()>,
     end_tx: watch::Sender<i64>,
-    /// Log end offset when compaction last ran, to skip partitions with nothing new.
+    /// Log end offset and wall-clock time of the last compaction pass, to skip partitions with
+    /// nothing new (until tombstones may have expired).
     compacted_end: AtomicI64,
+    compacted_at_ms: AtomicI64,
 }
 
 /// A segment's file and size, for reading outside the partition lock.
@@ -195,6 +197,7 @@ impl Partition {
             sync_lock: tokio::sync::Mutex::new(()),
             end_tx,
             compacted_end: AtomicI64::new(-1),
+            compacted_at_ms: AtomicI64::new(0),
         })
     }
 
@@ -615,9 +618,18 @@ impl Partition {
         Ok(true)
     }
 
-    /// Records the log end a compaction pass covered; returns the previous one.
-    pub(crate) fn mark_compacted(&self, end: i64) -> i64 {
-        self.compacted_end.swap(end, Ordering::AcqRel)
+    /// Whether a compaction pass at `now_ms` could change anything: new data since the last
+    /// pass, or tombstones that may have passed `delete.retention.ms` since.
+    pub(crate) fn compaction_due(&self, now_ms: i64) -> bool {
+        let end = self.log_end_offset();
+        let new_data = self.compacted_end.load(Ordering::Acquire) != end;
+        let since = now_ms - self.compacted_at_ms.load(Ordering::Acquire);
+        new_data || since >= self.config().delete_retention_ms
+    }
+
+    pub(crate) fn mark_compacted_at(&self, end: i64, now_ms: i64) {
+        self.compacted_end.store(end, Ordering::Release);
+        self.compacted_at_ms.store(now_ms, Ordering::Release);
     }
 }
 
