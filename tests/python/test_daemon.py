@@ -11,7 +11,7 @@ import tomllib
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, KafkaError, TopicPartition
 
-from support import (admin, consumer, create_topic, daemon_env, produce_records, producer,
+from support import (admin, assert_messages_match, consumer, create_topic, daemon_env, produce_records, producer,
                      read_partition, sample_records, unique, wait_until)
 
 RUN_TIMEOUT_S = 30
@@ -178,3 +178,17 @@ def test_sigterm_with_connected_clients_exits_zero(robustmq):
         robustmq.terminate(timeout=15, expect_rc=0)
     finally:
         c.close()
+
+
+@pytest.mark.parametrize("policy", ["interval", "never"])
+def test_other_fsync_policies_serve_acks_all(daemon_factory, policy):
+    """Under `interval` and `never`, acks=all produces are answered without waiting for an
+    fsync, and the data reads back and survives a clean restart (SIGTERM fsyncs)."""
+    d = daemon_factory(env={"ROBUSTMQ_JOURNAL__FSYNC": policy, "ROBUSTMQ_JOURNAL__FSYNC_INTERVAL_MS": "50"})
+    topic = unique(f"fsync-{policy}")
+    create_topic(d.bootstrap, topic)
+    recs = sample_records(20)
+    offsets = produce_records(d.bootstrap, topic, recs, acks="all")
+    assert offsets == list(range(20))
+    d.restart()
+    assert_messages_match(read_partition(d.bootstrap, topic), recs)
