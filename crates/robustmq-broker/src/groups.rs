@@ -326,7 +326,9 @@ impl Group {
             .members
             .iter()
             .filter(|(_, m)| {
-                m.join_waiter.is_none() && now.duration_since(m.last_seen) > m.session_timeout
+                // A member waiting for its join or sync answer cannot heartbeat meanwhile.
+                let waiting = m.join_waiter.is_some() || m.sync_waiter.is_some();
+                !waiting && now.duration_since(m.last_seen) > m.session_timeout
             })
             .map(|(id, _)| id.clone())
             .collect();
@@ -645,7 +647,9 @@ impl GroupCoordinator {
                 .or_insert_with(|| Group::new(None));
             if generation >= 0 || !member_id.is_empty() || !g.members.is_empty() {
                 g.check_member(member_id, generation)?;
-                if g.state == GroupState::PreparingRebalance {
+                // As in Kafka: members still commit while the group prepares a rebalance (their
+                // last commit before rejoining); only between join and sync is it refused.
+                if g.state == GroupState::CompletingRebalance {
                     return Err(GroupError::RebalanceInProgress);
                 }
             }
@@ -837,6 +841,24 @@ mod tests {
         assert!(!lw.await.unwrap().unwrap().assignment.is_empty());
         assert!(c.heartbeat("g", &a, 2).is_ok());
 
+        // A member's last commit while the group prepares a rebalance is accepted (Kafka does).
+        let Err(GroupError::MemberIdRequired(x)) = join(&c, "") else {
+            panic!()
+        };
+        let wx = join(&c, &x).unwrap();
+        let off = vec![(
+            "t".to_string(),
+            0,
+            CommittedOffset {
+                offset: 9,
+                leader_epoch: -1,
+                metadata: String::new(),
+                commit_ms: 0,
+            },
+        )];
+        assert_eq!(c.commit_offsets("g", &a, 2, &off), Ok(()));
+        assert!(c.leave("g", &[(x.clone(), None)])[0].is_ok());
+        drop(wx);
         assert!(c.leave("g", &[(b.clone(), None)])[0].is_ok());
         let ra = join(&c, &a).unwrap().await.unwrap().unwrap();
         assert_eq!((ra.generation, ra.members.len()), (3, 1));

@@ -78,37 +78,59 @@ impl Broker {
         }
     }
 
-    /// Background upkeep: group timers every 100 ms, retention and compaction on their own
-    /// interval. Ends when `shutdown` fires.
+    /// Background upkeep until `shutdown` fires: group timers every 100 ms in one loop, and
+    /// retention, compaction and the periodic fsync in another, so a long compaction never
+    /// delays a rebalance or a session expiry.
     pub async fn run_background(
         self: Arc<Self>,
         retention_every: Duration,
         fsync_every: Option<Duration>,
-        mut shutdown: tokio::sync::watch::Receiver<bool>,
+        shutdown: tokio::sync::watch::Receiver<bool>,
     ) {
-        let mut tick = tokio::time::interval(Duration::from_millis(100));
-        let mut retention = tokio::time::interval(retention_every);
-        let mut fsync = tokio::time::interval(fsync_every.unwrap_or(Duration::from_secs(3600)));
-        loop {
-            tokio::select! {
-                _ = tick.tick() => self.groups.tick(),
-                _ = retention.tick() => {
-                    let journal = Arc::clone(&self.journal);
-                    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
-                    let _ = tokio::task::spawn_blocking(move || {
-                        journal.enforce_retention(now);
-                        journal.compact(now);
-                    })
-                    .await;
-                }
-                _ = fsync.tick(), if fsync_every.is_some() => {
-                    let journal = Arc::clone(&self.journal);
-                    if let Ok(Err(e)) = tokio::task::spawn_blocking(move || journal.sync_all()).await {
-                        tracing::error!(error = %e, "periodic fsync failed");
+        let groups = {
+            let this = Arc::clone(&self);
+            let mut stop = shutdown.clone();
+            async move {
+                let mut tick = tokio::time::interval(Duration::from_millis(100));
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => this.groups.tick(),
+                        _ = stop.changed() => return,
                     }
                 }
-                _ = shutdown.changed() => return,
             }
-        }
+        };
+        let storage = {
+            let mut stop = shutdown;
+            async move {
+                let mut retention = tokio::time::interval(retention_every);
+                let mut fsync =
+                    tokio::time::interval(fsync_every.unwrap_or(Duration::from_secs(3600)));
+                loop {
+                    tokio::select! {
+                        _ = retention.tick() => {
+                            let journal = Arc::clone(&self.journal);
+                            let now = std::time::SystemTime::now()
+                                .duration_since(std::time::UNIX_EPOCH)
+                                .map(|d| d.as_millis() as i64)
+                                .unwrap_or(0);
+                            let _ = tokio::task::spawn_blocking(move || {
+                                journal.enforce_retention(now);
+                                journal.compact(now);
+                            })
+                            .await;
+                        }
+                        _ = fsync.tick(), if fsync_every.is_some() => {
+                            let journal = Arc::clone(&self.journal);
+                            if let Ok(Err(e)) = tokio::task::spawn_blocking(move || journal.sync_all()).await {
+                                tracing::error!(error = %e, "periodic fsync failed");
+                            }
+                        }
+                        _ = stop.changed() => return,
+                    }
+                }
+            }
+        };
+        tokio::join!(groups, storage);
     }
 }

@@ -70,6 +70,13 @@ impl Inner {
     fn next_offset(&self) -> i64 {
         self.active().next_offset
     }
+    /// After segments are dropped, offsets below the first remaining one are gone, even where
+    /// compaction left a gap before it.
+    fn raise_start_to_first_segment(&mut self) {
+        if let Some(&first) = self.segments.keys().next() {
+            self.log_start = self.log_start.max(first);
+        }
+    }
 }
 
 pub struct Partition {
@@ -247,23 +254,33 @@ impl Partition {
             if h.is_transactional() || h.is_control() {
                 return Err(JournalError::TransactionsUnsupported);
             }
+            // A producer's batch has one offset per record; anything else would skew offsets.
+            if h.record_count == 0 || h.record_count as i64 != h.last_offset_delta as i64 + 1 {
+                return Err(JournalError::Corrupt(format!(
+                    "batch has {} records but last offset delta {}",
+                    h.record_count, h.last_offset_delta
+                )));
+            }
             if config.compact {
                 crate::compaction::require_keys(&data[*pos..*pos + h.total_size()])?;
             }
             records += h.last_offset_delta as i64 + 1;
         }
         let mut inner = self.lock()?;
-        // A request is one producer's batches; when the first is a retry, all of it is.
+        // A retried request is answered with the original offsets; one that mixes retried
+        // and new batches is refused rather than half-stored.
         if let SequenceCheck::Duplicate(m) = inner.producers.check(&headers[0].1)? {
-            let last = headers
-                .iter()
-                .map(|(_, h)| inner.producers.check(h))
-                .filter_map(|c| match c {
-                    Ok(SequenceCheck::Duplicate(m)) => Some(m.last_offset),
-                    _ => None,
-                })
-                .max()
-                .unwrap_or(m.last_offset);
+            let mut last = m.last_offset;
+            for (_, h) in &headers[1..] {
+                match inner.producers.check(h) {
+                    Ok(SequenceCheck::Duplicate(d)) => last = last.max(d.last_offset),
+                    _ => {
+                        return Err(JournalError::Corrupt(
+                            "a request mixes retried batches with new ones".into(),
+                        ))
+                    }
+                }
+            }
             return Ok(AppendInfo {
                 base_offset: m.base_offset,
                 last_offset: last,
@@ -411,7 +428,14 @@ impl Partition {
                     return Ok(empty);
                 }
                 let Some((_, seg)) = inner.segments.range(..=from).next_back() else {
-                    return Ok(empty);
+                    // Below the first segment (offsets compacted away): start at it.
+                    match inner.segments.keys().next() {
+                        Some(&first) if first > from => {
+                            from = first;
+                            continue;
+                        }
+                        _ => return Ok(empty),
+                    }
                 };
                 let rel = u32::try_from(from - seg.base_offset).unwrap_or(u32::MAX);
                 let pos = seg
@@ -533,6 +557,7 @@ impl Partition {
             inner.segments.remove(&base);
             Segment::delete_files(&self.dir, base)?;
         }
+        inner.raise_start_to_first_segment();
         Ok(())
     }
 
@@ -547,9 +572,9 @@ impl Partition {
         let mut deleted = 0;
         while inner.segments.len() > 1 {
             let (&base, first) = inner.segments.iter().next().expect("len > 1");
+            // A sealed segment that compaction emptied has no timestamp left and goes too.
             let expired = config.retention_ms >= 0
-                && first.max_timestamp != i64::MIN
-                && first.max_timestamp < now - config.retention_ms;
+                && (first.size == 0 || first.max_timestamp < now - config.retention_ms);
             let oversize =
                 config.retention_bytes >= 0 && total - first.size >= config.retention_bytes as u64;
             if !(expired || oversize) {
@@ -560,6 +585,7 @@ impl Partition {
             inner.segments.remove(&base);
             Segment::delete_files(&self.dir, base)?;
             inner.log_start = inner.log_start.max(next);
+            inner.raise_start_to_first_segment();
             deleted += 1;
         }
         if deleted > 0 {

@@ -364,3 +364,69 @@ fn compacted_partitions_refuse_records_without_keys() {
         Err(JournalError::InvalidRecord(_))
     ));
 }
+
+/// Regression: compaction can leave a gap before the next segment; once retention drops the
+/// compacted segment, the log start must move past the gap, and reads from it must find data.
+#[test]
+fn retention_after_compaction_moves_log_start_past_the_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = LogConfig {
+        segment_bytes: 14,
+        compact: true,
+        delete: true,
+        retention_ms: 3_600_000,
+        ..LogConfig::default()
+    };
+    let p = Partition::open("t", 0, dir.path().join("t-0"), config).unwrap();
+    let hour = 3_600_000;
+    p.append(keyed(&[("x", Some("1")), ("k", Some("2"))], 0))
+        .unwrap(); // offsets 0, 1
+    p.append(keyed(&[("k", Some("3"))], 10 * hour)).unwrap(); // offset 2
+    p.append(keyed(&[("z", Some("4"))], 10 * hour)).unwrap(); // offset 3, active
+    robustmq_journal::compaction::compact(&p, 10 * hour)
+        .unwrap()
+        .expect("k@1 is superseded");
+    assert_eq!(
+        p.enforce_retention(10 * hour).unwrap(),
+        1,
+        "the old compacted segment goes"
+    );
+    let start = p.stats().unwrap().log_start_offset;
+    assert_eq!(
+        start, 2,
+        "no offset below the first remaining segment is advertised"
+    );
+    let got = records(&p);
+    assert_eq!(
+        got.first().map(|(o, k, _)| (*o, k.as_str())),
+        Some((2, "k"))
+    );
+    assert!(!p.read(start, 1 << 20, true).unwrap().records.is_empty());
+}
+
+/// Regression: a segment that compaction emptied must not stop time-based retention.
+#[test]
+fn a_segment_emptied_by_compaction_does_not_block_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = LogConfig {
+        segment_bytes: 14,
+        compact: true,
+        delete: true,
+        retention_ms: 3_600_000,
+        ..LogConfig::default()
+    };
+    let p = Partition::open("t", 0, dir.path().join("t-0"), config).unwrap();
+    let hour = 3_600_000;
+    p.append(keyed(&[("k", Some("1"))], 0)).unwrap();
+    p.append(keyed(&[("k", Some("2"))], 0)).unwrap();
+    p.append(keyed(&[("z", Some("3"))], 10 * hour)).unwrap();
+    robustmq_journal::compaction::compact(&p, 10 * hour)
+        .unwrap()
+        .expect("k@0 is superseded");
+    assert_eq!(
+        p.enforce_retention(10 * hour).unwrap(),
+        2,
+        "the emptied segment and the expired one go"
+    );
+    assert_eq!(p.stats().unwrap().log_start_offset, 2);
+}

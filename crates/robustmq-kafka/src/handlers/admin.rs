@@ -206,9 +206,10 @@ pub async fn init_producer_id(
         return resp;
     }
     // An idempotent producer that re-initialises (KIP-360) keeps its id with a bumped epoch.
-    if req.producer_id.0 >= 0 && req.producer_epoch >= 0 {
+    // At the last epoch it gets a new id instead, since the epoch cannot grow further.
+    if req.producer_id.0 >= 0 && req.producer_epoch >= 0 && req.producer_epoch < i16::MAX - 1 {
         resp.producer_id = req.producer_id;
-        resp.producer_epoch = req.producer_epoch.saturating_add(1);
+        resp.producer_epoch = req.producer_epoch + 1;
         return resp;
     }
     match ctx.broker.meta.next_producer_id() {
