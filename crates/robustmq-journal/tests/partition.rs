@@ -365,10 +365,8 @@ fn compacted_partitions_refuse_records_without_keys() {
     ));
 }
 
-/// Regression: compaction can leave a gap before the next segment; once retention drops the
-/// compacted segment, the log start must move past the gap, and reads from it must find data.
-#[test]
-fn retention_after_compaction_moves_log_start_past_the_gap() {
+/// A `compact,delete` partition with a 1 h retention where every batch gets its own segment.
+fn one_batch_per_segment_compact_delete() -> (tempfile::TempDir, Partition) {
     let dir = tempfile::tempdir().unwrap();
     let config = LogConfig {
         segment_bytes: 14,
@@ -378,6 +376,14 @@ fn retention_after_compaction_moves_log_start_past_the_gap() {
         ..LogConfig::default()
     };
     let p = Partition::open("t", 0, dir.path().join("t-0"), config).unwrap();
+    (dir, p)
+}
+
+/// Regression: compaction can leave a gap before the next segment; once retention drops the
+/// compacted segment, the log start must move past the gap, and reads from it must find data.
+#[test]
+fn retention_after_compaction_moves_log_start_past_the_gap() {
+    let (_dir, p) = one_batch_per_segment_compact_delete();
     let hour = 3_600_000;
     p.append(keyed(&[("x", Some("1")), ("k", Some("2"))], 0))
         .unwrap(); // offsets 0, 1
@@ -407,15 +413,7 @@ fn retention_after_compaction_moves_log_start_past_the_gap() {
 /// Regression: a segment that compaction emptied must not stop time-based retention.
 #[test]
 fn a_segment_emptied_by_compaction_does_not_block_retention() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = LogConfig {
-        segment_bytes: 14,
-        compact: true,
-        delete: true,
-        retention_ms: 3_600_000,
-        ..LogConfig::default()
-    };
-    let p = Partition::open("t", 0, dir.path().join("t-0"), config).unwrap();
+    let (_dir, p) = one_batch_per_segment_compact_delete();
     let hour = 3_600_000;
     p.append(keyed(&[("k", Some("1"))], 0)).unwrap();
     p.append(keyed(&[("k", Some("2"))], 0)).unwrap();
