@@ -5,45 +5,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use clap::Parser;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use robustmq_journal::FsyncPolicy;
 use serde::{Deserialize, Serialize};
 
-/// robustmqd: one daemon for Kafka (and, as they land, MQTT, AMQP and RocketMQ) clients.
-#[derive(Debug, Parser, Serialize, Default)]
-#[command(name = "robustmqd", version, about)]
-pub struct Cli {
-    /// Roles this process runs: any of meta, journal, broker (comma-separated).
-    #[arg(long, value_name = "ROLES")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub roles: Option<String>,
-    /// Directory for all data (journal segments, metadata).
-    #[arg(long, value_name = "DIR")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_dir: Option<PathBuf>,
-    /// TOML configuration file.
-    #[arg(long, value_name = "FILE")]
-    #[serde(skip)]
-    pub config: Option<PathBuf>,
-    /// Kafka listener address, or `off`.
-    #[arg(long, value_name = "ADDR")]
-    #[serde(skip)]
-    pub kafka_listen: Option<String>,
-    /// HTTP listener (/healthz, /readyz, /metrics), or `off`.
-    #[arg(long, value_name = "ADDR")]
-    #[serde(skip)]
-    pub http_listen: Option<String>,
-    /// Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it).
-    #[arg(long, value_name = "FILTER")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub log_level: Option<String>,
-    /// Print the merged configuration as TOML and exit.
-    #[arg(long)]
-    #[serde(skip)]
-    pub print_config: bool,
-}
+pub use robustmqd::cli::Cli;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -52,6 +19,7 @@ pub struct Config {
     pub roles: String,
     pub log_level: String,
     pub listeners: Listeners,
+    pub admin: AdminConfig,
     pub kafka: KafkaConfig,
     pub journal: JournalConfig,
 }
@@ -61,6 +29,14 @@ pub struct Config {
 pub struct Listeners {
     pub kafka: String,
     pub http: String,
+    pub admin: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdminConfig {
+    /// When set, admin calls must carry `authorization: Bearer <token>`.
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -98,6 +74,7 @@ impl Default for Config {
             roles: "meta,journal,broker".into(),
             log_level: "info".into(),
             listeners: Listeners::default(),
+            admin: AdminConfig::default(),
             kafka: KafkaConfig::default(),
             journal: JournalConfig::default(),
         }
@@ -109,6 +86,8 @@ impl Default for Listeners {
         Listeners {
             kafka: "0.0.0.0:9092".into(),
             http: "0.0.0.0:9081".into(),
+            // Loopback only unless configured: the admin API can delete topics.
+            admin: "127.0.0.1:9082".into(),
         }
     }
 }
@@ -148,6 +127,7 @@ impl Default for JournalConfig {
 /// Sections and keys the environment may set; other `ROBUSTMQ_*` variables belong to other
 /// tools (the CLI's `ROBUSTMQ_SERVER`, say) and are ignored here.
 const ENV_SECTIONS: &[&str] = &[
+    "admin",
     "data_dir",
     "roles",
     "log_level",
@@ -162,6 +142,8 @@ struct FlagListeners {
     kafka: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     http: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    admin: Option<String>,
 }
 
 pub fn load(cli: &Cli) -> anyhow::Result<Config> {
@@ -184,6 +166,7 @@ pub fn load(cli: &Cli) -> anyhow::Result<Config> {
     let listeners = FlagListeners {
         kafka: cli.kafka_listen.clone(),
         http: cli.http_listen.clone(),
+        admin: cli.admin_listen.clone(),
     };
     fig = fig.merge(Serialized::global("listeners", listeners));
     let config: Config = fig
@@ -207,6 +190,7 @@ impl Config {
     fn validate(&self) -> anyhow::Result<()> {
         listener("kafka", &self.listeners.kafka)?;
         listener("http", &self.listeners.http)?;
+        listener("admin", &self.listeners.admin)?;
         if !(14..=i32::MAX as u64).contains(&self.journal.segment_bytes) {
             bail!(
                 "journal.segment_bytes must be between 14 and {} (index positions are 32-bit)",

@@ -1,6 +1,7 @@
 //! robustmqd: parses flags and config, takes the data directory's lock, starts the roles and
 //! listeners, and shuts down cleanly on SIGTERM or SIGINT.
 
+mod admin;
 mod config;
 mod http;
 
@@ -108,7 +109,9 @@ async fn shutdown_signal() {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let _lock = lock_data_dir(&config.data_dir)?;
+    let process_started = std::time::Instant::now();
     let cluster_id = cluster_id(&config.data_dir)?;
+    let mut listeners: Vec<(String, String)> = Vec::new();
     tracing::info!(data_dir = %config.data_dir.display(), roles = %config.roles, "starting robustmqd {}", env!("CARGO_PKG_VERSION"));
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -118,6 +121,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(addr) = listener("http", &config.listeners.http)? {
         let l = http::bind(addr).await?;
         tracing::info!(addr = %l.local_addr()?, "http listener ready");
+        listeners.push(("http".to_string(), l.local_addr()?.to_string()));
         tasks.spawn(http::serve(
             l,
             Arc::clone(&shared_broker),
@@ -177,14 +181,34 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 advertised: config.advertised()?,
                 max_frame_bytes: config.kafka.max_frame_bytes,
                 max_connections: config.kafka.max_connections,
-                cluster_id,
+                cluster_id: cluster_id.clone(),
             },
             Arc::clone(&broker),
         )
         .await
         .with_context(|| format!("cannot listen for Kafka on {addr}"))?;
-        tracing::info!(addr = %server.local_addr()?, "kafka listener ready");
+        let kafka_addr = server.local_addr()?;
+        tracing::info!(addr = %kafka_addr, "kafka listener ready");
+        listeners.push(("kafka".to_string(), kafka_addr.to_string()));
         tasks.spawn(server.run(stop_rx.clone()));
+    }
+    if let Some(addr) = listener("admin", &config.listeners.admin)? {
+        let l = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen for the admin API on {addr}"))?;
+        tracing::info!(addr = %l.local_addr()?, "admin listener ready");
+        listeners.push(("admin".to_string(), l.local_addr()?.to_string()));
+        let service = admin::AdminService::new(
+            Arc::clone(&broker),
+            process_started,
+            cluster_id.clone(),
+            config.roles()?.iter().map(|r| r.to_string()).collect(),
+            listeners.clone(),
+            config.data_dir.clone(),
+            stop_rx.clone(),
+        );
+        let token = Some(config.admin.token.clone()).filter(|t| !t.is_empty());
+        tasks.spawn(admin::serve(l, service, token, stop_rx.clone()));
     }
     let fsync_every = (config.journal.fsync == FsyncPolicy::Interval)
         .then(|| Duration::from_millis(config.journal.fsync_interval_ms.max(1)));

@@ -106,7 +106,7 @@ class Daemon:
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir or (workdir / f"{name}-data")
-        self.kafka_port, self.http_port = free_ports(2)
+        self.kafka_port, self.http_port, self.admin_port = free_ports(3)
         self.log_path = workdir / f"{name}.log"
         self.extra_env = dict(env or {})
         self.extra_args = list(args or [])
@@ -126,9 +126,14 @@ class Daemon:
     def http_addr(self) -> str:
         return f"127.0.0.1:{self.http_port}"
 
+    @property
+    def admin_addr(self) -> str:
+        return f"127.0.0.1:{self.admin_port}"
+
     def command(self) -> list[str]:
         cmd = [str(self.binary), "--data-dir", str(self.data_dir),
-               "--kafka-listen", self.bootstrap, "--http-listen", self.http_addr]
+               "--kafka-listen", self.bootstrap, "--http-listen", self.http_addr,
+               "--admin-listen", self.admin_addr]
         if self.config_path is not None:
             cmd += ["--config", str(self.config_path)]
         return cmd + self.extra_args

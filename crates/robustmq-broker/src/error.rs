@@ -15,6 +15,10 @@ pub enum BrokerError {
     InvalidPartitions(String),
     #[error("invalid config: {0}")]
     InvalidConfig(String),
+    #[error("user '{0}' does not exist")]
+    UnknownUser(String),
+    #[error("{0}")]
+    InvalidArgument(String),
     #[error("metadata: {0}")]
     Meta(#[from] MetaError),
     #[error("journal: {0}")]

@@ -6,11 +6,12 @@ pub mod groups;
 pub mod metrics;
 pub mod topic_config;
 pub mod topics;
+pub mod users;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use robustmq_journal::{Journal, LogConfig};
+use robustmq_journal::{AppendInfo, Journal, JournalError, LogConfig, Partition};
 use robustmq_meta::{MetaStore, TopicMeta};
 
 pub use error::{BrokerError, Result};
@@ -76,6 +77,28 @@ impl Broker {
             Err(BrokerError::TopicExists(_)) => Ok(self.topics.get(name)),
             Err(e) => Err(e),
         }
+    }
+
+    /// Appends one RecordBatch to a partition and counts it in the topic's metrics (a
+    /// duplicate retry of an idempotent producer counts its records, not its bytes, again).
+    pub fn append(
+        &self,
+        partition: &Partition,
+        data: Vec<u8>,
+    ) -> std::result::Result<AppendInfo, JournalError> {
+        let len = data.len() as u64;
+        let info = partition.append(data)?;
+        let labels = metrics::TopicLabels {
+            topic: partition.topic.clone(),
+        };
+        if !info.duplicate {
+            self.metrics.bytes_in.get_or_create(&labels).inc_by(len);
+        }
+        self.metrics
+            .records_in
+            .get_or_create(&labels)
+            .inc_by(info.records as u64);
+        Ok(info)
     }
 
     /// Background upkeep until `shutdown` fires: group timers every 100 ms in one loop, and

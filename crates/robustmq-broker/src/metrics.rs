@@ -34,6 +34,18 @@ pub struct PartitionLabels {
     pub partition: String,
 }
 
+/// Protocols whose connections are counted, in the order the admin API reports them.
+pub const PROTOCOLS: &[&str] = &["kafka"];
+
+/// Cumulative record and byte counts of one topic since the daemon started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TopicTotals {
+    pub records_in: u64,
+    pub bytes_in: u64,
+    pub records_out: u64,
+    pub bytes_out: u64,
+}
+
 fn latency_histogram() -> Histogram {
     // 50 µs .. ~26 s
     Histogram::new(exponential_buckets(0.00005, 2.0, 20))
@@ -107,6 +119,28 @@ impl Metrics {
             m.log_size.clone(),
         );
         Metrics { registry, ..m }
+    }
+
+    /// Open connections of one protocol.
+    pub fn connections_of(&self, protocol: &'static str) -> i64 {
+        self.connections
+            .get(&ProtocolLabels { protocol })
+            .map(|g| g.get())
+            .unwrap_or(0)
+    }
+
+    /// A topic's counters (zero for a topic without traffic yet).
+    pub fn topic_totals(&self, topic: &str) -> TopicTotals {
+        let labels = TopicLabels {
+            topic: topic.to_string(),
+        };
+        let read = |f: &Family<TopicLabels, Counter>| f.get(&labels).map(|c| c.get()).unwrap_or(0);
+        TopicTotals {
+            records_in: read(&self.records_in),
+            bytes_in: read(&self.bytes_in),
+            records_out: read(&self.records_out),
+            bytes_out: read(&self.bytes_out),
+        }
     }
 
     /// Renders every metric, refreshing the per-partition sizes from the journal first.

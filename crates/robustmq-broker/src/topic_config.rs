@@ -45,6 +45,11 @@ fn parse_i64(name: &str, v: &str, min: i64) -> Result<i64> {
     Ok(n)
 }
 
+/// True for a config name robustmq honours on topics.
+pub fn is_known(name: &str) -> bool {
+    KNOWN.iter().any(|(n, _)| *n == name)
+}
+
 /// Checks one config name and value.
 pub fn validate(name: &str, value: &str) -> Result<()> {
     let Some((_, read_only)) = KNOWN.iter().find(|(n, _)| *n == name) else {

@@ -29,6 +29,8 @@ pub fn broker_code(e: &BrokerError) -> i16 {
         BrokerError::InvalidTopic { .. } => E::InvalidTopicException.code(),
         BrokerError::InvalidPartitions(_) => E::InvalidPartitions.code(),
         BrokerError::InvalidConfig(_) => E::InvalidConfig.code(),
+        BrokerError::InvalidArgument(_) => E::InvalidRequest.code(),
+        BrokerError::UnknownUser(_) => E::ResourceNotFound.code(),
         BrokerError::Meta(_) => E::UnknownServerError.code(),
         BrokerError::Journal(j) => journal_code(j),
     }

@@ -1,4 +1,5 @@
-//! The metadata catalog: topics and their configs, consumer-group offsets and state, producer ids.
+//! The metadata catalog: topics and their configs, consumer-group offsets and state, users,
+//! producer ids.
 //!
 //! [`MetaStore`] is the role boundary: the broker depends on the trait only. [`RocksMeta`] is the
 //! single-node implementation; the cluster will serve the same trait from a replicated state
@@ -58,6 +59,18 @@ pub struct GroupMeta {
     pub generation: i32,
 }
 
+/// A user's SCRAM-SHA-256 credential (RFC 5802/7677): what is needed to verify a password or
+/// run a SCRAM exchange, never the password itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserCredential {
+    pub name: String,
+    pub mechanism: String,
+    pub iterations: u32,
+    pub salt: Vec<u8>,
+    pub stored_key: Vec<u8>,
+    pub server_key: Vec<u8>,
+}
+
 /// One committed offset of a group, with its topic and partition.
 pub type GroupOffset = (String, i32, CommittedOffset);
 
@@ -80,6 +93,13 @@ pub trait MetaStore: Send + Sync {
     fn delete_group(&self, name: &str) -> Result<()>;
     /// Names of groups with committed offsets or stored state.
     fn group_names(&self) -> Result<Vec<String>>;
+
+    /// Creates or replaces a user; true when it did not exist.
+    fn put_user(&self, user: &UserCredential) -> Result<bool>;
+    fn user(&self, name: &str) -> Result<Option<UserCredential>>;
+    fn users(&self) -> Result<Vec<UserCredential>>;
+    /// False when there was no such user.
+    fn delete_user(&self, name: &str) -> Result<bool>;
 
     /// Allocates a producer id never handed out before, even across restarts.
     fn next_producer_id(&self) -> Result<i64>;

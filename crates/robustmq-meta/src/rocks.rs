@@ -8,11 +8,15 @@ use rocksdb::{Direction, IteratorMode, WriteBatch, WriteOptions, DB};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::{CommittedOffset, GroupMeta, GroupOffset, MetaError, MetaStore, Result, TopicMeta};
+use crate::{
+    CommittedOffset, GroupMeta, GroupOffset, MetaError, MetaStore, Result, TopicMeta,
+    UserCredential,
+};
 
 const TOPIC: &str = "topic/";
 const OFFSET: &str = "offset/";
 const GROUP: &str = "group/";
+const USER: &str = "user/";
 const PRODUCER_ID: &[u8] = b"seq/producer_id";
 
 pub struct RocksMeta {
@@ -223,6 +227,37 @@ impl MetaStore for RocksMeta {
         Ok(names)
     }
 
+    fn put_user(&self, user: &UserCredential) -> Result<bool> {
+        let _g = self.lock();
+        let key = format!("{USER}{}", user.name);
+        let existed = self.db.get(key.as_bytes()).map_err(storage)?.is_some();
+        self.put_json(key.as_bytes(), user)?;
+        Ok(!existed)
+    }
+
+    fn user(&self, name: &str) -> Result<Option<UserCredential>> {
+        self.get_json(format!("{USER}{name}").as_bytes())
+    }
+
+    fn users(&self) -> Result<Vec<UserCredential>> {
+        self.scan(USER.as_bytes())?
+            .iter()
+            .map(|(k, v)| Self::decode(k, v))
+            .collect()
+    }
+
+    fn delete_user(&self, name: &str) -> Result<bool> {
+        let _g = self.lock();
+        let key = format!("{USER}{name}");
+        if self.db.get(key.as_bytes()).map_err(storage)?.is_none() {
+            return Ok(false);
+        }
+        self.db
+            .delete_opt(key.as_bytes(), &Self::sync_opts())
+            .map_err(storage)?;
+        Ok(true)
+    }
+
     fn next_producer_id(&self) -> Result<i64> {
         let _g = self.lock();
         let current: i64 = self.get_json(PRODUCER_ID)?.unwrap_or(999);
@@ -244,6 +279,31 @@ mod tests {
             configs: Default::default(),
             created_ms: 1,
         }
+    }
+
+    #[test]
+    fn users_are_created_replaced_listed_and_deleted_across_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let user = |name: &str, salt: u8| UserCredential {
+            name: name.into(),
+            mechanism: "SCRAM-SHA-256".into(),
+            iterations: 4096,
+            salt: vec![salt],
+            stored_key: vec![1],
+            server_key: vec![2],
+        };
+        {
+            let m = RocksMeta::open(dir.path()).unwrap();
+            assert!(m.put_user(&user("alice", 1)).unwrap());
+            assert!(!m.put_user(&user("alice", 2)).unwrap());
+            assert!(m.put_user(&user("bob", 3)).unwrap());
+            assert!(m.delete_user("bob").unwrap());
+            assert!(!m.delete_user("bob").unwrap());
+        }
+        let m = RocksMeta::open(dir.path()).unwrap();
+        assert_eq!(m.users().unwrap(), vec![user("alice", 2)]);
+        assert_eq!(m.user("alice").unwrap(), Some(user("alice", 2)));
+        assert_eq!(m.user("bob").unwrap(), None);
     }
 
     #[test]

@@ -8,7 +8,6 @@ use futures::FutureExt;
 use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
 use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse, RequestHeader};
 use kafka_protocol::ResponseError;
-use robustmq_broker::metrics::TopicLabels;
 use robustmq_journal::{FsyncPolicy, Partition};
 
 use super::{respond, Ctx, Reply};
@@ -40,9 +39,6 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
     let mut topics = Vec::with_capacity(req.topic_data.len());
     for td in req.topic_data {
         let name = td.name.0.to_string();
-        let labels = TopicLabels {
-            topic: name.clone(),
-        };
         let mut parts = Vec::with_capacity(td.partition_data.len());
         for pd in td.partition_data {
             let index = pd.index;
@@ -73,21 +69,8 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                     continue;
                 }
             };
-            let len = data.len() as u64;
-            match partition.append(data.to_vec()) {
+            match ctx.broker.append(&partition, data.to_vec()) {
                 Ok(info) => {
-                    if !info.duplicate {
-                        ctx.broker
-                            .metrics
-                            .bytes_in
-                            .get_or_create(&labels)
-                            .inc_by(len);
-                    }
-                    ctx.broker
-                        .metrics
-                        .records_in
-                        .get_or_create(&labels)
-                        .inc_by(info.records as u64);
                     let mut r = PartitionProduceResponse::default();
                     r.index = index;
                     r.error_code = NONE;

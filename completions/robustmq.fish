@@ -1,0 +1,261 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_robustmq_global_optspecs
+    string join \n server= token= o/output= h/help V/version
+end
+
+function __fish_robustmq_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_robustmq_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_robustmq_using_subcommand
+    set -l cmd (__fish_robustmq_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c robustmq -n "__fish_robustmq_needs_command" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_needs_command" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_needs_command" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_needs_command" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "cluster" -d 'Show the node: roles, version, uptime, listeners and data-dir usage'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "topic" -d 'List, describe, create, alter and delete topics'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "group" -d 'Inspect consumer groups, their lag, and reset or delete their offsets'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "user" -d 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "produce" -d 'Write records to a topic, one per line of stdin or of the given files'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "consume" -d 'Read records from a topic and print them (kcat-style format strings)'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "completions" -d 'Print a shell completion script for robustmq to stdout'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "top" -d 'Live dashboard of rates, topics and groups (press q to quit)'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help'
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'Roles, version, uptime, listeners and data-dir usage of each node'
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and __fish_seen_subcommand_from status" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and __fish_seen_subcommand_from status" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "status" -d 'Roles, version, uptime, listeners and data-dir usage of each node'
+complete -c robustmq -n "__fish_robustmq_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -s h -l help -d 'Print help'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -f -a "list" -d 'Every topic with its partition count, records and size'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -f -a "describe" -d 'Partitions with offsets and sizes, and every config with its effective value'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -f -a "create" -d 'Create a topic'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -f -a "alter" -d 'Set or remove per-topic config overrides'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -f -a "add-partitions" -d 'Grow a topic to a total number of partitions (topics never shrink)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -f -a "delete" -d 'Delete a topic and all its records'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and not __fish_seen_subcommand_from list describe create alter add-partitions delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from list" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from list" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from create" -s p -l partitions -d 'Number of partitions; the daemon\'s default when omitted' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from create" -s c -l config -d 'A topic config as NAME=VALUE (repeatable), e.g. retention.ms=86400000' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from create" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from create" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s c -l config -d 'Set a config override, NAME=VALUE (repeatable)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l delete-config -d 'Remove an override so the default applies again (repeatable)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from add-partitions" -l total -d 'The partition count the topic should have afterwards' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from add-partitions" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from add-partitions" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from add-partitions" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from add-partitions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from add-partitions" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every topic with its partition count, records and size'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Partitions with offsets and sizes, and every config with its effective value'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a topic'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "alter" -d 'Set or remove per-topic config overrides'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "add-partitions" -d 'Grow a topic to a total number of partitions (topics never shrink)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a topic and all its records'
+complete -c robustmq -n "__fish_robustmq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and not __fish_seen_subcommand_from list describe reset-offsets delete help" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and not __fish_seen_subcommand_from list describe reset-offsets delete help" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and not __fish_seen_subcommand_from list describe reset-offsets delete help" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and not __fish_seen_subcommand_from list describe reset-offsets delete help" -s h -l help -d 'Print help'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and not __fish_seen_subcommand_from list describe reset-offsets delete help" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and not __fish_seen_subcommand_from list describe reset-offsets delete help" -f -a "list" -d 'Every consumer group with its state, members and total lag'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and not __fish_seen_subcommand_from list describe reset-offsets delete help" -f -a "describe" -d 'Members with their assignments, and committed offset and lag per partition'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and not __fish_seen_subcommand_from list describe reset-offsets delete help" -f -a "reset-offsets" -d 'Move a group\'s committed offsets (only while the group has no active members)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and not __fish_seen_subcommand_from list describe reset-offsets delete help" -f -a "delete" -d 'Delete a group and its committed offsets (only while it has no active members)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and not __fish_seen_subcommand_from list describe reset-offsets delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from list" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from list" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from describe" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from describe" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -s t -l topic -d 'The topic whose offsets to reset' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -s p -l partition -d 'Only these partitions (repeatable); all partitions of the topic when omitted' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -l to-datetime -d 'The first record at or after this time: RFC 3339 (2024-05-01T12:00:00Z) or epoch ms' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -l to-offset -d 'This offset, clamped to each partition\'s [log start, log end]' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -l to-earliest -d 'The log start of each partition'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -l to-latest -d 'The log end of each partition (skip everything not yet consumed)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -l dry-run -d 'Show the new offsets without committing them'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from reset-offsets" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from delete" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every consumer group with its state, members and total lag'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Members with their assignments, and committed offset and lag per partition'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "reset-offsets" -d 'Move a group\'s committed offsets (only while the group has no active members)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a group and its committed offsets (only while it has no active members)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and not __fish_seen_subcommand_from list add delete help" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and not __fish_seen_subcommand_from list add delete help" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and not __fish_seen_subcommand_from list add delete help" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and not __fish_seen_subcommand_from list add delete help" -s h -l help -d 'Print help'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and not __fish_seen_subcommand_from list add delete help" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and not __fish_seen_subcommand_from list add delete help" -f -a "list" -d 'Every user with its SCRAM mechanism and iteration count (never the password)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and not __fish_seen_subcommand_from list add delete help" -f -a "add" -d 'Create a user, or replace an existing user\'s password'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and not __fish_seen_subcommand_from list add delete help" -f -a "delete" -d 'Delete a user'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and not __fish_seen_subcommand_from list add delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from list" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from list" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from add" -l password -d 'The password (visible in `ps` and shell history; prefer --password-stdin)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from add" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from add" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from delete" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every user with its SCRAM mechanism and iteration count (never the password)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a user, or replace an existing user\'s password'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a user'
+complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -s k -l key -d 'Key of every record (default: no key, records spread over partitions)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -s p -l partition -d 'Partition of every record (default: by key hash, like Kafka\'s default partitioner)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -s H -l header -d 'A header added to every record, NAME=VALUE (repeatable)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -s K -l key-separator -d 'Split each line into key and value at the first SEP (like kcat -K); a line without SEP has no key. `\\t` means a tab' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -l file -d 'Read records from this file instead of stdin (repeatable, read in order)' -r -F
+complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -s p -l partition -d 'Only these partitions (repeatable; default: all)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -l offset -d 'Start at this offset in every partition' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -l from-timestamp -d 'Start at the first record at or after this time: epoch ms or RFC 3339' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -s g -l group -d 'Start at this group\'s committed offsets and commit what is printed' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -s c -l count -d 'Stop after N records' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -s F -l format -d 'How to print each record: %t topic, %p partition, %o offset, %k key, %v value, %T timestamp (ms), %h headers (k=v,...), %% a percent sign; \\n \\t \\r \\\\ escapes. Ignored with -o json' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -s b -l from-beginning -d 'Start at the log start of each partition (with --group: where it has no commit)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -s f -l follow -d 'Keep waiting for new records when caught up (until Ctrl-C or --count)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand consume" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand completions" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand completions" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand completions" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand top" -l interval-ms -d 'Refresh interval in milliseconds (how often robustmqd sends a snapshot)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand top" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand top" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand top" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand top" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand top" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "cluster" -d 'Show the node: roles, version, uptime, listeners and data-dir usage'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "topic" -d 'List, describe, create, alter and delete topics'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "group" -d 'Inspect consumer groups, their lag, and reset or delete their offsets'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "user" -d 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "produce" -d 'Write records to a topic, one per line of stdin or of the given files'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "consume" -d 'Read records from a topic and print them (kcat-style format strings)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "completions" -d 'Print a shell completion script for robustmq to stdout'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "top" -d 'Live dashboard of rates, topics and groups (press q to quit)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Roles, version, uptime, listeners and data-dir usage of each node'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "list" -d 'Every topic with its partition count, records and size'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "describe" -d 'Partitions with offsets and sizes, and every config with its effective value'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "create" -d 'Create a topic'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "alter" -d 'Set or remove per-topic config overrides'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "add-partitions" -d 'Grow a topic to a total number of partitions (topics never shrink)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "delete" -d 'Delete a topic and all its records'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'Every consumer group with its state, members and total lag'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "describe" -d 'Members with their assignments, and committed offset and lag per partition'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "reset-offsets" -d 'Move a group\'s committed offsets (only while the group has no active members)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "delete" -d 'Delete a group and its committed offsets (only while it has no active members)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'Every user with its SCRAM mechanism and iteration count (never the password)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a user, or replace an existing user\'s password'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "delete" -d 'Delete a user'

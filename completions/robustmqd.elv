@@ -1,0 +1,36 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[robustmqd] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'robustmqd'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'robustmqd'= {
+            cand --roles 'Roles this process runs: any of meta, journal, broker (comma-separated)'
+            cand --data-dir 'Directory for all data (journal segments, metadata)'
+            cand --config 'TOML configuration file'
+            cand --kafka-listen 'Kafka listener address, or `off`'
+            cand --http-listen 'HTTP listener (/healthz, /readyz, /metrics), or `off`'
+            cand --admin-listen 'Admin gRPC listener (the `robustmq` CLI talks to it), or `off`'
+            cand --log-level 'Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it)'
+            cand --print-config 'Print the merged configuration as TOML and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,10 @@
+complete -c robustmqd -l roles -d 'Roles this process runs: any of meta, journal, broker (comma-separated)' -r
+complete -c robustmqd -l data-dir -d 'Directory for all data (journal segments, metadata)' -r -F
+complete -c robustmqd -l config -d 'TOML configuration file' -r -F
+complete -c robustmqd -l kafka-listen -d 'Kafka listener address, or `off`' -r
+complete -c robustmqd -l http-listen -d 'HTTP listener (/healthz, /readyz, /metrics), or `off`' -r
+complete -c robustmqd -l admin-listen -d 'Admin gRPC listener (the `robustmq` CLI talks to it), or `off`' -r
+complete -c robustmqd -l log-level -d 'Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it)' -r
+complete -c robustmqd -l print-config -d 'Print the merged configuration as TOML and exit'
+complete -c robustmqd -s h -l help -d 'Print help'
+complete -c robustmqd -s V -l version -d 'Print version'
