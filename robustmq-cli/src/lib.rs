@@ -9,6 +9,7 @@ pub mod output;
 pub mod parse;
 pub mod prompt;
 pub mod top;
+pub mod units;
 
 pub use args::Cli;
 pub use commands::run;

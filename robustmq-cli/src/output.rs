@@ -103,31 +103,14 @@ impl Output {
     }
 }
 
-/// `1536` -> `1.5KiB`: no space, so a table column stays one word.
+/// `1536` -> `1.5KiB`: no space, so a column of a piped table stays one word for `awk`.
 pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit + 1 < UNITS.len() {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n}B")
-    } else {
-        format!("{v:.1}{}", UNITS[unit])
-    }
+    crate::units::fmt_bytes(n).replace(' ', "")
 }
 
-/// `3725` -> `1h2m5s`.
+/// `3725` -> `1h02m`, one word for the same reason.
 pub fn human_duration(secs: u64) -> String {
-    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s}s"),
-        (0, 0, _) => format!("{m}m{s}s"),
-        (0, _, _) => format!("{h}h{m}m{s}s"),
-        _ => format!("{d}d{h}h{m}m"),
-    }
+    crate::units::fmt_uptime(secs).replace(' ', "")
 }
 
 /// Bytes as JSON: a string, lossily decoded, or null when absent.
@@ -148,15 +131,15 @@ mod tests {
         assert_eq!(human_bytes(1023), "1023B");
         assert_eq!(human_bytes(1536), "1.5KiB");
         assert_eq!(human_bytes(5 * 1024 * 1024 * 1024), "5.0GiB");
-        assert_eq!(human_bytes(u64::MAX), "16384.0PiB");
+        assert_eq!(human_bytes(u64::MAX), "16384PiB");
     }
 
     #[test]
     fn durations() {
         assert_eq!(human_duration(5), "5s");
-        assert_eq!(human_duration(65), "1m5s");
-        assert_eq!(human_duration(3725), "1h2m5s");
-        assert_eq!(human_duration(90_061), "1d1h1m");
+        assert_eq!(human_duration(65), "1m05s");
+        assert_eq!(human_duration(3725), "1h02m");
+        assert_eq!(human_duration(90_061), "1d01h");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The topic catalog: meta holds the truth, this cache answers the hot path, the journal holds
 //! the partitions.
 
+use robustmq_journal::now_ms;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
@@ -43,13 +44,6 @@ pub fn validate_name(name: &str) -> Result<()> {
         return bad("may contain only ASCII letters, digits, '.', '_' and '-'");
     }
     Ok(())
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 impl Topics {

@@ -18,7 +18,7 @@ use std::sync::{Arc, RwLock};
 use serde::{Deserialize, Serialize};
 
 pub use error::{JournalError, Result};
-pub use partition::{AppendInfo, Partition, PartitionStats, ReadResult};
+pub use partition::{now_ms, AppendInfo, Partition, PartitionStats, ReadResult};
 
 /// When appended data is forced to stable storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -103,7 +103,9 @@ pub struct SegmentView {
     pub size: u64,
 }
 
-fn now_ms() -> i64 {
+/// Milliseconds since the Unix epoch (0 if the clock is before it); the one clock every crate
+/// uses for record timestamps, commits and retention.
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)

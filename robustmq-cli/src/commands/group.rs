@@ -28,15 +28,7 @@ pub async fn run(ctx: &Ctx, client: &mut Client, cmd: GroupCommand) -> Result<()
                     .delete_group(DeleteGroupRequest { name: name.clone() })
                     .await,
             )?;
-            if ctx.out.json() {
-                return ctx
-                    .out
-                    .print_json(&json!({ "deleted": name }))
-                    .map_err(io_err);
-            }
-            ctx.out
-                .line(&format!("deleted group {name}"))
-                .map_err(io_err)
+            ctx.deleted("group", &name)
         }
     }
 }

@@ -26,6 +26,19 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Reports a deletion: `{"deleted": name}` in JSON, `deleted <kind> <name>` otherwise.
+    pub fn deleted(&self, kind: &str, name: &str) -> Result<(), CliError> {
+        if self.out.json() {
+            return self
+                .out
+                .print_json(&serde_json::json!({ "deleted": name }))
+                .map_err(io_err);
+        }
+        self.out
+            .line(&format!("deleted {kind} {name}"))
+            .map_err(io_err)
+    }
+
     /// The body of a successful call, or the error it maps to (with its exit code).
     pub fn rpc<T>(&self, r: Result<Response<T>, Status>) -> Result<T, CliError> {
         r.map(Response::into_inner)

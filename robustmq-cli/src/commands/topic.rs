@@ -137,15 +137,7 @@ async fn delete(ctx: &Ctx, client: &mut Client, a: DeleteArgs) -> Result<(), Cli
             })
             .await,
     )?;
-    if ctx.out.json() {
-        return ctx
-            .out
-            .print_json(&json!({ "deleted": a.name }))
-            .map_err(io_err);
-    }
-    ctx.out
-        .line(&format!("deleted topic {}", a.name))
-        .map_err(io_err)
+    ctx.deleted("topic", &a.name)
 }
 
 fn source(is_default: bool, read_only: bool) -> String {

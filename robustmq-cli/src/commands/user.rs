@@ -43,15 +43,7 @@ pub async fn run(ctx: &Ctx, client: &mut Client, cmd: UserCommand) -> Result<(),
                     .delete_user(DeleteUserRequest { name: name.clone() })
                     .await,
             )?;
-            if ctx.out.json() {
-                return ctx
-                    .out
-                    .print_json(&json!({ "deleted": name }))
-                    .map_err(io_err);
-            }
-            ctx.out
-                .line(&format!("deleted user {name}"))
-                .map_err(io_err)
+            ctx.deleted("user", &name)
         }
     }
 }

@@ -10,10 +10,8 @@ use ratatui::widgets::{
 };
 use ratatui::Frame;
 
-use super::state::{
-    fmt_byte_rate, fmt_bytes, fmt_clock, fmt_rate, fmt_uptime, App, Column, GroupColumn, Link,
-    Sort, Tab, TopicColumn,
-};
+use super::state::{App, Column, GroupColumn, Link, Sort, Tab, TopicColumn};
+use crate::units::{fmt_byte_rate, fmt_bytes, fmt_clock, fmt_rate, fmt_uptime};
 
 /// Below this size the screen only says that the terminal is too small.
 pub const MIN_WIDTH: u16 = 60;

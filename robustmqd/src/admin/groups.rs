@@ -1,5 +1,6 @@
 //! Consumer groups: list and describe with lag, reset offsets, commit, delete.
 
+use robustmq_journal::now_ms;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -55,13 +56,6 @@ fn lag_of(
         metadata: committed.metadata.clone(),
         member_id: String::new(),
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 impl AdminService {

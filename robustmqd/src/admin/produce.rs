@@ -1,6 +1,7 @@
 //! Produce: records become one RecordBatch (v2, uncompressed) per partition touched, appended
 //! like a Kafka produce, answered once durable under the fsync policy (as acks=all).
 
+use robustmq_journal::now_ms;
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
@@ -16,13 +17,6 @@ use tonic::Status;
 
 use super::murmur2::partition_for;
 use super::{status, AdminService};
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
 
 fn record(r: ProduceRecord, offset: i64) -> Record {
     let headers: IndexMap<StrBytes, Option<Bytes>> = r

@@ -1,5 +1,6 @@
 //! OffsetCommit, OffsetFetch and OffsetDelete: committed positions live in meta.
 
+use robustmq_journal::now_ms;
 use std::collections::BTreeMap;
 
 use bytes::{Buf, Bytes};
@@ -20,13 +21,6 @@ use robustmq_meta::CommittedOffset;
 
 use super::{str, Ctx};
 use crate::errors::group_code;
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
 
 pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommitResponse {
     let mut resp = OffsetCommitResponse::default();
