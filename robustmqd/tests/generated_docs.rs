@@ -17,7 +17,11 @@ const SHELLS: [Shell; 5] = [
 ];
 
 fn commands() -> Vec<clap::Command> {
-    vec![robustmq_cli::Cli::command(), robustmqd::cli::Cli::command()]
+    vec![
+        robustmq_cli::Cli::command(),
+        robustmqd::cli::Cli::command(),
+        robustmq_bench::args::Cli::command(),
+    ]
 }
 
 /// Every generated file, keyed by its path relative to the repository root.
@@ -87,7 +91,7 @@ fn completions_and_man_pages_are_current() {
         "stale generated files: {stale:?}\nregenerate with: ROBUSTMQ_BLESS=1 cargo test -p robustmqd --test generated_docs"
     );
     // Sanity: every binary has a page and all five shells' scripts.
-    for name in ["robustmq", "robustmqd"] {
+    for name in ["robustmq", "robustmqd", "robustmq-bench"] {
         assert!(fresh.contains_key(&Path::new("man").join(format!("{name}.1"))));
         assert!(fresh.contains_key(&Path::new("completions").join(format!("{name}.bash"))));
     }

@@ -1,0 +1,3 @@
+pub mod client;
+pub mod conn;
+pub mod pub_sub;

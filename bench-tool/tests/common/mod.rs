@@ -1,0 +1,93 @@
+//! Helpers shared by the black-box tests: free ports, child processes that die with the test,
+//! and running the bench binary with a time limit.
+
+#![allow(dead_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    l.local_addr().expect("local addr").port()
+}
+
+/// Waits until something accepts on 127.0.0.1:`port`.
+pub fn wait_for_port(port: u16, limit: Duration) -> bool {
+    let end = Instant::now() + limit;
+    while Instant::now() < end {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// A child process killed (by its own pid) when dropped.
+pub struct Proc(pub Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Finds `name` on PATH or in /usr/sbin (where Debian puts mosquitto).
+pub fn find_program(name: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain([Path::new("/usr/sbin").to_path_buf()])
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+pub fn bench() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_robustmq-bench"));
+    c.stdin(Stdio::null());
+    c
+}
+
+/// Runs a prepared command, killing it after `limit`; panics on timeout or failure.
+pub fn run_ok(mut cmd: Command, limit: Duration) -> Output {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = cmd.spawn().expect("spawn robustmq-bench");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(limit) {
+        Ok(r) => r.expect("wait for robustmq-bench"),
+        Err(_) => {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+            panic!("robustmq-bench did not finish within {limit:?}");
+        }
+    };
+    assert!(
+        out.status.success(),
+        "robustmq-bench failed: {}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Reads the JSON report and checks the keys every report has.
+pub fn read_report(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("JSON report written");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("JSON report parses");
+    assert!(v["msgs_per_sec"].is_number(), "msgs_per_sec in {v}");
+    for k in ["p50", "p99", "p999", "max"] {
+        assert!(v["latency_us"].get(k).is_some(), "latency_us.{k} in {v}");
+    }
+    assert!(v["settings"].is_object() && v["host"].is_object());
+    v
+}
+
+pub fn count(v: &serde_json::Value, key: &str) -> u64 {
+    v["counts"][key].as_u64().unwrap_or(u64::MAX)
+}

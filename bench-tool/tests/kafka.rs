@@ -1,0 +1,102 @@
+//! Short Kafka runs against a real robustmqd: counts and JSON shape, never timings.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+
+fn daemon_path() -> PathBuf {
+    std::env::var_os("ROBUSTMQD")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/root/.cache/robustmq-target/debug/robustmqd"))
+}
+
+#[test]
+fn kafka_produce_consume_e2e() {
+    let bin = daemon_path();
+    if !bin.is_file() {
+        eprintln!(
+            "skipped: robustmqd not found at {} (set ROBUSTMQD)",
+            bin.display()
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let target = format!("127.0.0.1:{port}");
+    let _daemon = Proc(
+        Command::new(&bin)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(["--kafka-listen", &target])
+            .args(["--http-listen", "off", "--admin-listen", "off"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start robustmqd"),
+    );
+    assert!(
+        wait_for_port(port, Duration::from_secs(30)),
+        "robustmqd did not listen"
+    );
+    let limit = Duration::from_secs(120);
+    let run = |args: &[&str], name: &str| {
+        let json = dir.path().join(name);
+        let mut c = bench();
+        c.arg("kafka")
+            .args(args)
+            .args(["--target", &target, "--size", "200"]);
+        c.arg("--json").arg(&json);
+        run_ok(c, limit);
+        read_report(&json)
+    };
+
+    let p = run(
+        &["produce", "--count", "2000", "--topic", "t1"],
+        "produce.json",
+    );
+    assert_eq!(count(&p, "sent"), 2000);
+    assert_eq!(count(&p, "acked"), 2000);
+    assert_eq!(count(&p, "errors"), 0);
+    assert_eq!(p["rate_of"], "acked");
+    assert!(p["ack_latency_us"]["p50"].is_number());
+
+    let c = run(
+        &["consume", "--count", "2000", "--topic", "t1"],
+        "consume.json",
+    );
+    assert_eq!(count(&c, "received"), 2000);
+    assert_eq!(c["rate_of"], "received");
+
+    let e = run(
+        &[
+            "e2e",
+            "--count",
+            "2000",
+            "--topic",
+            "t2",
+            "--partitions",
+            "2",
+            "--producers",
+            "2",
+            "--consumers",
+            "2",
+        ],
+        "e2e.json",
+    );
+    assert_eq!(count(&e, "sent"), 2000);
+    assert_eq!(count(&e, "received"), 2000);
+    assert_eq!(e["latency_us"]["count"], 2000);
+    assert!(e["latency_us"]["p999"].is_number());
+
+    let d = run(
+        &["e2e", "--duration", "1", "--rate", "500", "--topic", "t3"],
+        "rate.json",
+    );
+    let sent = count(&d, "sent");
+    assert!(sent > 0 && sent <= 501, "a 1 s run at 500/s sent {sent}");
+    assert_eq!(count(&d, "received"), sent);
+}
