@@ -29,15 +29,35 @@ pub async fn run(a: KafkaArgs, ctx: Ctx) -> anyhow::Result<Report> {
     let consumers = create_consumers(&a, &topics, From::Beginning)?;
     let progress = Progress::start(stats.clone(), !a.common.no_progress);
     let tasks = spawn_consumers(consumers, &stats, &until);
+    finish(
+        tasks,
+        progress,
+        &a,
+        &ctx,
+        &stats,
+        "not measured in consume: payload times come from another process (use e2e)",
+    )
+    .await
+}
+
+/// Waits for the consumer threads, then reports on received messages (consume and e2e).
+pub(super) async fn finish(
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    progress: Progress,
+    a: &KafkaArgs,
+    ctx: &Ctx,
+    stats: &Arc<Stats>,
+    latency_note: &'static str,
+) -> anyhow::Result<Report> {
     for t in tasks {
         t.await.context("consumer thread")?;
     }
     progress.finish();
     let meta = Meta {
-        mode: ctx.mode,
-        settings: serde_json::to_value(&a)?,
+        mode: ctx.mode.clone(),
+        settings: serde_json::to_value(a)?,
         interrupted: stats.stopped(),
-        latency_note: "not measured in consume: payload times come from another process (use e2e)",
+        latency_note,
         connections: None,
     };
     Ok(stats.report(meta, RateOf::Received, now_ns()))

@@ -5,14 +5,11 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
-
 use super::consume::{create_consumers, spawn_consumers, From};
 use crate::args::KafkaArgs;
 use crate::pace::Until;
-use crate::payload::now_ns;
 use crate::progress::Progress;
-use crate::stats::{Meta, RateOf, Report};
+use crate::stats::Report;
 use crate::{secs_ns, Ctx};
 
 pub async fn run(a: KafkaArgs, ctx: Ctx) -> anyhow::Result<Report> {
@@ -26,16 +23,13 @@ pub async fn run(a: KafkaArgs, ctx: Ctx) -> anyhow::Result<Report> {
     let tasks = spawn_consumers(consumers, &stats, &until);
     super::produce::run_producers(&a, &topics, &stats, limit).await?;
     until.senders_done(stats.acked.load(Relaxed), Duration::from_nanos(drain));
-    for t in tasks {
-        t.await.context("consumer thread")?;
-    }
-    progress.finish();
-    let meta = Meta {
-        mode: ctx.mode,
-        settings: serde_json::to_value(&a)?,
-        interrupted: stats.stopped(),
-        latency_note: "end-to-end = intended send time in payload -> consumer poll; ack = produce -> delivery report",
-        connections: None,
-    };
-    Ok(stats.report(meta, RateOf::Received, now_ns()))
+    super::consume::finish(
+        tasks,
+        progress,
+        &a,
+        &ctx,
+        &stats,
+        "end-to-end = intended send time in payload -> consumer poll; ack = produce -> delivery report",
+    )
+    .await
 }
