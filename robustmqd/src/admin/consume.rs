@@ -157,7 +157,8 @@ async fn run(
         if progressed {
             continue;
         }
-        if !follow {
+        // (`select_all` needs at least one future; a topic always has a partition.)
+        if !follow || ends.is_empty() {
             return;
         }
         let changed = select_all(ends.iter_mut().map(|rx| rx.changed().boxed()));
