@@ -1,12 +1,14 @@
-//! `mqtt conn`: opens N idle MQTT 3.1.1 connections over raw TCP (CONNECT/CONNACK encoded here,
-//! so the source address can be bound before connecting), holds them, and reports the connect
-//! rate, failures and the broker's resident memory per connection.
+//! `mqtt conn`: opens N idle MQTT 3.1.1 connections over raw TCP (so the source address can be
+//! bound before connecting; CONNECT/CONNACK go through robustmq-mqtt's codec), holds them, and
+//! reports the connect rate, failures and the broker's resident memory per connection.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use bytes::BytesMut;
+use robustmq_mqtt::codec::{self, ConnAck, Connect, Packet, Properties, ProtocolVersion};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::Semaphore;
@@ -20,36 +22,36 @@ use crate::{host_port, secs_ns, Ctx};
 /// Connections per loopback source address by default (the ephemeral port range is ~28k).
 const PER_SOURCE: u64 = 20_000;
 
-/// An MQTT 3.1.1 CONNECT with a clean session and no credentials.
-pub fn connect_packet(client_id: &str, keepalive: u16) -> Vec<u8> {
-    let id = client_id.as_bytes();
-    let remaining = 10 + 2 + id.len();
-    let mut p = vec![0x10];
-    let mut r = remaining;
-    loop {
-        let mut byte = (r % 128) as u8;
-        r /= 128;
-        if r > 0 {
-            byte |= 0x80;
-        }
-        p.push(byte);
-        if r == 0 {
-            break;
-        }
-    }
-    p.extend_from_slice(&[0, 4, b'M', b'Q', b'T', b'T', 4, 0x02]);
-    p.extend_from_slice(&keepalive.to_be_bytes());
-    p.extend_from_slice(&(id.len() as u16).to_be_bytes());
-    p.extend_from_slice(id);
-    p
+/// The protocol version of every `conn` connection.
+const VERSION: ProtocolVersion = ProtocolVersion::V3_1_1;
+
+/// An MQTT 3.1.1 CONNECT with a clean session and no credentials, encoded by the project's codec.
+pub fn connect_packet(client_id: &str, keepalive: u16) -> anyhow::Result<Vec<u8>> {
+    let connect = Connect {
+        protocol: VERSION,
+        clean_start: true,
+        keep_alive: keepalive,
+        properties: Properties::default(),
+        client_id: client_id.to_string(),
+        will: None,
+        username: None,
+        password: None,
+    };
+    let mut out = BytesMut::new();
+    codec::encode(&Packet::Connect(connect), VERSION, &mut out)
+        .map_err(|e| anyhow::anyhow!("encoding CONNECT: {e}"))?;
+    Ok(out.to_vec())
 }
 
-/// Checks a CONNACK: `Ok` when the broker accepted, otherwise why not.
+/// Checks a CONNACK (4 bytes in 3.1.1): `Ok` when the broker accepted, otherwise why not.
 pub fn check_connack(b: &[u8; 4]) -> Result<(), String> {
-    match b {
-        [0x20, 0x02, _, 0] => Ok(()),
-        [0x20, 0x02, _, rc] => Err(format!("CONNACK refused, return code {rc}")),
-        _ => Err(format!("not a CONNACK: {b:02x?}")),
+    match codec::decode(b, Some(VERSION), b.len()) {
+        Ok(Some((Packet::ConnAck(ConnAck { code: 0, .. }), _))) => Ok(()),
+        Ok(Some((Packet::ConnAck(a), _))) => {
+            Err(format!("CONNACK refused, return code {}", a.code))
+        }
+        Ok(_) => Err(format!("not a CONNACK: {b:02x?}")),
+        Err(e) => Err(format!("not a CONNACK: {b:02x?} ({e})")),
     }
 }
 
@@ -77,7 +79,7 @@ async fn open_one(
     }
     let mut s = sock.connect(target).await.context("connect")?;
     s.set_nodelay(true)?;
-    s.write_all(&connect_packet(&id, keepalive)).await?;
+    s.write_all(&connect_packet(&id, keepalive)?).await?;
     let mut ack = [0u8; 4];
     s.read_exact(&mut ack).await.context("reading CONNACK")?;
     check_connack(&ack).map_err(anyhow::Error::msg)?;
@@ -223,12 +225,12 @@ mod tests {
 
     #[test]
     fn connect_packet_bytes() {
-        let p = connect_packet("ab", 60);
+        let p = connect_packet("ab", 60).expect("encodes");
         assert_eq!(
             p,
             [0x10, 14, 0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 2, b'a', b'b']
         );
-        let long = connect_packet(&"x".repeat(200), 0);
+        let long = connect_packet(&"x".repeat(200), 0).expect("encodes");
         assert_eq!(&long[..3], &[0x10, 212 % 128 + 128, 1]);
     }
 
