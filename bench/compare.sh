@@ -11,6 +11,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=bench/lib.sh
+source "$HERE/lib.sh"
 REPO="$(cd "$HERE/.." && pwd)"
 export BENCH_DIR="${BENCH_DIR:-/root/.cache/robustmq-bench}"
 TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/robustmq-target}"
@@ -95,17 +97,6 @@ printf 'protocol\tscenario\tbroker\trep\texit\tjson\tlog\n' >"$RESULTS"
 STARTED=() # every pid this script started (brokers, bench runs)
 BROKER_PID=""
 
-stop_pid() { # TERM, wait up to 5 s, then KILL; only ever our own pids
-    local pid="$1" i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
     local rc=$? pid
     trap - EXIT INT TERM
@@ -115,20 +106,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_port() { # wait_port PID PORT: until 127.0.0.1:PORT accepts, 30 s max
-    local pid="$1" port="$2" i
-    for ((i = 0; i < 300; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 1
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    return 1
-}
 
 # --- peers ------------------------------------------------------------------------
 TANSU="$BENCH_DIR/tansu"

@@ -176,6 +176,20 @@ def watermarks(bootstrap: str, topic: str, partition: int = 0, timeout: float = 
         c.close()
 
 
+def poll_messages(c, n: int, timeout: float = 30.0):
+    """Poll consumer c until it has delivered n messages; fail after timeout seconds."""
+    out = []
+    deadline = time.monotonic() + timeout
+    while len(out) < n:
+        assert time.monotonic() < deadline, f"got {len(out)}/{n} messages within {timeout}s"
+        m = c.poll(0.2)
+        if m is None:
+            continue
+        assert not m.error(), m.error()
+        out.append(m)
+    return out
+
+
 def read_partition(bootstrap: str, topic: str, partition: int = 0, count: int | None = None,
                    timeout: float = 30.0, start=OFFSET_BEGINNING):
     """Read messages from `start`; stops after `count` messages, or (if None) at the

@@ -23,8 +23,8 @@ import pytest
 from confluent_kafka import TopicPartition
 from confluent_kafka.admin import ConfigResource, ResourceType
 
-from support import (Rec, admin, consumer, create_topic, produce_records, read_partition,
-                     topic_ready, unique, wait_until, watermarks)
+from support import (Rec, admin, consumer, create_topic, poll_messages, produce_records,
+                     read_partition, topic_ready, unique, wait_until, watermarks)
 
 T = 20  # seconds for any single client call
 CLI_TIMEOUT = 60
@@ -163,18 +163,6 @@ def committed(bootstrap: str, group: str, topic: str, partitions: int = 1) -> li
 def group_conf(**extra):
     return {"session.timeout.ms": 6000, "heartbeat.interval.ms": 500, **extra}
 
-
-def poll_n(c, n: int, timeout: float = 30.0):
-    out = []
-    deadline = time.monotonic() + timeout
-    while len(out) < n:
-        assert time.monotonic() < deadline, f"got {len(out)}/{n} messages within {timeout}s"
-        m = c.poll(0.2)
-        if m is None:
-            continue
-        assert not m.error(), m.error()
-        out.append(m)
-    return out
 
 
 # --------------------------------------------------------------------------
@@ -502,7 +490,7 @@ def _group_with_commit(robustmq, topic: str, group: str, n: int, commit_at: int)
     produce_records(robustmq.bootstrap, topic, [Rec(b"k", b"v%d" % i) for i in range(n)])
     c = consumer(robustmq.bootstrap, group, **group_conf())
     c.subscribe([topic])
-    poll_n(c, commit_at)
+    poll_messages(c, commit_at)
     c.commit(offsets=[TopicPartition(topic, 0, commit_at)], asynchronous=False)
     c.close()
 
@@ -565,7 +553,7 @@ def test_reset_offsets_then_kafka_consumer_rereads(robustmq, cli):
                     [Rec(b"k", b"v%d" % i, [], base + i * 1000) for i in range(10)])
     c = consumer(robustmq.bootstrap, group, **group_conf())
     c.subscribe([topic])
-    poll_n(c, 10)
+    poll_messages(c, 10)
     c.commit(offsets=[TopicPartition(topic, 0, 10)], asynchronous=False)
     c.close()
 
@@ -591,7 +579,7 @@ def test_reset_offsets_then_kafka_consumer_rereads(robustmq, cli):
     c = consumer(robustmq.bootstrap, group, **group_conf(**{"auto.offset.reset": "latest"}))
     try:
         c.subscribe([topic])
-        msgs = poll_n(c, 10)
+        msgs = poll_messages(c, 10)
         assert [m.offset() for m in msgs] == list(range(10))
     finally:
         c.close()

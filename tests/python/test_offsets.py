@@ -10,24 +10,12 @@ from confluent_kafka import (OFFSET_INVALID, ConsumerGroupState, ConsumerGroupTo
 from confluent_kafka.admin import (AlterConfigOpType, ConfigEntry, ConfigResource,
                                    NewPartitions, OffsetSpec, ResourceType)
 
-from support import (admin, assert_messages_match, consumer, create_topic, produce_records,
-                     read_partition, sample_records, topic_ready, unique, wait_until,
+from support import (admin, assert_messages_match, consumer, create_topic, poll_messages,
+                     produce_records, read_partition, sample_records, topic_ready, unique, wait_until,
                      watermarks)
 
 T = 20  # seconds for any single admin/client call
 
-
-def poll_messages(c, n: int, timeout: float = 30.0):
-    out = []
-    deadline = time.monotonic() + timeout
-    while len(out) < n:
-        assert time.monotonic() < deadline, f"got {len(out)}/{n} messages within {timeout}s"
-        m = c.poll(0.2)
-        if m is None:
-            continue
-        assert not m.error(), m.error()
-        out.append(m)
-    return out
 
 
 def group_conf():
