@@ -1,0 +1,1 @@
+//! Byte-stream transports shared by the protocol servers (TLS, WebSocket).
