@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use serde::Serialize;
 
-/// robustmqd: one daemon for Kafka (and, as they land, MQTT, AMQP and RocketMQ) clients.
+/// robustmqd: one daemon for MQTT and Kafka (and, as they land, AMQP and RocketMQ) clients.
 #[derive(Debug, Parser, Serialize, Default)]
 #[command(name = "robustmqd", version, about)]
 pub struct Cli {
@@ -26,6 +26,18 @@ pub struct Cli {
     #[arg(long, value_name = "ADDR")]
     #[serde(skip)]
     pub kafka_listen: Option<String>,
+    /// MQTT listener (3.1, 3.1.1 and 5.0 over TCP), or `off`.
+    #[arg(long, value_name = "ADDR")]
+    #[serde(skip)]
+    pub mqtt_listen: Option<String>,
+    /// MQTT over WebSocket listener (path /mqtt), or `off`.
+    #[arg(long, value_name = "ADDR")]
+    #[serde(skip)]
+    pub mqtt_ws_listen: Option<String>,
+    /// MQTT over TLS listener (needs mqtt.tls_cert and mqtt.tls_key), or `off`.
+    #[arg(long, value_name = "ADDR")]
+    #[serde(skip)]
+    pub mqtt_tls_listen: Option<String>,
     /// HTTP listener (/healthz, /readyz, /metrics), or `off`.
     #[arg(long, value_name = "ADDR")]
     #[serde(skip)]

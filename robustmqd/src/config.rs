@@ -21,6 +21,7 @@ pub struct Config {
     pub listeners: Listeners,
     pub admin: AdminConfig,
     pub kafka: KafkaConfig,
+    pub mqtt: MqttSection,
     pub journal: JournalConfig,
 }
 
@@ -28,6 +29,10 @@ pub struct Config {
 #[serde(deny_unknown_fields, default)]
 pub struct Listeners {
     pub kafka: String,
+    pub mqtt: String,
+    pub mqtt_ws: String,
+    /// Off unless set: TLS needs a certificate.
+    pub mqtt_tls: String,
     pub http: String,
     pub admin: String,
 }
@@ -55,6 +60,87 @@ pub struct KafkaConfig {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
+pub struct MqttSection {
+    /// Clients without a username may connect (users come from `robustmq user add`).
+    pub allow_anonymous: bool,
+    /// Log topic every MQTT publish is appended to (created on first use).
+    pub log_topic: String,
+    pub log_partitions: i32,
+    /// MQTT topic filters stored in other log topics: `[[mqtt.routes]] filter = "a/#"`,
+    /// `topic = "a-log"`; the first match wins.
+    pub routes: Vec<MqttRoute>,
+    pub max_packet_size: u32,
+    pub receive_maximum: u16,
+    /// Longest keep alive granted (seconds); 0 accepts the client's.
+    pub max_keep_alive: u16,
+    /// Longest session expiry granted (seconds); 4294967295 never expires.
+    pub max_session_expiry: u32,
+    pub topic_alias_maximum: u16,
+    pub max_queued_messages: usize,
+    /// Seconds between `$SYS` updates; 0 disables them.
+    pub sys_interval_secs: u64,
+    pub max_connections: usize,
+    /// PEM certificate chain and private key for the TLS listener.
+    pub tls_cert: String,
+    pub tls_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MqttRoute {
+    pub filter: String,
+    pub topic: String,
+}
+
+impl Default for MqttSection {
+    fn default() -> Self {
+        let d = robustmq_mqtt::MqttConfig::default();
+        MqttSection {
+            allow_anonymous: d.allow_anonymous,
+            log_topic: d.log_topic,
+            log_partitions: d.log_partitions,
+            routes: Vec::new(),
+            max_packet_size: d.max_packet_size,
+            receive_maximum: d.receive_maximum,
+            max_keep_alive: d.max_keep_alive,
+            max_session_expiry: d.max_session_expiry,
+            topic_alias_maximum: d.topic_alias_maximum,
+            max_queued_messages: d.max_queued,
+            sys_interval_secs: d.sys_interval.as_secs(),
+            max_connections: 100_000,
+            tls_cert: String::new(),
+            tls_key: String::new(),
+        }
+    }
+}
+
+impl MqttSection {
+    pub fn core_config(&self) -> robustmq_mqtt::MqttConfig {
+        robustmq_mqtt::MqttConfig {
+            allow_anonymous: self.allow_anonymous,
+            log_topic: self.log_topic.clone(),
+            log_partitions: self.log_partitions,
+            routes: self
+                .routes
+                .iter()
+                .map(|r| robustmq_mqtt::Route {
+                    filter: r.filter.clone(),
+                    topic: r.topic.clone(),
+                })
+                .collect(),
+            max_packet_size: self.max_packet_size,
+            receive_maximum: self.receive_maximum,
+            max_keep_alive: self.max_keep_alive,
+            max_session_expiry: self.max_session_expiry,
+            topic_alias_maximum: self.topic_alias_maximum,
+            max_queued: self.max_queued_messages,
+            sys_interval: std::time::Duration::from_secs(self.sys_interval_secs),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
 pub struct JournalConfig {
     pub fsync: FsyncPolicy,
     pub fsync_interval_ms: u64,
@@ -76,6 +162,7 @@ impl Default for Config {
             listeners: Listeners::default(),
             admin: AdminConfig::default(),
             kafka: KafkaConfig::default(),
+            mqtt: MqttSection::default(),
             journal: JournalConfig::default(),
         }
     }
@@ -85,6 +172,9 @@ impl Default for Listeners {
     fn default() -> Self {
         Listeners {
             kafka: "0.0.0.0:9092".into(),
+            mqtt: "0.0.0.0:1883".into(),
+            mqtt_ws: "0.0.0.0:8083".into(),
+            mqtt_tls: "off".into(),
             http: "0.0.0.0:9081".into(),
             // Loopback only unless configured: the admin API can delete topics.
             admin: "127.0.0.1:9082".into(),
@@ -133,6 +223,7 @@ const ENV_SECTIONS: &[&str] = &[
     "log_level",
     "listeners",
     "kafka",
+    "mqtt",
     "journal",
 ];
 
@@ -140,6 +231,12 @@ const ENV_SECTIONS: &[&str] = &[
 struct FlagListeners {
     #[serde(skip_serializing_if = "Option::is_none")]
     kafka: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mqtt: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mqtt_ws: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mqtt_tls: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     http: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -165,6 +262,9 @@ pub fn load(cli: &Cli) -> anyhow::Result<Config> {
     fig = fig.merge(Serialized::globals(cli));
     let listeners = FlagListeners {
         kafka: cli.kafka_listen.clone(),
+        mqtt: cli.mqtt_listen.clone(),
+        mqtt_ws: cli.mqtt_ws_listen.clone(),
+        mqtt_tls: cli.mqtt_tls_listen.clone(),
         http: cli.http_listen.clone(),
         admin: cli.admin_listen.clone(),
     };
@@ -191,6 +291,22 @@ impl Config {
         listener("kafka", &self.listeners.kafka)?;
         listener("http", &self.listeners.http)?;
         listener("admin", &self.listeners.admin)?;
+        listener("mqtt", &self.listeners.mqtt)?;
+        listener("mqtt_ws", &self.listeners.mqtt_ws)?;
+        if listener("mqtt_tls", &self.listeners.mqtt_tls)?.is_some()
+            && (self.mqtt.tls_cert.is_empty() || self.mqtt.tls_key.is_empty())
+        {
+            bail!("listeners.mqtt_tls needs mqtt.tls_cert and mqtt.tls_key (PEM files)");
+        }
+        if self.mqtt.log_partitions < 1 {
+            bail!("mqtt.log_partitions must be at least 1");
+        }
+        for r in &self.mqtt.routes {
+            robustmq_mqtt::topic::validate_filter(&r.filter)
+                .with_context(|| format!("mqtt.routes: filter {:?}", r.filter))?;
+            robustmq_broker::topics::validate_name(&r.topic)
+                .map_err(|e| anyhow::anyhow!("mqtt.routes: topic {:?}: {e}", r.topic))?;
+        }
         if !(14..=i32::MAX as u64).contains(&self.journal.segment_bytes) {
             bail!(
                 "journal.segment_bytes must be between 14 and {} (index positions are 32-bit)",

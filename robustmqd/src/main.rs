@@ -18,6 +18,7 @@ use robustmq_broker::{Broker, BrokerConfig, CoordinatorConfig};
 use robustmq_journal::{FsyncPolicy, Journal, LogConfig};
 use robustmq_kafka::{KafkaServer, KafkaServerConfig};
 use robustmq_meta::{MetaStore, RocksMeta};
+use robustmq_mqtt::server::{Listener as MqttListener, Transport};
 use tokio::sync::watch;
 
 use crate::config::{listener, Cli, Config};
@@ -192,6 +193,41 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         listeners.push(("kafka".to_string(), kafka_addr.to_string()));
         tasks.spawn(server.run(stop_rx.clone()));
     }
+    let mqtt = robustmq_mqtt::MqttCore::start(config.mqtt.core_config(), Arc::clone(&broker))
+        .context("cannot load MQTT sessions and retained messages")?;
+    let mqtt_limit = Arc::new(tokio::sync::Semaphore::new(config.mqtt.max_connections));
+    let mut mqtt_listeners = vec![
+        ("mqtt", &config.listeners.mqtt, Transport::Tcp),
+        ("mqtt_ws", &config.listeners.mqtt_ws, Transport::Ws),
+    ];
+    if listener("mqtt_tls", &config.listeners.mqtt_tls)?.is_some() {
+        let acceptor = robustmq_transport::tls_acceptor(
+            Path::new(&config.mqtt.tls_cert),
+            Path::new(&config.mqtt.tls_key),
+        )
+        .context("cannot set up the MQTT TLS listener")?;
+        mqtt_listeners.push((
+            "mqtt_tls",
+            &config.listeners.mqtt_tls,
+            Transport::Tls(acceptor),
+        ));
+    }
+    for (name, value, transport) in mqtt_listeners {
+        if let Some(addr) = listener(name, value)? {
+            let l = MqttListener::bind(addr, transport, name)
+                .await
+                .with_context(|| format!("cannot listen for {name} on {addr}"))?;
+            tracing::info!(addr = %l.local_addr()?, "{name} listener ready");
+            listeners.push((name.to_string(), l.local_addr()?.to_string()));
+            tasks.spawn(robustmq_mqtt::server::run(
+                l,
+                Arc::clone(&mqtt),
+                Arc::clone(&mqtt_limit),
+                stop_rx.clone(),
+            ));
+        }
+    }
+    let mqtt_background = tokio::spawn(Arc::clone(&mqtt).run_background(stop_rx.clone()));
     if let Some(addr) = listener("admin", &config.listeners.admin)? {
         let l = tokio::net::TcpListener::bind(addr)
             .await
@@ -227,6 +263,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let _ = stop_tx.send(true);
     while tasks.join_next().await.is_some() {}
     let _ = background.await;
+    let _ = mqtt_background.await;
     let journal = Arc::clone(&broker.journal);
     tokio::task::spawn_blocking(move || journal.sync_all()).await??;
     tracing::info!("stopped cleanly");

@@ -4,11 +4,12 @@
 pub mod error;
 pub mod groups;
 pub mod metrics;
+pub mod partitioner;
 pub mod topic_config;
 pub mod topics;
 pub mod users;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use robustmq_journal::{AppendInfo, Journal, JournalError, LogConfig, Partition};
@@ -29,6 +30,14 @@ pub struct BrokerConfig {
     pub groups: CoordinatorConfig,
 }
 
+/// Sees every batch appended to the topics it names, at append time and in offset order per
+/// partition (see [`Partition::append_then`]): how a protocol feeds live subscribers from memory
+/// whatever protocol wrote the records.
+pub trait AppendTap: Send + Sync {
+    fn wants(&self, topic: &str) -> bool;
+    fn appended(&self, partition: &Partition, info: &AppendInfo, batches: &[u8]);
+}
+
 pub struct Broker {
     pub config: BrokerConfig,
     pub meta: Arc<dyn MetaStore>,
@@ -36,6 +45,7 @@ pub struct Broker {
     pub topics: Topics,
     pub groups: GroupCoordinator,
     pub metrics: Metrics,
+    tap: OnceLock<Arc<dyn AppendTap>>,
 }
 
 impl Broker {
@@ -58,6 +68,7 @@ impl Broker {
             topics,
             groups,
             metrics: Metrics::new(),
+            tap: OnceLock::new(),
         })
     }
 
@@ -87,7 +98,10 @@ impl Broker {
         data: Vec<u8>,
     ) -> std::result::Result<AppendInfo, JournalError> {
         let len = data.len() as u64;
-        let info = partition.append(data)?;
+        let info = match self.tap.get().filter(|t| t.wants(&partition.topic)) {
+            Some(tap) => partition.append_then(data, |info, b| tap.appended(partition, info, b))?,
+            None => partition.append(data)?,
+        };
         let labels = metrics::TopicLabels {
             topic: partition.topic.clone(),
         };
@@ -99,6 +113,11 @@ impl Broker {
             .get_or_create(&labels)
             .inc_by(info.records as u64);
         Ok(info)
+    }
+
+    /// Installs the one append tap (the MQTT server's); false when one is already set.
+    pub fn set_tap(&self, tap: Arc<dyn AppendTap>) -> bool {
+        self.tap.set(tap).is_ok()
     }
 
     /// Background upkeep until `shutdown` fires: group timers every 100 ms in one loop, and

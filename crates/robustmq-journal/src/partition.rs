@@ -230,7 +230,20 @@ impl Partition {
 
     /// Appends one or more complete v2 batches. Offsets are assigned here; the CRC of every batch
     /// is checked first, so a bad batch stores nothing.
-    pub fn append(&self, mut data: Vec<u8>) -> Result<AppendInfo> {
+    pub fn append(&self, data: Vec<u8>) -> Result<AppendInfo> {
+        self.append_then(data, |_, _| {})
+    }
+
+    /// Like [`Partition::append`], then calls `appended` with the stored batches (offsets
+    /// assigned) while still holding the partition lock, after the log end offset moved. So
+    /// `appended` sees a partition's appends in offset order, and anyone who reads the log end
+    /// offset afterwards knows every record below it has been through `appended`. Keep it
+    /// short: it delays the partition's next append. Not called for a duplicate retry.
+    pub fn append_then(
+        &self,
+        mut data: Vec<u8>,
+        appended: impl FnOnce(&AppendInfo, &[u8]),
+    ) -> Result<AppendInfo> {
         let config = self.config();
         let (headers, end) = batch::scan(&data);
         if headers.is_empty() || end != data.len() {
@@ -318,8 +331,9 @@ impl Partition {
             duplicate: false,
             records,
         };
-        drop(inner);
         self.end_tx.send_replace(next);
+        appended(&info, &data);
+        drop(inner);
         Ok(info)
     }
 

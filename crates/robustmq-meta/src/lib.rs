@@ -101,6 +101,14 @@ pub trait MetaStore: Send + Sync {
     /// False when there was no such user.
     fn delete_user(&self, name: &str) -> Result<bool>;
 
+    /// Stores a protocol's own state (MQTT sessions, retained messages) as opaque bytes under
+    /// `(namespace, key)`. `sync: false` survives a process crash (the write-ahead log is in the
+    /// OS's cache) but not a power loss; use it for state written on every acknowledgement.
+    fn put_entry(&self, namespace: &str, key: &str, value: &[u8], sync: bool) -> Result<()>;
+    fn delete_entry(&self, namespace: &str, key: &str) -> Result<()>;
+    /// Every (key, value) of a namespace, in key order.
+    fn entries(&self, namespace: &str) -> Result<Vec<(String, Vec<u8>)>>;
+
     /// Allocates a producer id never handed out before, even across restarts.
     fn next_producer_id(&self) -> Result<i64>;
 }

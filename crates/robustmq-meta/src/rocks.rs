@@ -40,6 +40,11 @@ fn group_offsets_prefix(group: &str) -> Vec<u8> {
     format!("{OFFSET}{group}\0").into_bytes()
 }
 
+/// `entry/<namespace>\0<key>`: the NUL keeps one namespace from being a prefix of another.
+fn entry_key(namespace: &str, key: &str) -> Vec<u8> {
+    format!("entry/{namespace}\0{key}").into_bytes()
+}
+
 impl RocksMeta {
     pub fn open(path: &Path) -> Result<Self> {
         let mut opts = rocksdb::Options::default();
@@ -258,6 +263,32 @@ impl MetaStore for RocksMeta {
         Ok(true)
     }
 
+    fn put_entry(&self, namespace: &str, key: &str, value: &[u8], sync: bool) -> Result<()> {
+        let mut w = WriteOptions::default();
+        w.set_sync(sync);
+        self.db
+            .put_opt(entry_key(namespace, key), value, &w)
+            .map_err(storage)
+    }
+
+    fn delete_entry(&self, namespace: &str, key: &str) -> Result<()> {
+        self.db
+            .delete_opt(entry_key(namespace, key), &Self::sync_opts())
+            .map_err(storage)
+    }
+
+    fn entries(&self, namespace: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let prefix = entry_key(namespace, "");
+        Ok(self
+            .scan(&prefix)?
+            .into_iter()
+            .map(|(k, v)| {
+                let key = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
+                (key, v.to_vec())
+            })
+            .collect())
+    }
+
     fn next_producer_id(&self) -> Result<i64> {
         let _g = self.lock();
         let current: i64 = self.get_json(PRODUCER_ID)?.unwrap_or(999);
@@ -279,6 +310,29 @@ mod tests {
             configs: Default::default(),
             created_ms: 1,
         }
+    }
+
+    #[test]
+    fn entries_are_kept_per_namespace_across_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let m = RocksMeta::open(dir.path()).unwrap();
+            m.put_entry("mqtt.session", "b", b"2", false).unwrap();
+            m.put_entry("mqtt.session", "a", b"1", true).unwrap();
+            m.put_entry("mqtt.sessions", "a", b"other", true).unwrap();
+            m.put_entry("mqtt.session", "c", b"3", true).unwrap();
+            m.delete_entry("mqtt.session", "c").unwrap();
+        }
+        let m = RocksMeta::open(dir.path()).unwrap();
+        assert_eq!(
+            m.entries("mqtt.session").unwrap(),
+            vec![
+                ("a".to_string(), b"1".to_vec()),
+                ("b".to_string(), b"2".to_vec())
+            ]
+        );
+        assert_eq!(m.entries("mqtt.sessions").unwrap().len(), 1);
+        assert!(m.entries("none").unwrap().is_empty());
     }
 
     #[test]

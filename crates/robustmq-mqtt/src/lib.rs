@@ -1,6 +1,11 @@
-//! The MQTT 3.1, 3.1.1 and 5.0 protocol over the robustmq broker core.
-//!
-//! For now only [`codec`]: pure functions between bytes and typed packets, with no I/O and no
-//! runtime. The `connection` and `handlers` layers will sit on top of it.
+//! MQTT 3.1, 3.1.1 and 5.0 for robustmq: the wire codec, the broker state (sessions,
+//! subscriptions, retained messages) over the journal, and the connection loop.
 
+pub mod broker;
 pub mod codec;
+pub mod connection;
+pub mod message;
+pub mod server;
+pub mod topic;
+
+pub use broker::{MqttConfig, MqttCore, Route};

@@ -5,7 +5,6 @@ mod cluster;
 mod consume;
 mod groups;
 mod live;
-mod murmur2;
 mod produce;
 mod topics;
 mod users;

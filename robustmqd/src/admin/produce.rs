@@ -15,8 +15,8 @@ use robustmq_api::admin::*;
 use robustmq_journal::{FsyncPolicy, JournalError};
 use tonic::Status;
 
-use super::murmur2::partition_for;
 use super::{status, AdminService};
+use robustmq_broker::partitioner::partition_for;
 
 fn record(r: ProduceRecord, offset: i64) -> Record {
     let headers: IndexMap<StrBytes, Option<Bytes>> = r

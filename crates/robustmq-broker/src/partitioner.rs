@@ -1,5 +1,5 @@
 //! Kafka's default partitioner hash (murmur2, seed 0x9747b28c), so a key lands on the same
-//! partition whether the CLI or a Java client produced it.
+//! partition whichever protocol or tool wrote it, as with a Java Kafka producer.
 
 pub fn murmur2(data: &[u8]) -> i32 {
     const M: u32 = 0x5bd1_e995;

@@ -1,0 +1,159 @@
+//! Reading the log for a returning persistent session: the messages it missed while offline
+//! (or while too far behind to queue in memory), and its in-flight window after a restart.
+
+use std::sync::Arc;
+
+use robustmq_journal::batch;
+
+use super::session::{Delivery, Inflight, LogPos, Session, StoredInflight};
+use super::MqttCore;
+use crate::codec::QoS;
+use crate::message::{decode_batches, Message};
+use crate::topic;
+
+/// Bytes read from the log per catch-up step.
+const STEP_BYTES: usize = 256 * 1024;
+
+impl MqttCore {
+    /// The message stored at `pos`, if the log still has it.
+    fn read_at(&self, pos: &LogPos) -> Option<Message> {
+        let part = self.broker.topics.partition(&pos.topic, pos.partition)?;
+        let read = part.read(pos.offset, 1, true).ok()?;
+        decode_batches(&read.records)
+            .ok()?
+            .iter()
+            .find(|r| r.offset == pos.offset)
+            .and_then(Message::from_record)
+    }
+
+    /// Puts in-flight messages saved before a restart back into the window, read from the log.
+    pub(super) fn restore_inflight(&self, s: &Session, restored: Vec<StoredInflight>) {
+        if restored.is_empty() {
+            return;
+        }
+        let mut found = Vec::new();
+        for f in restored {
+            match self.read_at(&f.pos) {
+                Some(m) => found.push((f, m)),
+                None => {
+                    tracing::warn!(client_id = %s.client_id, offset = f.pos.offset, "an in-flight message is no longer in the log")
+                }
+            }
+        }
+        let mut st = s.lock();
+        for (f, m) in found {
+            let delivery = Delivery {
+                message: Arc::new(m),
+                qos: QoS::from_u8(f.qos).unwrap_or(QoS::AtLeastOnce),
+                retain: f.retain,
+                subscription_ids: f.subscription_ids,
+                pos: Some(f.pos),
+            };
+            st.inflight.insert(
+                f.packet_id,
+                Inflight {
+                    delivery,
+                    released: f.released,
+                },
+            );
+        }
+    }
+
+    /// Moves up to one step of log records into the session's queue. Returns false when there
+    /// is nothing left to catch up.
+    pub fn catch_up(&self, s: &Session) -> bool {
+        let (key, next, subs) = {
+            let st = s.lock();
+            let Some((key, &next)) = st.catchup.first_key_value() else {
+                return false;
+            };
+            let subs: Vec<_> = st
+                .subscriptions
+                .iter()
+                .filter(|(f, _)| !f.starts_with("$share/"))
+                .map(|(f, e)| (f.clone(), e.clone()))
+                .collect();
+            (key.clone(), next, subs)
+        };
+        let mut deliveries = Vec::new();
+        let mut new_next;
+        if let Some(part) = self.broker.topics.partition(&key.0, key.1) {
+            let start = next.max(part.stats().map(|s| s.log_start_offset).unwrap_or(0));
+            new_next = start;
+            match part.read(start, STEP_BYTES, true) {
+                Ok(read) => {
+                    let (headers, _) = batch::scan(&read.records);
+                    if let Some((_, h)) = headers.last() {
+                        new_next = new_next.max(h.last_offset() + 1);
+                    }
+                    let now = self.now_ms();
+                    for r in decode_batches(&read.records).unwrap_or_default() {
+                        if r.offset < start {
+                            continue;
+                        }
+                        let Some(m) = Message::from_record(&r) else {
+                            continue;
+                        };
+                        if m.remaining_expiry(now).is_err() {
+                            continue;
+                        }
+                        let mut qos = None;
+                        let mut ids = Vec::new();
+                        let mut rap = false;
+                        for (f, e) in &subs {
+                            if !topic::matches(f, &m.topic)
+                                || (e.options.no_local
+                                    && m.publisher.as_deref() == Some(s.client_id.as_str()))
+                            {
+                                continue;
+                            }
+                            qos = qos.max(Some(e.options.qos));
+                            ids.extend(e.id);
+                            rap |= e.options.retain_as_published;
+                        }
+                        // Only QoS 1 and 2 messages are kept for a session while it is away.
+                        let Some(qos) = qos.map(|q| q.min(m.qos)).filter(|q| *q > QoS::AtMostOnce)
+                        else {
+                            continue;
+                        };
+                        deliveries.push(Delivery {
+                            qos,
+                            retain: rap && m.retain,
+                            subscription_ids: ids,
+                            pos: Some(LogPos {
+                                topic: key.0.clone(),
+                                partition: key.1,
+                                offset: r.offset,
+                            }),
+                            message: Arc::new(m),
+                        });
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(client_id = %s.client_id, topic = %key.0, partition = key.1, error = %e, "cannot read the log to catch up; skipping to its end");
+                    new_next = i64::MAX;
+                }
+            }
+        } else {
+            new_next = i64::MAX;
+        }
+        let mut st = s.lock();
+        if !st.online() {
+            return false;
+        }
+        // Records at or past `claimed` are the tap's to deliver live; while a dispatch is in
+        // progress (claimed > done) the tap may still be offering a record this read found, so
+        // stay in catch-up (which drops the live copy) until it has finished.
+        let marks = self.marks_of(&key);
+        deliveries.retain(|d| d.pos.as_ref().is_some_and(|p| p.offset < marks.claimed));
+        new_next = new_next.min(marks.claimed);
+        st.pending.extend(deliveries);
+        st.dirty = true;
+        if new_next >= marks.claimed && marks.done == marks.claimed {
+            st.catchup.remove(&key);
+        } else {
+            st.catchup.insert(key, new_next);
+        }
+        true
+    }
+}

@@ -1,0 +1,52 @@
+//! Settings of the MQTT server (`[mqtt]` in robustmqd's configuration).
+
+use std::time::Duration;
+
+/// Stores MQTT topics matching `filter` in log topic `topic` instead of the default one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub filter: String,
+    pub topic: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MqttConfig {
+    /// Clients without a username may connect.
+    pub allow_anonymous: bool,
+    /// The log topic every MQTT publish goes to unless a route says otherwise.
+    pub log_topic: String,
+    /// Partitions of a log topic created on first use.
+    pub log_partitions: i32,
+    pub routes: Vec<Route>,
+    /// Largest packet we accept (Maximum Packet Size in CONNACK).
+    pub max_packet_size: u32,
+    /// QoS 1/2 publishes a client may have unacknowledged towards us (Receive Maximum).
+    pub receive_maximum: u16,
+    /// Longest keep alive we allow; 0 accepts what the client asks.
+    pub max_keep_alive: u16,
+    /// Longest session expiry we grant, in seconds (`u32::MAX`: never expire).
+    pub max_session_expiry: u32,
+    pub topic_alias_maximum: u16,
+    /// Messages queued in memory per online session before the rest waits in the log.
+    pub max_queued: usize,
+    /// How often `$SYS` statistics are published; zero disables them.
+    pub sys_interval: Duration,
+}
+
+impl Default for MqttConfig {
+    fn default() -> Self {
+        MqttConfig {
+            allow_anonymous: true,
+            log_topic: "mqtt".into(),
+            log_partitions: 1,
+            routes: Vec::new(),
+            max_packet_size: 1024 * 1024,
+            receive_maximum: 1024,
+            max_keep_alive: 0,
+            max_session_expiry: u32::MAX,
+            topic_alias_maximum: 64,
+            max_queued: 10_000,
+            sys_interval: Duration::from_secs(10),
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! The MQTT broker state: sessions, the subscription index, retained messages, and the bridge
+//! to the journal. Every publish, whatever protocol wrote it, reaches subscribers through one
+//! path: the record is appended to an MQTT log topic and the append tap
+//! ([`robustmq_broker::AppendTap`]) offers it to the matching sessions from memory.
+
+mod catchup;
+mod config;
+mod lifecycle;
+pub mod retained;
+pub mod session;
+pub mod subscriptions;
+mod sys;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::Instant;
+
+use robustmq_broker::partitioner::partition_for;
+use robustmq_broker::{AppendTap, Broker, BrokerError};
+use robustmq_journal::{now_ms, AppendInfo, Partition};
+
+use crate::codec::QoS;
+use crate::message::{decode_batches, encode_batch, Message};
+use crate::topic;
+
+pub use config::{MqttConfig, Route};
+use retained::Retained;
+use session::{Delivery, LogPartition, LogPos, Session};
+use subscriptions::{Subscriber, Subscriptions};
+
+/// Why a publish was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("cannot create log topic '{0}': {1}")]
+    Topic(String, BrokerError),
+    #[error("cannot append to the log: {0}")]
+    Append(#[from] robustmq_journal::JournalError),
+    #[error("cannot encode the record: {0}")]
+    Encode(String),
+}
+
+/// Counters for `$SYS` and metrics.
+#[derive(Default)]
+pub struct Stats {
+    pub connected: AtomicI64,
+    pub messages_received: AtomicU64,
+    pub messages_sent: AtomicU64,
+    pub bytes_received: AtomicU64,
+    pub bytes_sent: AtomicU64,
+    pub dropped: AtomicU64,
+}
+
+/// Per log partition: offsets below `claimed` have started their way to sessions, offsets
+/// below `done` have been offered to every session.
+#[derive(Debug, Clone, Copy, Default)]
+struct Marks {
+    claimed: i64,
+    done: i64,
+}
+
+pub struct MqttCore {
+    pub config: MqttConfig,
+    pub broker: Arc<Broker>,
+    sessions: Mutex<HashMap<String, Arc<Session>>>,
+    subs: RwLock<Subscriptions>,
+    pub retained: Retained,
+    marks: Mutex<HashMap<LogPartition, Marks>>,
+    shared_turn: Mutex<HashMap<(String, String), usize>>,
+    pub stats: Stats,
+    next_conn: AtomicU64,
+    pub started: Instant,
+}
+
+thread_local! {
+    /// The message being appended by [`MqttCore::publish`] on this thread, so the tap need not
+    /// decode the batch it was just encoded into.
+    static PUBLISHING: RefCell<Option<Message>> = const { RefCell::new(None) };
+}
+
+struct Tap(Weak<MqttCore>);
+
+impl AppendTap for Tap {
+    fn wants(&self, topic: &str) -> bool {
+        self.0.upgrade().is_some_and(|c| c.is_log_topic(topic))
+    }
+
+    fn appended(&self, partition: &Partition, info: &AppendInfo, batches: &[u8]) {
+        if let Some(core) = self.0.upgrade() {
+            core.appended(partition, info, batches);
+        }
+    }
+}
+
+impl MqttCore {
+    /// Loads retained messages and persistent sessions from meta and installs the append tap.
+    pub fn start(config: MqttConfig, broker: Arc<Broker>) -> Result<Arc<MqttCore>, BrokerError> {
+        let retained = Retained::load(Arc::clone(&broker.meta))?;
+        let core = Arc::new(MqttCore {
+            config,
+            broker,
+            sessions: Mutex::new(HashMap::new()),
+            subs: RwLock::new(Subscriptions::default()),
+            retained,
+            marks: Mutex::new(HashMap::new()),
+            shared_turn: Mutex::new(HashMap::new()),
+            stats: Stats::default(),
+            next_conn: AtomicU64::new(1),
+            started: Instant::now(),
+        });
+        {
+            let mut marks = core.lock_marks();
+            for (t, p, part) in core.log_partitions() {
+                let end = part.log_end_offset();
+                marks.insert(
+                    (t, p),
+                    Marks {
+                        claimed: end,
+                        done: end,
+                    },
+                );
+            }
+        }
+        core.load_sessions()?;
+        if !core.broker.set_tap(Arc::new(Tap(Arc::downgrade(&core)))) {
+            tracing::warn!(
+                "another append tap is installed; MQTT will not see other protocols' records"
+            );
+        }
+        Ok(core)
+    }
+
+    fn lock_marks(&self) -> std::sync::MutexGuard<'_, HashMap<LogPartition, Marks>> {
+        self.marks.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Session>>> {
+        self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn next_conn_id(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn session_count(&self) -> usize {
+        self.lock_sessions().len()
+    }
+
+    pub fn subscription_count(&self) -> usize {
+        self.subs.read().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// The log topic an MQTT topic is stored in: the first route whose filter matches, else
+    /// the default.
+    pub fn log_topic_for(&self, mqtt_topic: &str) -> &str {
+        self.config
+            .routes
+            .iter()
+            .find(|r| topic::matches(&r.filter, mqtt_topic))
+            .map(|r| r.topic.as_str())
+            .unwrap_or(&self.config.log_topic)
+    }
+
+    fn is_log_topic(&self, name: &str) -> bool {
+        name == self.config.log_topic || self.config.routes.iter().any(|r| r.topic == name)
+    }
+
+    /// Every partition of the MQTT log topics that exist.
+    fn log_partitions(&self) -> Vec<(String, i32, Arc<Partition>)> {
+        let mut names = vec![self.config.log_topic.clone()];
+        names.extend(self.config.routes.iter().map(|r| r.topic.clone()));
+        names.sort();
+        names.dedup();
+        let mut out = Vec::new();
+        for name in names {
+            if let Some(t) = self.broker.topics.get(&name) {
+                for p in 0..t.partitions {
+                    if let Some(part) = self.broker.topics.partition(&name, p) {
+                        out.push((name.clone(), p, part));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn done_marks(&self) -> BTreeMap<LogPartition, i64> {
+        self.lock_marks()
+            .iter()
+            .map(|(k, m)| (k.clone(), m.done))
+            .collect()
+    }
+
+    fn claimed_mark(&self, key: &LogPartition) -> i64 {
+        self.marks_of(key).claimed
+    }
+
+    fn marks_of(&self, key: &LogPartition) -> Marks {
+        self.lock_marks().get(key).copied().unwrap_or_default()
+    }
+
+    /// Appends `msg` to its log topic (created on first use). Subscribers are offered it by the
+    /// tap before this returns; the caller waits for `Partition::sync_to(end)` when the
+    /// publisher needs durability. Returns the partition and the end offset to sync to.
+    pub fn publish(&self, msg: Message) -> Result<(Arc<Partition>, i64), PublishError> {
+        let log = self.log_topic_for(&msg.topic).to_string();
+        let partitions = match self.broker.topics.get(&log) {
+            Some(t) => t.partitions,
+            None => match self.broker.topics.create(
+                &log,
+                self.config.log_partitions,
+                Default::default(),
+            ) {
+                Ok(t) => t.partitions,
+                Err(BrokerError::TopicExists(_)) => self
+                    .broker
+                    .topics
+                    .get(&log)
+                    .map(|t| t.partitions)
+                    .unwrap_or(1),
+                Err(e) => return Err(PublishError::Topic(log, e)),
+            },
+        };
+        let p = partition_for(msg.topic.as_bytes(), partitions);
+        let part = self.broker.topics.partition(&log, p).ok_or_else(|| {
+            PublishError::Topic(log.clone(), BrokerError::UnknownTopic(log.clone()))
+        })?;
+        let batch = encode_batch(&[&msg]).map_err(PublishError::Encode)?;
+        PUBLISHING.with(|c| *c.borrow_mut() = Some(msg));
+        let result = self.broker.append(&part, batch);
+        PUBLISHING.with(|c| c.borrow_mut().take());
+        let info = result?;
+        Ok((part, info.last_offset + 1))
+    }
+
+    /// The tap: runs under the partition's lock, in offset order.
+    fn appended(&self, partition: &Partition, info: &AppendInfo, batches: &[u8]) {
+        let key = (partition.topic.clone(), partition.id);
+        let end = info.last_offset + 1;
+        self.lock_marks().entry(key.clone()).or_default().claimed = end;
+        let messages: Vec<(i64, Message)> = match PUBLISHING.with(|c| c.borrow_mut().take()) {
+            Some(m) if info.records == 1 => vec![(info.base_offset, m)],
+            _ => match decode_batches(batches) {
+                Ok(records) => records
+                    .iter()
+                    .filter_map(|r| Message::from_record(r).map(|m| (r.offset, m)))
+                    .collect(),
+                Err(e) => {
+                    tracing::warn!(topic = %partition.topic, partition = partition.id, error = %e, "cannot decode appended records for MQTT subscribers");
+                    Vec::new()
+                }
+            },
+        };
+        for (offset, msg) in messages {
+            if msg.retain {
+                if let Err(e) = self.retained.set(&msg) {
+                    tracing::error!(topic = %msg.topic, error = %e, "cannot store a retained message");
+                }
+            }
+            let pos = LogPos {
+                topic: key.0.clone(),
+                partition: key.1,
+                offset,
+            };
+            self.dispatch(Arc::new(msg), Some(pos));
+        }
+        self.lock_marks().entry(key).or_default().done = end;
+    }
+
+    /// Offers a message to every session whose subscriptions match it: one copy per session
+    /// at the highest granted QoS with every matching subscription id, and one member per
+    /// shared group.
+    pub fn dispatch(&self, msg: Arc<Message>, pos: Option<LogPos>) {
+        let matches = self
+            .subs
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .matches(&msg.topic);
+        let mut targets: HashMap<String, (Arc<Session>, QoS, Vec<u32>, bool)> = HashMap::new();
+        let mut merge = |s: &Subscriber| {
+            let e = targets
+                .entry(s.session.client_id.clone())
+                .or_insert_with(|| (Arc::clone(&s.session), QoS::AtMostOnce, Vec::new(), false));
+            e.1 = e.1.max(s.options.qos);
+            e.2.extend(s.id);
+            e.3 |= s.options.retain_as_published;
+        };
+        for s in &matches.plain {
+            if s.options.no_local && msg.publisher.as_deref() == Some(s.session.client_id.as_str())
+            {
+                continue;
+            }
+            merge(s);
+        }
+        for (key, members) in matches.shared {
+            if let Some(s) = self.pick_member(key, &members) {
+                merge(s);
+            }
+        }
+        for (_, (session, qos, ids, rap)) in targets {
+            let d = Delivery {
+                message: Arc::clone(&msg),
+                qos: qos.min(msg.qos),
+                retain: rap && msg.retain,
+                subscription_ids: ids,
+                pos: pos.clone(),
+            };
+            self.offer(&session, d);
+        }
+    }
+
+    /// Round robin over a shared group's members, skipping offline ones.
+    fn pick_member<'a>(
+        &self,
+        key: (String, String),
+        members: &'a [Subscriber],
+    ) -> Option<&'a Subscriber> {
+        if members.is_empty() {
+            return None;
+        }
+        let mut turns = self.shared_turn.lock().unwrap_or_else(|p| p.into_inner());
+        let turn = turns.entry(key).or_insert(0);
+        for i in 0..members.len() {
+            let m = &members[(*turn + i) % members.len()];
+            if m.session.lock().online() {
+                *turn = (*turn + i + 1) % members.len();
+                return Some(m);
+            }
+        }
+        None
+    }
+
+    /// Queues a delivery for an online session. Offline sessions get nothing here: persistent
+    /// ones read the log when they return.
+    pub fn offer(&self, session: &Session, d: Delivery) {
+        let mut st = session.lock();
+        if !st.online() {
+            return;
+        }
+        if let Some(pos) = &d.pos {
+            let key = (pos.topic.clone(), pos.partition);
+            if st.catchup.contains_key(&key) {
+                return;
+            }
+            if st.pending.len() >= self.config.max_queued {
+                if st.persistent() && d.qos > QoS::AtMostOnce {
+                    // Too far behind: read the rest of this partition from the log later.
+                    st.catchup.insert(key, pos.offset);
+                } else {
+                    self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+                }
+                return;
+            }
+        } else if st.pending.len() >= self.config.max_queued {
+            self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        st.pending.push_back(d);
+        st.dirty = true;
+        drop(st);
+        session.wake.notify_one();
+    }
+
+    /// Writes a persistent session to meta. `sync` for state whose loss would break a
+    /// guarantee (subscriptions, QoS 2 steps); checkpoints of cursors skip the fsync.
+    pub fn persist(&self, session: &Session, sync: bool) {
+        let stored = {
+            let mut st = session.lock();
+            if !st.persistent() {
+                return;
+            }
+            st.dirty = false;
+            let done = if st.online() {
+                self.done_marks()
+            } else {
+                BTreeMap::new()
+            };
+            st.stored(&session.client_id, &done)
+        };
+        let value = match serde_json::to_vec(&stored) {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::error!(client_id = %session.client_id, error = %e, "cannot encode session");
+                return;
+            }
+        };
+        if let Err(e) = self
+            .broker
+            .meta
+            .put_entry(SESSION_NS, &session.client_id, &value, sync)
+        {
+            tracing::error!(client_id = %session.client_id, error = %e, "cannot store session");
+        }
+    }
+
+    /// Current time for expiry decisions.
+    pub fn now_ms(&self) -> i64 {
+        now_ms()
+    }
+}
+
+/// Meta namespace of persistent sessions.
+pub const SESSION_NS: &str = "mqtt.session";

@@ -1,0 +1,318 @@
+//! Packets from the client after CONNECT.
+
+use std::sync::atomic::Ordering;
+
+use futures::FutureExt;
+use robustmq_journal::FsyncPolicy;
+
+use super::{Ack, Closed, Conn};
+use crate::broker::session::Delivery;
+use crate::codec::{
+    Packet, Properties, PubAck, PubComp, PubRec, Publish, QoS, RetainHandling, SubAck, Subscribe,
+    UnsubAck, Unsubscribe,
+};
+use crate::message::Message;
+use crate::topic;
+
+/// v5 reason codes used here.
+mod rc {
+    pub const UNSPECIFIED: u8 = 0x80;
+    pub const PROTOCOL_ERROR: u8 = 0x82;
+    pub const BAD_AUTH_METHOD: u8 = 0x8C;
+    pub const TOPIC_FILTER_INVALID: u8 = 0x8F;
+    pub const TOPIC_NAME_INVALID: u8 = 0x90;
+    pub const PACKET_ID_NOT_FOUND: u8 = 0x92;
+    pub const RECEIVE_MAXIMUM_EXCEEDED: u8 = 0x93;
+    pub const TOPIC_ALIAS_INVALID: u8 = 0x94;
+    pub const PAYLOAD_FORMAT_INVALID: u8 = 0x99;
+    pub const NO_SUBSCRIPTION_EXISTED: u8 = 0x11;
+    pub const DISCONNECT_WITH_WILL: u8 = 0x04;
+}
+
+impl Conn {
+    /// Applies one packet; `Some` ends the connection.
+    pub(super) fn handle(&mut self, packet: Packet) -> Option<Closed> {
+        match packet {
+            Packet::Publish(p) => return self.on_publish(p),
+            Packet::PubAck(a) => self.on_puback(a.packet_id),
+            Packet::PubRec(a) => self.on_pubrec(a),
+            Packet::PubRel(a) => self.on_pubrel(a.packet_id),
+            Packet::PubComp(a) => self.on_pubcomp(a.packet_id),
+            Packet::Subscribe(s) => return self.on_subscribe(s),
+            Packet::Unsubscribe(u) => self.on_unsubscribe(u),
+            Packet::PingReq => self.write(Packet::PingResp),
+            Packet::Disconnect(d) => {
+                if let Some(expiry) = d.properties.session_expiry_interval {
+                    if self.connect_expiry == 0 && expiry > 0 {
+                        return Some(self.violation(
+                            rc::PROTOCOL_ERROR,
+                            "a DISCONNECT cannot set a session expiry when CONNECT had none",
+                        ));
+                    }
+                    self.session.lock().expiry_interval =
+                        expiry.min(self.core.config.max_session_expiry);
+                }
+                if d.reason_code == rc::DISCONNECT_WITH_WILL {
+                    if let Some((will, delay)) = self.will.take() {
+                        self.core.schedule_will(&self.session, will, delay);
+                    }
+                }
+                self.will = None;
+                return Some(Closed::Normal);
+            }
+            Packet::Auth(_) => {
+                return Some(
+                    self.violation(rc::BAD_AUTH_METHOD, "re-authentication is not supported"),
+                )
+            }
+            other => {
+                return Some(self.violation(
+                    rc::PROTOCOL_ERROR,
+                    &format!("a client may not send {:?}", other.packet_type()),
+                ))
+            }
+        }
+        None
+    }
+
+    /// Sends DISCONNECT (v5) and ends the connection with a protocol error.
+    fn violation(&mut self, code: u8, why: &str) -> Closed {
+        self.disconnect(code, why);
+        Closed::Protocol(code, why.to_string())
+    }
+
+    fn on_publish(&mut self, mut p: Publish) -> Option<Closed> {
+        // Topic alias (v5): set or use.
+        if let Some(alias) = p.properties.topic_alias.take() {
+            if alias == 0 || alias > self.core.config.topic_alias_maximum {
+                return Some(self.violation(
+                    rc::TOPIC_ALIAS_INVALID,
+                    &format!(
+                        "topic alias {alias} is outside 1..={}",
+                        self.core.config.topic_alias_maximum
+                    ),
+                ));
+            }
+            if p.topic.is_empty() {
+                match self.inbound_aliases.get(&alias) {
+                    Some(t) => p.topic = t.clone(),
+                    None => {
+                        return Some(self.violation(
+                            rc::PROTOCOL_ERROR,
+                            &format!("topic alias {alias} was never set"),
+                        ))
+                    }
+                }
+            } else {
+                self.inbound_aliases.insert(alias, p.topic.clone());
+            }
+        }
+        if let Err(e) = topic::validate_name(&p.topic) {
+            return Some(self.violation(rc::TOPIC_NAME_INVALID, &e.to_string()));
+        }
+        let packet_id = p.packet_id.unwrap_or(0);
+        if p.qos > QoS::AtMostOnce {
+            if self.inbound_unacked >= usize::from(self.core.config.receive_maximum) {
+                return Some(self.violation(
+                    rc::RECEIVE_MAXIMUM_EXCEEDED,
+                    "more unacknowledged QoS 1/2 publishes than our Receive Maximum",
+                ));
+            }
+            // A resent QoS 2 publish we already stored is acknowledged, not stored again.
+            if p.qos == QoS::ExactlyOnce && self.session.lock().inbound_qos2.contains(&packet_id) {
+                self.write(Packet::PubRec(PubRec {
+                    packet_id,
+                    ..Default::default()
+                }));
+                return None;
+            }
+        }
+        let utf8_ok = p.properties.payload_format_indicator != Some(1)
+            || std::str::from_utf8(&p.payload).is_ok();
+        if !utf8_ok {
+            if p.qos == QoS::AtMostOnce {
+                return Some(self.violation(rc::PAYLOAD_FORMAT_INVALID, "payload is not UTF-8"));
+            }
+            self.inbound_unacked += 1;
+            self.push_ack(p.qos, packet_id, rc::PAYLOAD_FORMAT_INVALID, None);
+            return None;
+        }
+        let stats = &self.core.stats;
+        stats.messages_received.fetch_add(1, Ordering::Relaxed);
+        let msg = Message {
+            topic: p.topic,
+            payload: p.payload,
+            qos: p.qos,
+            retain: p.retain,
+            publisher: Some(self.client_id.clone()),
+            timestamp_ms: self.core.now_ms(),
+            properties: Message::message_properties(&p.properties),
+        };
+        let stored = self.core.publish(msg);
+        match (stored, p.qos) {
+            (Ok(_), QoS::AtMostOnce) => None,
+            (Err(e), QoS::AtMostOnce) => {
+                tracing::warn!(client_id = %self.client_id, error = %e, "QoS 0 publish not stored");
+                None
+            }
+            (Err(e), _) if !self.version.is_v5() => {
+                // 3.x has no negative acknowledgement: closing makes the client resend.
+                tracing::warn!(client_id = %self.client_id, error = %e, "publish not stored; closing");
+                Some(Closed::Protocol(rc::UNSPECIFIED, e.to_string()))
+            }
+            (Err(e), qos) => {
+                tracing::warn!(client_id = %self.client_id, error = %e, "publish not stored");
+                self.inbound_unacked += 1;
+                self.push_ack(qos, packet_id, rc::UNSPECIFIED, None);
+                None
+            }
+            (Ok((part, end)), qos) => {
+                if qos == QoS::ExactlyOnce {
+                    let persistent = {
+                        let mut st = self.session.lock();
+                        st.inbound_qos2.insert(packet_id);
+                        st.persistent()
+                    };
+                    if persistent {
+                        self.core.persist(&self.session, true);
+                    }
+                }
+                self.inbound_unacked += 1;
+                let wait = (self.core.broker.journal.policy() == FsyncPolicy::Always)
+                    .then_some((part, end));
+                self.push_ack(qos, packet_id, 0, wait);
+                None
+            }
+        }
+    }
+
+    /// Queues the PUBACK/PUBREC for a publish, after the fsync that makes it durable when the
+    /// policy asks for one.
+    fn push_ack(
+        &mut self,
+        qos: QoS,
+        packet_id: u16,
+        code: u8,
+        wait: Option<(std::sync::Arc<robustmq_journal::Partition>, i64)>,
+    ) {
+        let ack = PubAck {
+            packet_id,
+            reason_code: code,
+            properties: Properties::default(),
+        };
+        let (packet, frees) = match qos {
+            QoS::ExactlyOnce if code < 0x80 => (Packet::PubRec(ack), false),
+            QoS::ExactlyOnce => (Packet::PubRec(ack), true),
+            _ => (Packet::PubAck(ack), true),
+        };
+        let fut = async move {
+            if let Some((part, end)) = wait {
+                part.sync_to(end)
+                    .await
+                    .map_err(|e| format!("fsync failed: {e}"))?;
+            }
+            Ok(Ack { packet, frees })
+        };
+        self.acks.push_back(fut.boxed());
+    }
+
+    fn on_pubrel(&mut self, packet_id: u16) {
+        let (known, persistent) = {
+            let mut st = self.session.lock();
+            (st.inbound_qos2.remove(&packet_id), st.persistent())
+        };
+        if known {
+            self.inbound_unacked = self.inbound_unacked.saturating_sub(1);
+            if persistent {
+                self.core.persist(&self.session, true);
+            }
+        }
+        self.write(Packet::PubComp(PubComp {
+            packet_id,
+            reason_code: if known { 0 } else { rc::PACKET_ID_NOT_FOUND },
+            properties: Properties::default(),
+        }));
+    }
+
+    fn on_subscribe(&mut self, s: Subscribe) -> Option<Closed> {
+        let id = s.properties.subscription_identifiers.first().copied();
+        let mut codes = Vec::with_capacity(s.filters.len());
+        let mut retained = Vec::new();
+        let now = self.core.now_ms();
+        for (raw, options) in &s.filters {
+            let parsed = match topic::parse_filter(raw) {
+                Ok(f) => f,
+                Err(e) => {
+                    tracing::debug!(client_id = %self.client_id, filter = %raw, error = %e, "subscription refused");
+                    codes.push(if self.version.is_v5() {
+                        rc::TOPIC_FILTER_INVALID
+                    } else {
+                        0x80
+                    });
+                    continue;
+                }
+            };
+            if parsed.share_group.is_some() && options.no_local {
+                return Some(self.violation(
+                    rc::PROTOCOL_ERROR,
+                    "No Local cannot be set on a shared subscription",
+                ));
+            }
+            let existed = match self.core.subscribe(&self.session, raw, *options, id) {
+                Ok(e) => e,
+                Err(_) => {
+                    codes.push(rc::TOPIC_FILTER_INVALID);
+                    continue;
+                }
+            };
+            codes.push(options.qos as u8);
+            let send = parsed.share_group.is_none()
+                && match options.retain_handling {
+                    RetainHandling::SendAtSubscribe => true,
+                    RetainHandling::SendIfNew => !existed,
+                    RetainHandling::DoNotSend => false,
+                };
+            if send {
+                for m in self.core.retained.matching(parsed.filter, now) {
+                    retained.push(Delivery {
+                        qos: options.qos.min(m.qos),
+                        retain: true,
+                        subscription_ids: id.into_iter().collect(),
+                        pos: None,
+                        message: m,
+                    });
+                }
+            }
+        }
+        self.core.persist(&self.session, true);
+        self.write(Packet::SubAck(SubAck {
+            packet_id: s.packet_id,
+            properties: Properties::default(),
+            reason_codes: codes,
+        }));
+        for d in retained {
+            self.core.offer(&self.session, d);
+        }
+        None
+    }
+
+    fn on_unsubscribe(&mut self, u: Unsubscribe) {
+        let codes = u
+            .filters
+            .iter()
+            .map(|f| {
+                if self.core.unsubscribe(&self.session, f) {
+                    0
+                } else {
+                    rc::NO_SUBSCRIPTION_EXISTED
+                }
+            })
+            .collect();
+        self.core.persist(&self.session, true);
+        self.write(Packet::UnsubAck(UnsubAck {
+            packet_id: u.packet_id,
+            properties: Properties::default(),
+            reason_codes: codes,
+        }));
+    }
+}

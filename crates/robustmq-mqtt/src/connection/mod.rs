@@ -1,0 +1,347 @@
+//! One MQTT connection over any byte stream (TCP, TLS, WebSocket): reads and decodes packets,
+//! applies them to the broker state, and writes acknowledgements and deliveries. Publishes that
+//! wait for an fsync are pipelined, so one fsync acknowledges many of them, in order.
+
+mod connect;
+mod inbound;
+mod outbound;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Buf, BytesMut};
+use futures::future::BoxFuture;
+use futures::stream::{FuturesOrdered, StreamExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::broker::session::Session;
+use crate::broker::MqttCore;
+use crate::codec::{self, ConnAck, DecodeError, Disconnect, Packet, ProtocolVersion};
+use crate::message::Message;
+
+/// How long a new connection may take to send its CONNECT.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a connection ended.
+#[derive(Debug)]
+pub enum Closed {
+    /// DISCONNECT from the client.
+    Normal,
+    /// The client closed the stream without DISCONNECT.
+    ByPeer,
+    Shutdown,
+    TakenOver,
+    KeepAliveTimeout,
+    Io(std::io::Error),
+    /// Bad bytes or a protocol violation: the reason code sent (v5) and what was wrong.
+    Protocol(u8, String),
+    Refused(String),
+}
+
+/// An acknowledgement that may wait for an fsync; `frees` says whether it ends an inbound
+/// QoS 1 exchange (QoS 2 ends at PUBREL).
+struct Ack {
+    packet: Packet,
+    frees: bool,
+}
+
+type PendingAck = BoxFuture<'static, Result<Ack, String>>;
+
+/// The state of an established connection.
+pub(crate) struct Conn {
+    core: Arc<MqttCore>,
+    peer: SocketAddr,
+    version: ProtocolVersion,
+    client_id: String,
+    session: Arc<Session>,
+    conn_id: u64,
+    /// The client's limits on what we send.
+    client_receive_max: u16,
+    client_max_packet: u32,
+    client_alias_max: u16,
+    /// Topic aliases the client set (inbound) and we set (outbound).
+    inbound_aliases: HashMap<u16, String>,
+    outbound_aliases: HashMap<String, u16>,
+    will: Option<(Message, u32)>,
+    /// Session expiry given in CONNECT (a DISCONNECT may not raise it from 0).
+    connect_expiry: u32,
+    /// Inbound QoS 1/2 publishes not yet fully acknowledged, against our Receive Maximum.
+    inbound_unacked: usize,
+    acks: FuturesOrdered<PendingAck>,
+    out: BytesMut,
+}
+
+/// Serves one connection until it ends; the caller logs the outcome.
+pub async fn serve<S>(
+    stream: S,
+    peer: SocketAddr,
+    core: Arc<MqttCore>,
+    mut shutdown: watch::Receiver<bool>,
+) -> Closed
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let (mut rd, mut wr) = tokio::io::split(stream);
+    let max = core.config.max_packet_size as usize;
+    let mut buf = BytesMut::with_capacity(4096);
+
+    // The CONNECT, within a deadline.
+    let first = tokio::time::timeout(CONNECT_TIMEOUT, async {
+        loop {
+            match codec::decode(&buf, None, max) {
+                Ok(Some((p, n))) => {
+                    buf.advance(n);
+                    return Ok(p);
+                }
+                Ok(None) => {}
+                Err(e) => return Err(Err(e)),
+            }
+            match rd.read_buf(&mut buf).await {
+                Ok(0) => return Err(Ok(Closed::ByPeer)),
+                Ok(_) => {}
+                Err(e) => return Err(Ok(Closed::Io(e))),
+            }
+        }
+    })
+    .await;
+    let connect = match first {
+        Err(_) => return Closed::Protocol(0, "no CONNECT within 10 s".into()),
+        Ok(Err(Ok(closed))) => return closed,
+        Ok(Err(Err(e))) => return refuse_bad_connect(&mut wr, &buf, e).await,
+        Ok(Ok(Packet::Connect(c))) => c,
+        Ok(Ok(_)) => return Closed::Protocol(0x82, "the first packet must be CONNECT".into()),
+    };
+    let clean_expiry = connect.properties.session_expiry_interval.unwrap_or(0);
+    let accepted = match connect::accept(&core, connect).await {
+        Ok(a) => a,
+        Err(r) => {
+            let mut out = BytesMut::new();
+            let version = if r.connack.properties.reason_string.is_some() {
+                ProtocolVersion::V5
+            } else {
+                ProtocolVersion::V3_1_1
+            };
+            let _ = codec::encode(&Packet::ConnAck(r.connack), version, &mut out);
+            let _ = wr.write_all(&out).await;
+            let _ = wr.shutdown().await;
+            return Closed::Refused(r.why);
+        }
+    };
+    core.stats.connected.fetch_add(1, Ordering::Relaxed);
+    let keep_alive = accepted.keep_alive;
+    let mut kick = accepted.kick;
+    let mut conn = Conn {
+        peer,
+        version: accepted.version,
+        client_id: accepted.client_id,
+        session: Arc::clone(&accepted.session),
+        conn_id: accepted.conn_id,
+        client_receive_max: accepted.receive_maximum,
+        client_max_packet: accepted.max_packet_size,
+        client_alias_max: accepted.topic_alias_maximum,
+        inbound_aliases: HashMap::new(),
+        outbound_aliases: HashMap::new(),
+        will: accepted.will,
+        connect_expiry: if accepted.version.is_v5() {
+            clean_expiry
+        } else {
+            0
+        },
+        inbound_unacked: 0,
+        acks: FuturesOrdered::new(),
+        out: BytesMut::with_capacity(4096),
+        core: Arc::clone(&core),
+    };
+    tracing::debug!(%peer, client_id = %conn.client_id, version = ?conn.version, present = accepted.session_present, "mqtt client connected");
+    conn.write(Packet::ConnAck(ConnAck { ..accepted.connack }));
+    if accepted.session_present {
+        conn.resend_inflight();
+    }
+
+    let closed = run(
+        &mut conn,
+        &mut rd,
+        &mut wr,
+        &mut buf,
+        &mut kick,
+        &mut shutdown,
+        keep_alive,
+    )
+    .await;
+    let _ = wr.flush().await;
+    let _ = wr.shutdown().await;
+    conn.finish(&closed);
+    core.stats.connected.fetch_sub(1, Ordering::Relaxed);
+    closed
+}
+
+/// The main loop of an established connection.
+async fn run<R, W>(
+    conn: &mut Conn,
+    rd: &mut R,
+    wr: &mut W,
+    buf: &mut BytesMut,
+    kick: &mut tokio::sync::oneshot::Receiver<u8>,
+    shutdown: &mut watch::Receiver<bool>,
+    keep_alive: Duration,
+) -> Closed
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let max = conn.core.config.max_packet_size as usize;
+    // 1.5 times the keep alive without a packet ends the connection (spec 3.1.2.10).
+    let grace = keep_alive.mul_f32(1.5);
+    let mut deadline = Instant::now() + grace;
+    let mut kicked = false;
+    let mut retry_catchup;
+    loop {
+        // Every whole packet already read, in order.
+        loop {
+            match codec::decode(buf, Some(conn.version), max) {
+                Ok(Some((packet, n))) => {
+                    buf.advance(n);
+                    conn.core
+                        .stats
+                        .bytes_received
+                        .fetch_add(n as u64, Ordering::Relaxed);
+                    if let Some(closed) = conn.handle(packet) {
+                        let _ = wr.write_all(&conn.out).await;
+                        return closed;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return conn.protocol_error(wr, e).await,
+            }
+            deadline = Instant::now() + grace;
+        }
+        retry_catchup = conn.fill_window();
+        if !conn.out.is_empty() {
+            let n = conn.out.len() as u64;
+            if let Err(e) = wr.write_all(&conn.out).await {
+                return Closed::Io(e);
+            }
+            conn.core.stats.bytes_sent.fetch_add(n, Ordering::Relaxed);
+            conn.out.clear();
+        }
+        tokio::select! {
+            read = rd.read_buf(buf) => match read {
+                Ok(0) => return Closed::ByPeer,
+                Ok(_) => deadline = Instant::now() + grace,
+                Err(e) => return Closed::Io(e),
+            },
+            Some(ack) = conn.acks.next(), if !conn.acks.is_empty() => match ack {
+                Ok(a) => {
+                    if a.frees {
+                        conn.inbound_unacked = conn.inbound_unacked.saturating_sub(1);
+                    }
+                    conn.write(a.packet);
+                }
+                Err(why) => {
+                    conn.disconnect(0x80, &why);
+                    let _ = wr.write_all(&conn.out).await;
+                    return Closed::Protocol(0x80, why);
+                }
+            },
+            _ = conn.session.wake.notified() => {}
+            code = &mut *kick, if !kicked => {
+                kicked = true;
+                if let Ok(code) = code {
+                    conn.disconnect(code, "another connection took over the session");
+                    let _ = wr.write_all(&conn.out).await;
+                    return Closed::TakenOver;
+                }
+            }
+            _ = tokio::time::sleep_until(deadline), if !keep_alive.is_zero() => {
+                conn.disconnect(0x8D, "keep alive timeout");
+                let _ = wr.write_all(&conn.out).await;
+                return Closed::KeepAliveTimeout;
+            }
+            _ = tokio::time::sleep(Duration::from_millis(2)), if retry_catchup => {}
+            _ = shutdown.changed() => {
+                conn.disconnect(0x8B, "server shutting down");
+                let _ = wr.write_all(&conn.out).await;
+                return Closed::Shutdown;
+            }
+        }
+    }
+}
+
+/// A CONNECT that does not decode: CONNACK with the reason where the version allows one.
+async fn refuse_bad_connect<W: AsyncWrite + Unpin>(
+    wr: &mut W,
+    buf: &[u8],
+    e: DecodeError,
+) -> Closed {
+    // The protocol level is byte 8 of a CONNECT with a 1-byte remaining length (best effort).
+    let level = buf.get(8).copied().unwrap_or(0);
+    let mut out = BytesMut::new();
+    if level == 5 {
+        let connack = ConnAck {
+            session_present: false,
+            code: e.reason_code(),
+            properties: Default::default(),
+        };
+        let _ = codec::encode(&Packet::ConnAck(connack), ProtocolVersion::V5, &mut out);
+    } else if let Some(code) = e.v3_connack_code() {
+        let connack = ConnAck {
+            session_present: false,
+            code,
+            properties: Default::default(),
+        };
+        let _ = codec::encode(&Packet::ConnAck(connack), ProtocolVersion::V3_1_1, &mut out);
+    }
+    if !out.is_empty() {
+        let _ = wr.write_all(&out).await;
+    }
+    let _ = wr.shutdown().await;
+    Closed::Protocol(e.reason_code(), e.to_string())
+}
+
+impl Conn {
+    fn write(&mut self, packet: Packet) {
+        if let Err(e) = codec::encode(&packet, self.version, &mut self.out) {
+            tracing::warn!(peer = %self.peer, client_id = %self.client_id, error = %e, "cannot encode an outgoing packet");
+        }
+    }
+
+    /// Queues a v5 DISCONNECT with `code` (3.x has none: the connection just closes).
+    fn disconnect(&mut self, code: u8, why: &str) {
+        if self.version.is_v5() {
+            let mut d = Disconnect {
+                reason_code: code,
+                ..Default::default()
+            };
+            d.properties.reason_string = Some(why.to_string());
+            self.write(Packet::Disconnect(d));
+        }
+    }
+
+    async fn protocol_error<W: AsyncWrite + Unpin>(
+        &mut self,
+        wr: &mut W,
+        e: DecodeError,
+    ) -> Closed {
+        let code = e.reason_code();
+        self.disconnect(code, &e.to_string());
+        let _ = wr.write_all(&self.out).await;
+        Closed::Protocol(code, e.to_string())
+    }
+
+    /// The connection is over: the will (unless a normal DISCONNECT discarded it) and the
+    /// session's fate.
+    fn finish(&mut self, closed: &Closed) {
+        let abnormal = !matches!(closed, Closed::Normal);
+        if let Some((will, delay)) = self.will.take() {
+            if abnormal && !matches!(closed, Closed::Shutdown) {
+                self.core.schedule_will(&self.session, will, delay);
+            }
+        }
+        self.core.close_session(&self.session, self.conn_id);
+    }
+}

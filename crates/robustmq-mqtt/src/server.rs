@@ -1,0 +1,152 @@
+//! MQTT listeners: accept, cap the number of connections, hand each stream to the connection
+//! loop, and on shutdown tell clients (v5 DISCONNECT 0x8B) and wait for them to finish.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use robustmq_broker::metrics::ProtocolLabels;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+
+use robustmq_transport::{BoxStream, TlsAcceptor};
+
+use crate::broker::MqttCore;
+use crate::connection::{serve, Closed};
+
+/// How a listener's byte streams are wrapped before MQTT reads them.
+#[derive(Clone)]
+pub enum Transport {
+    Tcp,
+    Tls(TlsAcceptor),
+    /// WebSocket on path `/mqtt`, subprotocol `mqtt` (or the 3.1 name `mqttv3.1`).
+    Ws,
+}
+
+/// How long a TLS or WebSocket handshake may take.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One listener and what it speaks.
+pub struct Listener {
+    pub tcp: TcpListener,
+    pub transport: Transport,
+    pub name: &'static str,
+}
+
+impl Listener {
+    pub async fn bind(
+        addr: SocketAddr,
+        transport: Transport,
+        name: &'static str,
+    ) -> std::io::Result<Self> {
+        Ok(Listener {
+            tcp: TcpListener::bind(addr).await?,
+            transport,
+            name,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.tcp.local_addr()
+    }
+}
+
+/// Accepts connections on `listener` until `shutdown`, at most `limit` at once across every
+/// listener sharing it.
+pub async fn run(
+    listener: Listener,
+    core: Arc<MqttCore>,
+    limit: Arc<Semaphore>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut conns = JoinSet::new();
+    let labels = ProtocolLabels { protocol: "mqtt" };
+    loop {
+        tokio::select! {
+            accepted = listener.tcp.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!(listener = listener.name, error = %e, "mqtt accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let Ok(permit) = Arc::clone(&limit).try_acquire_owned() else {
+                    tracing::warn!(%peer, "mqtt connection refused: too many connections");
+                    continue;
+                };
+                let core = Arc::clone(&core);
+                let transport = listener.transport.clone();
+                let rx = shutdown.clone();
+                let labels = labels.clone();
+                conns.spawn(async move {
+                    let _permit = permit;
+                    let metrics = &core.broker.metrics;
+                    metrics.connections.get_or_create(&labels).inc();
+                    metrics.connections_total.get_or_create(&labels).inc();
+                    let closed = connect(stream, peer, transport, Arc::clone(&core), rx).await;
+                    core.broker.metrics.connections.get_or_create(&labels).dec();
+                    log_close(peer, &closed);
+                });
+            }
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+            _ = shutdown.changed() => break,
+        }
+    }
+    drop(listener);
+    let drain = async { while conns.join_next().await.is_some() {} };
+    if tokio::time::timeout(Duration::from_secs(10), drain)
+        .await
+        .is_err()
+    {
+        tracing::warn!("mqtt connections still open after 10 s; closing them");
+        conns.abort_all();
+    }
+}
+
+async fn connect(
+    stream: TcpStream,
+    peer: SocketAddr,
+    transport: Transport,
+    core: Arc<MqttCore>,
+    shutdown: watch::Receiver<bool>,
+) -> Closed {
+    let _ = stream.set_nodelay(true);
+    let stream: BoxStream = match transport {
+        Transport::Tcp => return serve(stream, peer, core, shutdown).await,
+        Transport::Tls(acceptor) => {
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                Ok(Ok(s)) => Box::new(s),
+                Ok(Err(e)) => return Closed::Refused(format!("TLS handshake failed: {e}")),
+                Err(_) => return Closed::Refused("TLS handshake timed out".into()),
+            }
+        }
+        Transport::Ws => {
+            let ws = robustmq_transport::ws_accept(stream, "/mqtt", &["mqtt", "mqttv3.1"]);
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, ws).await {
+                Ok(Ok(s)) => Box::new(s),
+                Ok(Err(e)) => return Closed::Refused(format!("WebSocket handshake failed: {e}")),
+                Err(_) => return Closed::Refused("WebSocket handshake timed out".into()),
+            }
+        }
+    };
+    serve(stream, peer, core, shutdown).await
+}
+
+fn log_close(peer: SocketAddr, closed: &Closed) {
+    match closed {
+        Closed::Normal | Closed::ByPeer | Closed::Shutdown | Closed::TakenOver => {
+            tracing::debug!(%peer, ?closed, "mqtt connection closed")
+        }
+        Closed::KeepAliveTimeout => {
+            tracing::info!(%peer, "mqtt connection closed: keep alive timeout")
+        }
+        Closed::Io(e) => tracing::info!(%peer, error = %e, "mqtt connection closed on i/o error"),
+        Closed::Protocol(code, why) => {
+            tracing::warn!(%peer, reason_code = format!("{code:#04x}"), reason = %why, "mqtt connection closed: bad packet")
+        }
+        Closed::Refused(why) => tracing::info!(%peer, reason = %why, "mqtt connection refused"),
+    }
+}
