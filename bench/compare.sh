@@ -191,10 +191,10 @@ start_broker() {
                 --storage-engine memory://tansu/ >"$logf" 2>&1 &
             ;;
         robustmqd)
-            local extra=(--data-dir "$dir/data" --http-listen off)
+            local extra=(--data-dir "$dir/data" --http-listen off --mqtt-ws-listen off)
             grep -q -- '--admin-listen' <<<"$ROBUSTMQD_HELP" && extra+=(--admin-listen off)
             if [[ "$proto" == kafka ]]; then
-                extra+=(--kafka-listen "127.0.0.1:$port")
+                extra+=(--kafka-listen "127.0.0.1:$port" --mqtt-listen off)
             else
                 extra+=(--mqtt-listen "127.0.0.1:$port" --kafka-listen "127.0.0.1:$(free_port)")
             fi

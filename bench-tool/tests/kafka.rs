@@ -33,6 +33,7 @@ fn kafka_produce_consume_e2e() {
             .arg(dir.path().join("data"))
             .args(["--kafka-listen", &target])
             .args(["--http-listen", "off", "--admin-listen", "off"])
+            .args(["--mqtt-listen", "off", "--mqtt-ws-listen", "off"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -128,7 +128,7 @@ start_broker() { # start_broker NAME REP
             rm -rf "$data" && mkdir -p "$data"
             # shellcheck disable=SC2086
             "${BROKER_CPU[@]}" "$ROBUSTMQD" --data-dir "$data" --kafka-listen "127.0.0.1:$port" \
-                --http-listen "127.0.0.1:$http" $ROBUSTMQD_ARGS >"$logf" 2>&1 &
+                --http-listen "127.0.0.1:$http" --mqtt-listen off --mqtt-ws-listen off $ROBUSTMQD_ARGS >"$logf" 2>&1 &
             ;;
     esac
     pid=$!

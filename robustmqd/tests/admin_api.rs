@@ -37,6 +37,7 @@ fn start(token: Option<&str>) -> Daemon {
         .arg(dir.path())
         .args(["--kafka-listen", &format!("127.0.0.1:{}", free_port())])
         .args(["--http-listen", "off", "--admin-listen", &admin])
+        .args(["--mqtt-listen", "off", "--mqtt-ws-listen", "off"])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     if let Some(t) = token {

@@ -60,16 +60,16 @@ impl Message {
         }
     }
 
-    /// Seconds left before it expires at `now_ms` (`None`: never), or `Err` when expired.
-    pub fn remaining_expiry(&self, now_ms: i64) -> Result<Option<u32>, ()> {
-        let Some(interval) = self.properties.message_expiry_interval else {
-            return Ok(None);
-        };
+    /// Seconds left before it expires at `now_ms`: `None` without an expiry interval, zero
+    /// once expired (the interval a forwarded PUBLISH carries is what is left, 3.3.2.3.3).
+    pub fn expiry_left(&self, now_ms: i64) -> Option<u32> {
+        let interval = self.properties.message_expiry_interval?;
         let elapsed = ((now_ms - self.timestamp_ms).max(0) / 1000) as u64;
-        match u64::from(interval).checked_sub(elapsed) {
-            Some(left) if left > 0 => Ok(Some(left as u32)),
-            _ => Err(()),
-        }
+        Some(u64::from(interval).saturating_sub(elapsed) as u32)
+    }
+
+    pub fn is_expired(&self, now_ms: i64) -> bool {
+        self.expiry_left(now_ms) == Some(0)
     }
 
     pub fn to_record(&self, offset_delta: i64) -> Record {
@@ -287,9 +287,11 @@ mod tests {
             timestamp_ms: 10_000,
             properties: Properties::default(),
         };
-        assert_eq!(m.remaining_expiry(99_999_999), Ok(None));
+        assert_eq!(m.expiry_left(99_999_999), None);
+        assert!(!m.is_expired(99_999_999));
         m.properties.message_expiry_interval = Some(5);
-        assert_eq!(m.remaining_expiry(12_500), Ok(Some(3)));
-        assert!(m.remaining_expiry(15_000).is_err());
+        assert_eq!(m.expiry_left(12_500), Some(3));
+        assert!(!m.is_expired(14_999));
+        assert!(m.is_expired(15_000));
     }
 }

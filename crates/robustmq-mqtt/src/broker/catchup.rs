@@ -94,7 +94,7 @@ impl MqttCore {
                         let Some(m) = Message::from_record(&r) else {
                             continue;
                         };
-                        if m.remaining_expiry(now).is_err() {
+                        if m.is_expired(now) {
                             continue;
                         }
                         let mut qos = None;

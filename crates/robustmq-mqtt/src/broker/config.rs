@@ -40,7 +40,7 @@ impl Default for MqttConfig {
             log_topic: "mqtt".into(),
             log_partitions: 1,
             routes: Vec::new(),
-            max_packet_size: 1024 * 1024,
+            max_packet_size: 10 * 1024 * 1024,
             receive_maximum: 1024,
             max_keep_alive: 0,
             max_session_expiry: u32::MAX,

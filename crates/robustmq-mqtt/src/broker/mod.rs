@@ -210,7 +210,7 @@ impl MqttCore {
             None => match self.broker.topics.create(
                 &log,
                 self.config.log_partitions,
-                Default::default(),
+                self.log_topic_configs(),
             ) {
                 Ok(t) => t.partitions,
                 Err(BrokerError::TopicExists(_)) => self
@@ -232,6 +232,17 @@ impl MqttCore {
         PUBLISHING.with(|c| c.borrow_mut().take());
         let info = result?;
         Ok((part, info.last_offset + 1))
+    }
+
+    /// Configs of a log topic created on first use: batches must fit the largest packet we
+    /// accept, plus the record's headers.
+    fn log_topic_configs(&self) -> std::collections::BTreeMap<String, String> {
+        let max = u64::from(self.config.max_packet_size) + 4096;
+        let default = self.broker.topics.defaults().max_message_bytes as u64;
+        std::collections::BTreeMap::from([(
+            "max.message.bytes".to_string(),
+            max.max(default).to_string(),
+        )])
     }
 
     /// The tap: runs under the partition's lock, in offset order.

@@ -79,7 +79,7 @@ impl Retained {
             let map = map.read().unwrap_or_else(|p| p.into_inner());
             for (t, m) in map.iter() {
                 if topic::matches(filter, t) {
-                    if m.remaining_expiry(now_ms).is_err() {
+                    if m.is_expired(now_ms) {
                         expired.push(t.clone());
                     } else {
                         out.push(Arc::clone(m));

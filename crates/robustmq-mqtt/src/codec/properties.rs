@@ -136,7 +136,9 @@ fn valid_value(id: u8, value: u32) -> bool {
         | id::WILDCARD_SUBSCRIPTION_AVAILABLE
         | id::SUBSCRIPTION_IDENTIFIER_AVAILABLE
         | id::SHARED_SUBSCRIPTION_AVAILABLE => value <= 1,
-        id::RECEIVE_MAXIMUM | id::MAXIMUM_PACKET_SIZE | id::TOPIC_ALIAS => value != 0,
+        id::RECEIVE_MAXIMUM | id::MAXIMUM_PACKET_SIZE => value != 0,
+        // Alias 0 decodes: the receiver answers it with 0x94 Topic Alias invalid (3.3.2.3.4),
+        // a more specific reason than a protocol error.
         id::SUBSCRIPTION_IDENTIFIER => (1..=MAX_VAR_INT).contains(&value),
         _ => true,
     }

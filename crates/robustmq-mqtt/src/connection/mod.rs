@@ -127,7 +127,7 @@ where
                 ProtocolVersion::V3_1_1
             };
             let _ = codec::encode(&Packet::ConnAck(r.connack), version, &mut out);
-            let _ = wr.write_all(&out).await;
+            let _ = send(&mut wr, &out).await;
             let _ = wr.shutdown().await;
             return Closed::Refused(r.why);
         }
@@ -211,7 +211,7 @@ where
                         .bytes_received
                         .fetch_add(n as u64, Ordering::Relaxed);
                     if let Some(closed) = conn.handle(packet) {
-                        let _ = wr.write_all(&conn.out).await;
+                        let _ = send(wr, &conn.out).await;
                         return closed;
                     }
                 }
@@ -223,7 +223,7 @@ where
         retry_catchup = conn.fill_window();
         if !conn.out.is_empty() {
             let n = conn.out.len() as u64;
-            if let Err(e) = wr.write_all(&conn.out).await {
+            if let Err(e) = send(wr, &conn.out).await {
                 return Closed::Io(e);
             }
             conn.core.stats.bytes_sent.fetch_add(n, Ordering::Relaxed);
@@ -244,7 +244,7 @@ where
                 }
                 Err(why) => {
                     conn.disconnect(0x80, &why);
-                    let _ = wr.write_all(&conn.out).await;
+                    let _ = send(wr, &conn.out).await;
                     return Closed::Protocol(0x80, why);
                 }
             },
@@ -253,23 +253,29 @@ where
                 kicked = true;
                 if let Ok(code) = code {
                     conn.disconnect(code, "another connection took over the session");
-                    let _ = wr.write_all(&conn.out).await;
+                    let _ = send(wr, &conn.out).await;
                     return Closed::TakenOver;
                 }
             }
             _ = tokio::time::sleep_until(deadline), if !keep_alive.is_zero() => {
                 conn.disconnect(0x8D, "keep alive timeout");
-                let _ = wr.write_all(&conn.out).await;
+                let _ = send(wr, &conn.out).await;
                 return Closed::KeepAliveTimeout;
             }
             _ = tokio::time::sleep(Duration::from_millis(2)), if retry_catchup => {}
             _ = shutdown.changed() => {
                 conn.disconnect(0x8B, "server shutting down");
-                let _ = wr.write_all(&conn.out).await;
+                let _ = send(wr, &conn.out).await;
                 return Closed::Shutdown;
             }
         }
     }
+}
+
+/// Writes and flushes (TLS and WebSocket streams hold bytes until flushed).
+async fn send<W: AsyncWrite + Unpin>(wr: &mut W, bytes: &[u8]) -> std::io::Result<()> {
+    wr.write_all(bytes).await?;
+    wr.flush().await
 }
 
 /// A CONNECT that does not decode: CONNACK with the reason where the version allows one.
@@ -297,7 +303,7 @@ async fn refuse_bad_connect<W: AsyncWrite + Unpin>(
         let _ = codec::encode(&Packet::ConnAck(connack), ProtocolVersion::V3_1_1, &mut out);
     }
     if !out.is_empty() {
-        let _ = wr.write_all(&out).await;
+        let _ = send(wr, &out).await;
     }
     let _ = wr.shutdown().await;
     Closed::Protocol(e.reason_code(), e.to_string())
@@ -329,7 +335,7 @@ impl Conn {
     ) -> Closed {
         let code = e.reason_code();
         self.disconnect(code, &e.to_string());
-        let _ = wr.write_all(&self.out).await;
+        let _ = send(wr, &self.out).await;
         Closed::Protocol(code, e.to_string())
     }
 

@@ -31,7 +31,7 @@ impl Conn {
                     let Some(d) = st.pending.pop_front() else {
                         break;
                     };
-                    if d.message.remaining_expiry(now).is_err() {
+                    if d.message.is_expired(now) {
                         continue;
                     }
                     if d.qos == QoS::AtMostOnce {
@@ -114,7 +114,7 @@ impl Conn {
             subscription_identifiers: d.subscription_ids.clone(),
             ..m.properties.clone()
         };
-        properties.message_expiry_interval = m.remaining_expiry(self.core.now_ms()).ok().flatten();
+        properties.message_expiry_interval = m.expiry_left(self.core.now_ms());
         let mut topic = m.topic.clone();
         let mut new_alias = None;
         if self.version.is_v5() && self.client_alias_max > 0 {
