@@ -2,47 +2,18 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
 
-fn daemon_path() -> PathBuf {
-    std::env::var_os("ROBUSTMQD")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/root/.cache/robustmq-target/debug/robustmqd"))
-}
-
 #[test]
 fn kafka_produce_consume_e2e() {
-    let bin = daemon_path();
-    if !bin.is_file() {
-        eprintln!(
-            "skipped: robustmqd not found at {} (set ROBUSTMQD)",
-            bin.display()
-        );
-        return;
-    }
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = free_port();
+    let Some((_daemon, port)) = robustmqd(dir.path(), "--kafka-listen") else {
+        return;
+    };
     let target = format!("127.0.0.1:{port}");
-    let _daemon = Proc(
-        Command::new(&bin)
-            .arg("--data-dir")
-            .arg(dir.path().join("data"))
-            .args(["--kafka-listen", &target])
-            .args(["--http-listen", "off", "--admin-listen", "off"])
-            .args(["--mqtt-listen", "off", "--mqtt-ws-listen", "off"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start robustmqd"),
-    );
-    assert!(
-        wait_for_port(port, Duration::from_secs(30)),
-        "robustmqd did not listen"
-    );
     let limit = Duration::from_secs(120);
     let run = |args: &[&str], name: &str| {
         let json = dir.path().join(name);

@@ -1,4 +1,5 @@
-//! Short MQTT runs against mosquitto (robustmqd has no MQTT yet): counts and JSON, not timings.
+//! Short MQTT runs against robustmqd and, when installed, mosquitto (the same load generator
+//! works against any broker): counts and JSON, never timings.
 
 mod common;
 
@@ -37,6 +38,20 @@ fn mosquitto(dir: &std::path::Path) -> Option<(Proc, u16)> {
     Some((p, port))
 }
 
+/// robustmqd, then mosquitto: each test runs against every broker that is available.
+fn brokers(dir: &std::path::Path) -> Vec<(&'static str, Proc, u16)> {
+    let mut out = Vec::new();
+    let rd = dir.join("robustmqd");
+    let _ = std::fs::create_dir_all(&rd);
+    if let Some((p, port)) = robustmqd(&rd, "--mqtt-listen") {
+        out.push(("robustmqd", p, port));
+    }
+    if let Some((p, port)) = mosquitto(dir) {
+        out.push(("mosquitto", p, port));
+    }
+    out
+}
+
 fn mqtt(port: u16, args: &[&str], json: &std::path::Path) -> Command {
     let mut c = bench();
     c.arg("mqtt").args(args);
@@ -49,10 +64,14 @@ fn mqtt(port: u16, args: &[&str], json: &std::path::Path) -> Command {
 #[test]
 fn pubsub_qos0_and_qos1() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let Some((_m, port)) = mosquitto(dir.path()) else {
-        return;
-    };
-    let j = dir.path().join("q0.json");
+    for (name, _broker, port) in brokers(dir.path()) {
+        eprintln!("against {name}");
+        pubsub_against(dir.path(), port);
+    }
+}
+
+fn pubsub_against(dir: &std::path::Path, port: u16) {
+    let j = dir.join("q0.json");
     run_ok(
         mqtt(
             port,
@@ -68,7 +87,7 @@ fn pubsub_qos0_and_qos1() {
     assert_eq!(count(&v, "received"), 2000);
     assert!(v["latency_us"]["p50"].is_number());
 
-    let j = dir.path().join("q1.json");
+    let j = dir.join("q1.json");
     let args = [
         "pubsub",
         "--qos",
@@ -91,7 +110,7 @@ fn pubsub_qos0_and_qos1() {
     );
     assert!(v["ack_latency_us"]["p99"].is_number());
 
-    let j = dir.path().join("v5.json");
+    let j = dir.join("v5.json");
     let args = [
         "pubsub",
         "--mqtt-version",
@@ -110,10 +129,14 @@ fn pubsub_qos0_and_qos1() {
 #[test]
 fn separate_pub_and_sub() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let Some((_m, port)) = mosquitto(dir.path()) else {
-        return;
-    };
-    let sub_json = dir.path().join("sub.json");
+    for (name, _broker, port) in brokers(dir.path()) {
+        eprintln!("against {name}");
+        pub_and_sub_against(dir.path(), port);
+    }
+}
+
+fn pub_and_sub_against(dir: &std::path::Path, port: u16) {
+    let sub_json = dir.join("sub.json");
     let mut sub = mqtt(
         port,
         &["sub", "--qos", "1", "--count", "1000", "--topic", "x"],
@@ -129,7 +152,7 @@ fn separate_pub_and_sub() {
         .any(|l| l.starts_with("ready:"));
     assert!(ready, "sub never became ready");
 
-    let pub_json = dir.path().join("pub.json");
+    let pub_json = dir.join("pub.json");
     run_ok(
         mqtt(
             port,
@@ -152,10 +175,14 @@ fn separate_pub_and_sub() {
 #[test]
 fn idle_connections() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let Some((m, port)) = mosquitto(dir.path()) else {
-        return;
-    };
-    let j = dir.path().join("conn.json");
+    for (name, broker, port) in brokers(dir.path()) {
+        eprintln!("against {name}");
+        idle_against(dir.path(), &broker, port);
+    }
+}
+
+fn idle_against(dir: &std::path::Path, m: &Proc, port: u16) {
+    let j = dir.join("conn.json");
     let pid = m.0.id().to_string();
     let args = [
         "conn",

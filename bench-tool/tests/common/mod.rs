@@ -91,3 +91,50 @@ pub fn read_report(path: &Path) -> serde_json::Value {
 pub fn count(v: &serde_json::Value, key: &str) -> u64 {
     v["counts"][key].as_u64().unwrap_or(u64::MAX)
 }
+
+/// The robustmqd binary under test (`ROBUSTMQD`, as scripts/test sets it).
+pub fn daemon_path() -> std::path::PathBuf {
+    std::env::var_os("ROBUSTMQD")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("/root/.cache/robustmq-target/debug/robustmqd"))
+}
+
+/// Starts robustmqd in `dir` with `flag` (`--kafka-listen` or `--mqtt-listen`) on a free port
+/// and every other listener off; `None` (with a note) when the binary is missing.
+pub fn robustmqd(dir: &Path, flag: &str) -> Option<(Proc, u16)> {
+    let bin = daemon_path();
+    if !bin.is_file() {
+        eprintln!(
+            "skipped: robustmqd not found at {} (set ROBUSTMQD)",
+            bin.display()
+        );
+        return None;
+    }
+    let port = free_port();
+    let mut cmd = Command::new(&bin);
+    cmd.arg("--data-dir").arg(dir.join("data"));
+    for f in [
+        "--kafka-listen",
+        "--mqtt-listen",
+        "--mqtt-ws-listen",
+        "--http-listen",
+        "--admin-listen",
+    ] {
+        if f == flag {
+            cmd.args([f, &format!("127.0.0.1:{port}")]);
+        } else {
+            cmd.args([f, "off"]);
+        }
+    }
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start robustmqd");
+    let p = Proc(child);
+    assert!(
+        wait_for_port(port, Duration::from_secs(30)),
+        "robustmqd did not listen"
+    );
+    Some((p, port))
+}

@@ -56,8 +56,21 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// True when `password` is the one the credential was made from.
 pub fn verify(cred: &UserCredential, password: &str) -> bool {
+    // HMAC pads its key with zero bytes, so "pw" and "pw\0" would derive the same keys;
+    // SASLprep forbids control characters in passwords anyway.
+    if password.contains('\0') {
+        return false;
+    }
     let (stored_key, _) = keys(password, &cred.salt, cred.iterations);
     same(&stored_key, &cred.stored_key)
+}
+
+#[cfg(test)]
+#[test]
+fn a_trailing_nul_is_not_the_same_password() {
+    let cred = credential("alice", "alice-pw");
+    assert!(verify(&cred, "alice-pw"));
+    assert!(!verify(&cred, "alice-pw\0"));
 }
 
 fn validate_name(name: &str) -> Result<()> {
@@ -76,9 +89,9 @@ impl Users<'_> {
     /// Creates the user or replaces its password; true when it was created.
     pub fn upsert(&self, name: &str, password: &str) -> Result<bool> {
         validate_name(name)?;
-        if password.is_empty() {
+        if password.is_empty() || password.contains('\0') {
             return Err(BrokerError::InvalidArgument(
-                "the password must not be empty".into(),
+                "the password must not be empty or contain NUL".into(),
             ));
         }
         Ok(self.0.put_user(&credential(name, password))?)

@@ -30,6 +30,19 @@ use retained::Retained;
 use session::{Delivery, LogPartition, LogPos, Session};
 use subscriptions::{Subscriber, Subscriptions};
 
+/// Where a publish was stored: its partition and the end offset to sync to for durability.
+pub type Published = Result<(Arc<Partition>, i64), PublishError>;
+
+/// Messages of one log partition, with their positions in the caller's list.
+struct Group {
+    key: LogPartition,
+    positions: Vec<usize>,
+    messages: Vec<Message>,
+}
+
+/// One session a message goes to: granted QoS, subscription ids, retain as published.
+type Target = (Arc<Session>, QoS, Vec<u32>, bool);
+
 /// Why a publish was not stored.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -39,6 +52,9 @@ pub enum PublishError {
     Append(#[from] robustmq_journal::JournalError),
     #[error("cannot encode the record: {0}")]
     Encode(String),
+    /// The append of the batch this message was part of failed.
+    #[error("{0}")]
+    Batch(String),
 }
 
 /// Counters for `$SYS` and metrics.
@@ -76,7 +92,7 @@ pub struct MqttCore {
 thread_local! {
     /// The message being appended by [`MqttCore::publish`] on this thread, so the tap need not
     /// decode the batch it was just encoded into.
-    static PUBLISHING: RefCell<Option<Message>> = const { RefCell::new(None) };
+    static PUBLISHING: RefCell<Option<Vec<Message>>> = const { RefCell::new(None) };
 }
 
 struct Tap(Weak<MqttCore>);
@@ -203,31 +219,84 @@ impl MqttCore {
     /// Appends `msg` to its log topic (created on first use). Subscribers are offered it by the
     /// tap before this returns; the caller waits for `Partition::sync_to(end)` when the
     /// publisher needs durability. Returns the partition and the end offset to sync to.
-    pub fn publish(&self, msg: Message) -> Result<(Arc<Partition>, i64), PublishError> {
-        let log = self.log_topic_for(&msg.topic).to_string();
-        let partitions = match self.broker.topics.get(&log) {
-            Some(t) => t.partitions,
-            None => match self.broker.topics.create(
-                &log,
-                self.config.log_partitions,
-                self.log_topic_configs(),
-            ) {
-                Ok(t) => t.partitions,
-                Err(BrokerError::TopicExists(_)) => self
-                    .broker
-                    .topics
-                    .get(&log)
-                    .map(|t| t.partitions)
-                    .unwrap_or(1),
-                Err(e) => return Err(PublishError::Topic(log, e)),
-            },
-        };
-        let p = partition_for(msg.topic.as_bytes(), partitions);
-        let part = self.broker.topics.partition(&log, p).ok_or_else(|| {
-            PublishError::Topic(log.clone(), BrokerError::UnknownTopic(log.clone()))
+    pub fn publish(&self, msg: Message) -> Published {
+        self.publish_batch(vec![msg])
+            .pop()
+            .unwrap_or_else(|| Err(PublishError::Encode("nothing to publish".into())))
+    }
+
+    /// Publishes several messages with one append per log partition (one write instead of
+    /// one per message); results are in the order of `msgs`. Per-topic order is kept: a topic
+    /// always maps to the same partition.
+    pub fn publish_batch(&self, msgs: Vec<Message>) -> Vec<Published> {
+        let n = msgs.len();
+        // (log topic, partition) -> positions and messages, in first-seen order.
+        let mut groups: Vec<Group> = Vec::new();
+        let mut results: Vec<Option<Published>> = (0..n).map(|_| None).collect();
+        for (i, msg) in msgs.into_iter().enumerate() {
+            let log = self.log_topic_for(&msg.topic).to_string();
+            let partitions = match self.log_topic_partitions(&log) {
+                Ok(p) => p,
+                Err(e) => {
+                    results[i] = Some(Err(e));
+                    continue;
+                }
+            };
+            let key = (log, partition_for(msg.topic.as_bytes(), partitions));
+            match groups.iter_mut().find(|g| g.key == key) {
+                Some(g) => {
+                    g.positions.push(i);
+                    g.messages.push(msg);
+                }
+                None => groups.push(Group {
+                    key,
+                    positions: vec![i],
+                    messages: vec![msg],
+                }),
+            }
+        }
+        for g in groups {
+            let outcome = self.append_group(&g.key.0, g.key.1, g.messages);
+            for i in g.positions {
+                results[i] = Some(match &outcome {
+                    Ok((part, end)) => Ok((Arc::clone(part), *end)),
+                    Err(e) => Err(PublishError::Batch(e.to_string())),
+                });
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(PublishError::Encode("not published".into()))))
+            .collect()
+    }
+
+    fn log_topic_partitions(&self, log: &str) -> Result<i32, PublishError> {
+        if let Some(t) = self.broker.topics.get(log) {
+            return Ok(t.partitions);
+        }
+        match self
+            .broker
+            .topics
+            .create(log, self.config.log_partitions, self.log_topic_configs())
+        {
+            Ok(t) => Ok(t.partitions),
+            Err(BrokerError::TopicExists(_)) => Ok(self
+                .broker
+                .topics
+                .get(log)
+                .map(|t| t.partitions)
+                .unwrap_or(1)),
+            Err(e) => Err(PublishError::Topic(log.to_string(), e)),
+        }
+    }
+
+    fn append_group(&self, log: &str, p: i32, group: Vec<Message>) -> Published {
+        let part = self.broker.topics.partition(log, p).ok_or_else(|| {
+            PublishError::Topic(log.to_string(), BrokerError::UnknownTopic(log.to_string()))
         })?;
-        let batch = encode_batch(&[&msg]).map_err(PublishError::Encode)?;
-        PUBLISHING.with(|c| *c.borrow_mut() = Some(msg));
+        let refs: Vec<&Message> = group.iter().collect();
+        let batch = encode_batch(&refs).map_err(PublishError::Encode)?;
+        PUBLISHING.with(|c| *c.borrow_mut() = Some(group));
         let result = self.broker.append(&part, batch);
         PUBLISHING.with(|c| c.borrow_mut().take());
         let info = result?;
@@ -251,7 +320,7 @@ impl MqttCore {
         let end = info.last_offset + 1;
         self.lock_marks().entry(key.clone()).or_default().claimed = end;
         let messages: Vec<(i64, Message)> = match PUBLISHING.with(|c| c.borrow_mut().take()) {
-            Some(m) if info.records == 1 => vec![(info.base_offset, m)],
+            Some(ms) if ms.len() as i64 == info.records => (info.base_offset..).zip(ms).collect(),
             _ => match decode_batches(batches) {
                 Ok(records) => records
                     .iter()
@@ -288,10 +357,11 @@ impl MqttCore {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .matches(&msg.topic);
-        let mut targets: HashMap<String, (Arc<Session>, QoS, Vec<u32>, bool)> = HashMap::new();
+        // Keyed by session identity: no string copies on the hot path.
+        let mut targets: HashMap<*const Session, Target> = HashMap::new();
         let mut merge = |s: &Subscriber| {
             let e = targets
-                .entry(s.session.client_id.clone())
+                .entry(Arc::as_ptr(&s.session))
                 .or_insert_with(|| (Arc::clone(&s.session), QoS::AtMostOnce, Vec::new(), false));
             e.1 = e.1.max(s.options.qos);
             e.2.extend(s.id);

@@ -32,6 +32,11 @@ mod rc {
 impl Conn {
     /// Applies one packet; `Some` ends the connection.
     pub(super) fn handle(&mut self, packet: Packet) -> Option<Closed> {
+        if !matches!(packet, Packet::Publish(_)) {
+            if let Some(closed) = self.flush_publishes() {
+                return Some(closed);
+            }
+        }
         match packet {
             Packet::Publish(p) => return self.on_publish(p),
             Packet::PubAck(a) => self.on_puback(a.packet_id),
@@ -119,7 +124,13 @@ impl Conn {
                 ));
             }
             // A resent QoS 2 publish we already stored is acknowledged, not stored again.
-            if p.qos == QoS::ExactlyOnce && self.session.lock().inbound_qos2.contains(&packet_id) {
+            if p.qos == QoS::ExactlyOnce
+                && (self.session.lock().inbound_qos2.contains(&packet_id)
+                    || self
+                        .publishes
+                        .iter()
+                        .any(|(m, id)| *id == packet_id && m.qos == QoS::ExactlyOnce))
+            {
                 self.write(Packet::PubRec(PubRec {
                     packet_id,
                     ..Default::default()
@@ -133,12 +144,17 @@ impl Conn {
             if p.qos == QoS::AtMostOnce {
                 return Some(self.violation(rc::PAYLOAD_FORMAT_INVALID, "payload is not UTF-8"));
             }
+            if let Some(closed) = self.flush_publishes() {
+                return Some(closed);
+            }
             self.inbound_unacked += 1;
             self.push_ack(p.qos, packet_id, rc::PAYLOAD_FORMAT_INVALID, None);
             return None;
         }
-        let stats = &self.core.stats;
-        stats.messages_received.fetch_add(1, Ordering::Relaxed);
+        self.core
+            .stats
+            .messages_received
+            .fetch_add(1, Ordering::Relaxed);
         let msg = Message {
             topic: p.topic,
             payload: p.payload,
@@ -148,42 +164,57 @@ impl Conn {
             timestamp_ms: self.core.now_ms(),
             properties: Message::message_properties(&p.properties),
         };
-        let stored = self.core.publish(msg);
-        match (stored, p.qos) {
-            (Ok(_), QoS::AtMostOnce) => None,
-            (Err(e), QoS::AtMostOnce) => {
-                tracing::warn!(client_id = %self.client_id, error = %e, "QoS 0 publish not stored");
-                None
-            }
-            (Err(e), _) if !self.version.is_v5() => {
-                // 3.x has no negative acknowledgement: closing makes the client resend.
-                tracing::warn!(client_id = %self.client_id, error = %e, "publish not stored; closing");
-                Some(Closed::Protocol(rc::UNSPECIFIED, e.to_string()))
-            }
-            (Err(e), qos) => {
-                tracing::warn!(client_id = %self.client_id, error = %e, "publish not stored");
-                self.inbound_unacked += 1;
-                self.push_ack(qos, packet_id, rc::UNSPECIFIED, None);
-                None
-            }
-            (Ok((part, end)), qos) => {
-                if qos == QoS::ExactlyOnce {
-                    let persistent = {
-                        let mut st = self.session.lock();
-                        st.inbound_qos2.insert(packet_id);
-                        st.persistent()
-                    };
-                    if persistent {
-                        self.core.persist(&self.session, true);
-                    }
+        if p.qos > QoS::AtMostOnce {
+            self.inbound_unacked += 1;
+        }
+        self.publishes.push((msg, packet_id));
+        None
+    }
+
+    /// Stores the publishes read so far with one append per log partition, then queues their
+    /// acknowledgements in order. Called when the read buffer is drained, before any other
+    /// packet, and every [`super::PUBLISH_BATCH`] publishes.
+    pub(super) fn flush_publishes(&mut self) -> Option<Closed> {
+        if self.publishes.is_empty() {
+            return None;
+        }
+        let batch = std::mem::take(&mut self.publishes);
+        let ids: Vec<(QoS, u16)> = batch.iter().map(|(m, id)| (m.qos, *id)).collect();
+        let results = self
+            .core
+            .publish_batch(batch.into_iter().map(|(m, _)| m).collect());
+        let fsync = self.core.broker.journal.policy() == FsyncPolicy::Always;
+        for ((qos, packet_id), stored) in ids.into_iter().zip(results) {
+            match (stored, qos) {
+                (Ok(_), QoS::AtMostOnce) => {}
+                (Err(e), QoS::AtMostOnce) => {
+                    tracing::warn!(client_id = %self.client_id, error = %e, "QoS 0 publish not stored");
                 }
-                self.inbound_unacked += 1;
-                let wait = (self.core.broker.journal.policy() == FsyncPolicy::Always)
-                    .then_some((part, end));
-                self.push_ack(qos, packet_id, 0, wait);
-                None
+                (Err(e), _) if !self.version.is_v5() => {
+                    // 3.x has no negative acknowledgement: closing makes the client resend.
+                    tracing::warn!(client_id = %self.client_id, error = %e, "publish not stored; closing");
+                    return Some(Closed::Protocol(rc::UNSPECIFIED, e.to_string()));
+                }
+                (Err(e), qos) => {
+                    tracing::warn!(client_id = %self.client_id, error = %e, "publish not stored");
+                    self.push_ack(qos, packet_id, rc::UNSPECIFIED, None);
+                }
+                (Ok((part, end)), qos) => {
+                    if qos == QoS::ExactlyOnce {
+                        let persistent = {
+                            let mut st = self.session.lock();
+                            st.inbound_qos2.insert(packet_id);
+                            st.persistent()
+                        };
+                        if persistent {
+                            self.core.persist(&self.session, true);
+                        }
+                    }
+                    self.push_ack(qos, packet_id, 0, fsync.then_some((part, end)));
+                }
             }
         }
+        None
     }
 
     /// Queues the PUBACK/PUBREC for a publish, after the fsync that makes it durable when the

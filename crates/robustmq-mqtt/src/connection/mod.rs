@@ -24,6 +24,9 @@ use crate::broker::MqttCore;
 use crate::codec::{self, ConnAck, DecodeError, Disconnect, Packet, ProtocolVersion};
 use crate::message::Message;
 
+/// Publishes stored with one append at most (see `Conn::flush_publishes`).
+const PUBLISH_BATCH: usize = 512;
+
 /// How long a new connection may take to send its CONNECT.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -73,6 +76,8 @@ pub(crate) struct Conn {
     /// Inbound QoS 1/2 publishes not yet fully acknowledged, against our Receive Maximum.
     inbound_unacked: usize,
     acks: FuturesOrdered<PendingAck>,
+    /// Publishes read but not yet appended, with their packet ids.
+    publishes: Vec<(Message, u16)>,
     out: BytesMut,
 }
 
@@ -154,6 +159,7 @@ where
         },
         inbound_unacked: 0,
         acks: FuturesOrdered::new(),
+        publishes: Vec::new(),
         out: BytesMut::with_capacity(4096),
         core: Arc::clone(&core),
     };
@@ -210,13 +216,27 @@ where
                         .stats
                         .bytes_received
                         .fetch_add(n as u64, Ordering::Relaxed);
-                    if let Some(closed) = conn.handle(packet) {
+                    let mut closed = conn.handle(packet);
+                    if closed.is_none() && conn.publishes.len() >= PUBLISH_BATCH {
+                        closed = conn.flush_publishes();
+                    }
+                    if let Some(closed) = closed {
                         let _ = send(wr, &conn.out).await;
                         return closed;
                     }
                 }
-                Ok(None) => break,
-                Err(e) => return conn.protocol_error(wr, e).await,
+                Ok(None) => {
+                    if let Some(closed) = conn.flush_publishes() {
+                        let _ = send(wr, &conn.out).await;
+                        return closed;
+                    }
+                    break;
+                }
+                Err(e) => {
+                    // What was read before the bad packet is kept and acknowledged.
+                    conn.flush_publishes();
+                    return conn.protocol_error(wr, e).await;
+                }
             }
             deadline = Instant::now() + grace;
         }

@@ -3,8 +3,6 @@
 
 use std::sync::atomic::Ordering;
 
-use bytes::BytesMut;
-
 use super::Conn;
 use crate::broker::session::{Delivery, Inflight};
 use crate::codec::{self, Packet, Properties, PubAck, PubRec, Publish, QoS};
@@ -140,14 +138,15 @@ impl Conn {
             properties,
             payload: m.payload.clone(),
         };
-        let mut one = BytesMut::new();
-        if let Err(e) = codec::encode(&Packet::Publish(publish), self.version, &mut one) {
+        let before = self.out.len();
+        if let Err(e) = codec::encode(&Packet::Publish(publish), self.version, &mut self.out) {
             tracing::warn!(client_id = %self.client_id, topic = %m.topic, error = %e, "cannot encode a delivery");
             self.complete(packet_id);
             return;
         }
-        if one.len() > self.client_max_packet as usize {
-            tracing::debug!(client_id = %self.client_id, topic = %m.topic, size = one.len(), "delivery larger than the client's maximum packet size dropped");
+        if self.out.len() - before > self.client_max_packet as usize {
+            self.out.truncate(before);
+            tracing::debug!(client_id = %self.client_id, topic = %m.topic, max = self.client_max_packet, "delivery larger than the client's maximum packet size dropped");
             self.core.stats.dropped.fetch_add(1, Ordering::Relaxed);
             self.complete(packet_id);
             return;
@@ -159,7 +158,6 @@ impl Conn {
             .stats
             .messages_sent
             .fetch_add(1, Ordering::Relaxed);
-        self.out.extend_from_slice(&one);
     }
 
     /// Ends an outbound exchange (acknowledged, or dropped as undeliverable).
