@@ -2,6 +2,9 @@ complete -c robustmqd -l roles -d 'Roles this process runs: any of meta, journal
 complete -c robustmqd -l data-dir -d 'Directory for all data (journal segments, metadata)' -r -F
 complete -c robustmqd -l config -d 'TOML configuration file' -r -F
 complete -c robustmqd -l kafka-listen -d 'Kafka listener address, or `off`' -r
+complete -c robustmqd -l mqtt-listen -d 'MQTT listener (3.1, 3.1.1 and 5.0 over TCP), or `off`' -r
+complete -c robustmqd -l mqtt-ws-listen -d 'MQTT over WebSocket listener (path /mqtt), or `off`' -r
+complete -c robustmqd -l mqtt-tls-listen -d 'MQTT over TLS listener (needs mqtt.tls_cert and mqtt.tls_key), or `off`' -r
 complete -c robustmqd -l http-listen -d 'HTTP listener (/healthz, /readyz, /metrics), or `off`' -r
 complete -c robustmqd -l admin-listen -d 'Admin gRPC listener (the `robustmq` CLI talks to it), or `off`' -r
 complete -c robustmqd -l log-level -d 'Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it)' -r

@@ -301,6 +301,14 @@ impl Config {
         if self.mqtt.log_partitions < 1 {
             bail!("mqtt.log_partitions must be at least 1");
         }
+        if self.mqtt.receive_maximum == 0 {
+            bail!("mqtt.receive_maximum must be at least 1");
+        }
+        if self.mqtt.max_packet_size < 1024 {
+            bail!("mqtt.max_packet_size must be at least 1024 bytes");
+        }
+        robustmq_broker::topics::validate_name(&self.mqtt.log_topic)
+            .map_err(|e| anyhow::anyhow!("mqtt.log_topic {:?}: {e}", self.mqtt.log_topic))?;
         for r in &self.mqtt.routes {
             robustmq_mqtt::topic::validate_filter(&r.filter)
                 .with_context(|| format!("mqtt.routes: filter {:?}", r.filter))?;

@@ -505,7 +505,7 @@ async fn produce_consume_groups_users_configs_and_watch() {
                 .iter()
                 .map(|c| c.protocol.as_str())
                 .collect::<Vec<_>>(),
-            ["kafka"]
+            ["mqtt", "kafka"]
         );
         let rate = snap
             .topics

@@ -4,6 +4,12 @@
 data directory. `daemon_factory` starts more daemons, or daemons with extra
 config, env or flags. Every daemon a test starts is killed when the test ends,
 and its log (stdout and stderr) is attached to the report of a failing test.
+
+MQTT: `mqtt_broker` is the broker the generic MQTT tests talk to: robustmqd, or
+with ROBUSTMQ_MQTT_PEER=mosquitto a fresh /usr/sbin/mosquitto, so the tests
+themselves can be checked against a reference implementation. Tests marked
+`robustmqd_only` are skipped in such a peer run (ROBUSTMQ_MQTT_PEER_ALL=1 runs
+them anyway); `mqtt_ws` marks the MQTT over WebSocket tests.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from mqtt_support import PEER_ENV, Clients, Mosquitto, MqttBroker, peer
 from support import daemon_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -106,7 +113,8 @@ class Daemon:
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir or (workdir / f"{name}-data")
-        self.kafka_port, self.http_port, self.admin_port = free_ports(3)
+        (self.kafka_port, self.http_port, self.admin_port, self.mqtt_port,
+         self.ws_port) = free_ports(5)
         self.log_path = workdir / f"{name}.log"
         self.extra_env = dict(env or {})
         self.extra_args = list(args or [])
@@ -130,10 +138,19 @@ class Daemon:
     def admin_addr(self) -> str:
         return f"127.0.0.1:{self.admin_port}"
 
+    @property
+    def mqtt_addr(self) -> str:
+        return f"127.0.0.1:{self.mqtt_port}"
+
+    @property
+    def ws_addr(self) -> str:
+        return f"127.0.0.1:{self.ws_port}"
+
     def command(self) -> list[str]:
         cmd = [str(self.binary), "--data-dir", str(self.data_dir),
                "--kafka-listen", self.bootstrap, "--http-listen", self.http_addr,
-               "--admin-listen", self.admin_addr]
+               "--admin-listen", self.admin_addr, "--mqtt-listen", self.mqtt_addr,
+               "--mqtt-ws-listen", self.ws_addr]
         if self.config_path is not None:
             cmd += ["--config", str(self.config_path)]
         return cmd + self.extra_args
@@ -280,6 +297,57 @@ def robustmq(daemon_factory) -> Daemon:
     return daemon_factory()
 
 
+# --------------------------------------------------------------------------
+# MQTT
+# --------------------------------------------------------------------------
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "robustmqd_only: needs robustmqd itself (persistence, Kafka view, CLI users, "
+        "its reason codes); skipped when ROBUSTMQ_MQTT_PEER names a reference broker")
+    config.addinivalue_line("markers", "mqtt_ws: MQTT over WebSocket (robustmqd --mqtt-ws-listen)")
+
+
+def pytest_collection_modifyitems(config, items):
+    # ROBUSTMQ_MQTT_PEER_ALL=1 runs the robustmqd-only tests against the peer as well, to see
+    # how the peer differs (those that need robustmqd's daemon or CLI fail there).
+    if not peer() or os.environ.get("ROBUSTMQ_MQTT_PEER_ALL") == "1":
+        return
+    skip = pytest.mark.skip(reason=f"robustmqd-only test; {PEER_ENV}={peer()}")
+    for item in items:
+        if item.get_closest_marker("robustmqd_only") is not None:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def mqtt_broker(request, tmp_path) -> MqttBroker:
+    """The MQTT broker under test: a fresh robustmqd, or the reference peer named by
+    ROBUSTMQ_MQTT_PEER (only `mosquitto` is known)."""
+    kind = peer()
+    if kind is None:
+        d = request.getfixturevalue("daemon_factory")()
+        yield MqttBroker.of_daemon(d)
+        return
+    if kind != "mosquitto":
+        pytest.fail(f"unknown {PEER_ENV}={kind!r} (known: mosquitto)", pytrace=False)
+    port, = free_ports(1)
+    m = Mosquitto(tmp_path, port)
+    request.node._robustmq_peers = [m]
+    try:
+        m.start()
+        yield MqttBroker("mosquitto", "127.0.0.1", port, None, None)
+    finally:
+        m.cleanup()
+
+
+@pytest.fixture
+def mqtt(mqtt_broker):
+    """Makes paho clients for `mqtt_broker` (mqtt.connect(version, ...)); closes them at the end."""
+    clients = Clients(mqtt_broker)
+    yield clients
+    clients.close_all()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -287,3 +355,5 @@ def pytest_runtest_makereport(item, call):
     if rep.failed:
         for d in getattr(item, "_robustmq_daemons", []):
             rep.sections.append((f"robustmqd log: {d.name} ({rep.when})", d.log_tail()))
+        for m in getattr(item, "_robustmq_peers", []):
+            rep.sections.append((f"peer log: {m.name} ({rep.when})", m.log_tail()))

@@ -126,7 +126,8 @@ pub async fn accept(core: &Arc<MqttCore>, c: Connect) -> Result<Accepted, Refuse
 
     let mut keep_alive = c.keep_alive;
     let max_ka = core.config.max_keep_alive;
-    if max_ka > 0 && (keep_alive == 0 || keep_alive > max_ka) {
+    // Only MQTT 5 can tell the client (Server Keep Alive); 3.x keeps what it asked for.
+    if v5 && max_ka > 0 && (keep_alive == 0 || keep_alive > max_ka) {
         keep_alive = max_ka;
         if v5 {
             props.server_keep_alive = Some(max_ka);

@@ -1,12 +1,14 @@
 //! Packets from the client after CONNECT.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use futures::FutureExt;
 use robustmq_journal::FsyncPolicy;
 
 use super::{Ack, Closed, Conn};
-use crate::broker::session::Delivery;
+use crate::broker::session::{Delivery, Session};
+use crate::broker::MqttCore;
 use crate::codec::{
     Packet, Properties, PubAck, PubComp, PubRec, Publish, QoS, RetainHandling, SubAck, Subscribe,
     UnsubAck, Unsubscribe,
@@ -18,7 +20,6 @@ use crate::topic;
 mod rc {
     pub const UNSPECIFIED: u8 = 0x80;
     pub const PROTOCOL_ERROR: u8 = 0x82;
-    pub const BAD_AUTH_METHOD: u8 = 0x8C;
     pub const TOPIC_FILTER_INVALID: u8 = 0x8F;
     pub const TOPIC_NAME_INVALID: u8 = 0x90;
     pub const PACKET_ID_NOT_FOUND: u8 = 0x92;
@@ -26,8 +27,10 @@ mod rc {
     pub const TOPIC_ALIAS_INVALID: u8 = 0x94;
     pub const PAYLOAD_FORMAT_INVALID: u8 = 0x99;
     pub const NO_SUBSCRIPTION_EXISTED: u8 = 0x11;
-    pub const DISCONNECT_WITH_WILL: u8 = 0x04;
 }
+
+/// A partition and the end offset an acknowledgement waits to be durable.
+type Wait = (Arc<robustmq_journal::Partition>, i64);
 
 impl Conn {
     /// Applies one packet; `Some` ends the connection.
@@ -57,7 +60,9 @@ impl Conn {
                     self.session.lock().expiry_interval =
                         expiry.min(self.core.config.max_session_expiry);
                 }
-                if d.reason_code == rc::DISCONNECT_WITH_WILL {
+                // Only a normal disconnection (0x00) discards the will (3.1.2.5); 0x04 asks for
+                // it and any error code is an abnormal end.
+                if d.reason_code != 0 {
                     if let Some((will, delay)) = self.will.take() {
                         self.core.schedule_will(&self.session, will, delay);
                     }
@@ -66,9 +71,12 @@ impl Conn {
                 return Some(Closed::Normal);
             }
             Packet::Auth(_) => {
-                return Some(
-                    self.violation(rc::BAD_AUTH_METHOD, "re-authentication is not supported"),
-                )
+                // Without an authentication method in CONNECT, AUTH is a protocol error
+                // (4.12); we never accept one, so it always is.
+                return Some(self.violation(
+                    rc::PROTOCOL_ERROR,
+                    "AUTH without enhanced authentication (re-authentication is not supported)",
+                ));
             }
             other => {
                 return Some(self.violation(
@@ -200,31 +208,37 @@ impl Conn {
                     self.push_ack(qos, packet_id, rc::UNSPECIFIED, None);
                 }
                 (Ok((part, end)), qos) => {
+                    let mut remember = None;
                     if qos == QoS::ExactlyOnce {
-                        let persistent = {
-                            let mut st = self.session.lock();
-                            st.inbound_qos2.insert(packet_id);
-                            st.persistent()
-                        };
-                        if persistent {
-                            self.core.persist(&self.session, true);
+                        let mut st = self.session.lock();
+                        st.inbound_qos2.insert(packet_id);
+                        if st.persistent() {
+                            remember = Some((Arc::clone(&self.core), Arc::clone(&self.session)));
                         }
                     }
-                    self.push_ack(qos, packet_id, 0, fsync.then_some((part, end)));
+                    self.push_ack_with(qos, packet_id, 0, fsync.then_some((part, end)), remember);
                 }
             }
         }
         None
     }
 
+    /// Queues a negative PUBACK/PUBREC.
+    fn push_ack(&mut self, qos: QoS, packet_id: u16, code: u8, wait: Option<Wait>) {
+        self.push_ack_with(qos, packet_id, code, wait, None);
+    }
+
     /// Queues the PUBACK/PUBREC for a publish, after the fsync that makes it durable when the
-    /// policy asks for one.
-    fn push_ack(
+    /// policy asks for one. For QoS 2 in a persistent session (`remember`) the packet id is
+    /// saved only after the record is durable: a crash in between makes the client resend a
+    /// message we do not have, rather than have us refuse a resend of one we lost.
+    fn push_ack_with(
         &mut self,
         qos: QoS,
         packet_id: u16,
         code: u8,
-        wait: Option<(std::sync::Arc<robustmq_journal::Partition>, i64)>,
+        wait: Option<Wait>,
+        remember: Option<(Arc<MqttCore>, Arc<Session>)>,
     ) {
         let ack = PubAck {
             packet_id,
@@ -241,6 +255,9 @@ impl Conn {
                 part.sync_to(end)
                     .await
                     .map_err(|e| format!("fsync failed: {e}"))?;
+            }
+            if let Some((core, session)) = remember {
+                core.persist(&session, true);
             }
             Ok(Ack { packet, frees })
         };

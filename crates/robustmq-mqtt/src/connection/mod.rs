@@ -93,7 +93,8 @@ where
 {
     let (mut rd, mut wr) = tokio::io::split(stream);
     let max = core.config.max_packet_size as usize;
-    let mut buf = BytesMut::with_capacity(4096);
+    // Small to start: most connections are idle devices; busy ones grow the buffers.
+    let mut buf = BytesMut::with_capacity(256);
 
     // The CONNECT, within a deadline.
     let first = tokio::time::timeout(CONNECT_TIMEOUT, async {
@@ -160,7 +161,7 @@ where
         inbound_unacked: 0,
         acks: FuturesOrdered::new(),
         publishes: Vec::new(),
-        out: BytesMut::with_capacity(4096),
+        out: BytesMut::new(),
         core: Arc::clone(&core),
     };
     tracing::debug!(%peer, client_id = %conn.client_id, version = ?conn.version, present = accepted.session_present, "mqtt client connected");
@@ -298,14 +299,22 @@ async fn send<W: AsyncWrite + Unpin>(wr: &mut W, bytes: &[u8]) -> std::io::Resul
     wr.flush().await
 }
 
+/// The protocol level of a (possibly malformed) CONNECT: after the fixed header, the
+/// protocol name and its length.
+fn connect_level(buf: &[u8]) -> Option<u8> {
+    let vbi = buf.iter().skip(1).take(4).position(|b| b & 0x80 == 0)? + 1;
+    let at = 1 + vbi;
+    let name_len = u16::from_be_bytes([*buf.get(at)?, *buf.get(at + 1)?]) as usize;
+    buf.get(at + 2 + name_len).copied()
+}
+
 /// A CONNECT that does not decode: CONNACK with the reason where the version allows one.
 async fn refuse_bad_connect<W: AsyncWrite + Unpin>(
     wr: &mut W,
     buf: &[u8],
     e: DecodeError,
 ) -> Closed {
-    // The protocol level is byte 8 of a CONNECT with a 1-byte remaining length (best effort).
-    let level = buf.get(8).copied().unwrap_or(0);
+    let level = connect_level(buf).unwrap_or(0);
     let mut out = BytesMut::new();
     if level == 5 {
         let connack = ConnAck {
