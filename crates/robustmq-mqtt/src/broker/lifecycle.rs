@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use super::session::{Owner, Session, StoredSession, SubEntry};
+use super::session::{LogPartition, Owner, Session, StoredSession, SubEntry};
 use super::subscriptions::Subscriber;
 use super::{MqttCore, SESSION_NS};
 use crate::codec::SubscriptionOptions;
@@ -105,15 +105,7 @@ impl MqttCore {
         let expiry = expiry_interval.min(self.config.max_session_expiry);
         match existing {
             Some(s) if !clean_start && !self.expired(&s, now) => {
-                let claimed: Vec<_> = self
-                    .log_partitions()
-                    .into_iter()
-                    .map(|(t, p, _)| {
-                        let key = (t, p);
-                        let c = self.claimed_mark(&key);
-                        (key, c)
-                    })
-                    .collect();
+                let claimed = self.claimed_marks();
                 let restored = {
                     let mut st = s.lock();
                     st.owner = Some(owner);
@@ -141,15 +133,7 @@ impl MqttCore {
                     let mut st = s.lock();
                     st.owner = Some(owner);
                     st.generation = 1;
-                    st.cursor = self
-                        .log_partitions()
-                        .into_iter()
-                        .map(|(t, p, _)| {
-                            let key = (t, p);
-                            let c = self.claimed_mark(&key);
-                            (key, c)
-                        })
-                        .collect();
+                    st.cursor = self.claimed_marks();
                 }
                 self.lock_sessions()
                     .insert(client_id.to_string(), Arc::clone(&s));
@@ -157,6 +141,18 @@ impl MqttCore {
                 (s, false, conn_id, kick_rx)
             }
         }
+    }
+
+    /// Every existing log partition with the offset the tap has started to dispatch.
+    fn claimed_marks(&self) -> BTreeMap<LogPartition, i64> {
+        self.log_partitions()
+            .into_iter()
+            .map(|(t, p, _)| {
+                let key = (t, p);
+                let c = self.claimed_mark(&key);
+                (key, c)
+            })
+            .collect()
     }
 
     fn expired(&self, s: &Session, now: i64) -> bool {
