@@ -233,16 +233,25 @@ impl MqttCore {
         // (log topic, partition) -> positions and messages, in first-seen order.
         let mut groups: Vec<Group> = Vec::new();
         let mut results: Vec<Option<Published>> = (0..n).map(|_| None).collect();
+        // Partition counts looked up once per log topic, not per message (the catalog hands
+        // out copies of topic metadata).
+        let mut counts: HashMap<String, i32> = HashMap::new();
         for (i, msg) in msgs.into_iter().enumerate() {
-            let log = self.log_topic_for(&msg.topic).to_string();
-            let partitions = match self.log_topic_partitions(&log) {
-                Ok(p) => p,
-                Err(e) => {
-                    results[i] = Some(Err(e));
-                    continue;
-                }
+            let log = self.log_topic_for(&msg.topic);
+            let partitions = match counts.get(log) {
+                Some(&n) => n,
+                None => match self.log_topic_partitions(log) {
+                    Ok(n) => *counts.entry(log.to_string()).or_insert(n),
+                    Err(e) => {
+                        results[i] = Some(Err(e));
+                        continue;
+                    }
+                },
             };
-            let key = (log, partition_for(msg.topic.as_bytes(), partitions));
+            let key = (
+                log.to_string(),
+                partition_for(msg.topic.as_bytes(), partitions),
+            );
             match groups.iter_mut().find(|g| g.key == key) {
                 Some(g) => {
                     g.positions.push(i);
@@ -427,6 +436,7 @@ impl MqttCore {
             if st.pending.len() >= self.config.max_queued {
                 if st.persistent() && d.qos > QoS::AtMostOnce {
                     // Too far behind: read the rest of this partition from the log later.
+                    tracing::debug!(client_id = %session.client_id, topic = %key.0, partition = key.1, offset = pos.offset, "session fell behind; reading the log from here");
                     st.catchup.insert(key, pos.offset);
                 } else {
                     self.stats.dropped.fetch_add(1, Ordering::Relaxed);
