@@ -206,10 +206,8 @@ def test_kafka_records_without_a_valid_topic_are_not_delivered(broker, mqtt):
     assert broker.daemon.alive()
 
 
-# Known limitation (docs/protocols.md): records go through kafka-protocol's Record, whose headers
-# are a map, so a repeated header / user property name keeps only its last value. These fail
-# until robustmq encodes and decodes records itself; strict, so a fix is noticed.
-@pytest.mark.xfail(strict=True, reason="repeated header names collapse (kafka-protocol headers map)")
+# Repeated header / user property names keep every value, in order, both ways (Kafka and MQTT 5
+# both allow repeats).
 def test_repeated_user_property_names_reach_kafka(broker, mqtt):
     base = uid("m2k")
     pub = mqtt.connect(V5)
@@ -219,7 +217,6 @@ def test_repeated_user_property_names_reach_kafka(broker, mqtt):
     assert split_headers(rec)[1] == [(k, v.encode()) for k, v in user]
 
 
-@pytest.mark.xfail(strict=True, reason="repeated header names collapse (kafka-protocol headers map)")
 def test_repeated_kafka_header_names_reach_mqtt(broker, mqtt):
     sub = mqtt.subscriber(V5, "rep/+/temp", 1)
     produce(broker.daemon.bootstrap, [(b"rep/1/temp", b"v", [("unit", b"C"), ("unit", b"K")])])

@@ -9,6 +9,7 @@ pub mod error;
 pub mod index;
 pub mod partition;
 pub mod producer;
+pub mod record;
 pub mod segment;
 
 use std::collections::HashMap;

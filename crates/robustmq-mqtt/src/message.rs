@@ -2,12 +2,9 @@
 //! MQTT topic, value = the payload, MQTT attributes as `mqtt.*` headers, user properties as
 //! plain headers. Any protocol's record on an MQTT log topic reads back as a message.
 
-use bytes::{Bytes, BytesMut};
-use kafka_protocol::indexmap::IndexMap;
-use kafka_protocol::protocol::StrBytes;
-use kafka_protocol::records::{
-    Compression, Record, RecordBatchDecoder, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
-};
+use bytes::Bytes;
+use kafka_protocol::records::{Record, RecordBatchDecoder};
+use robustmq_journal::record::{read_batch, BatchWriter, Records};
 
 use crate::codec::{Properties, QoS};
 
@@ -72,86 +69,74 @@ impl Message {
         self.expiry_left(now_ms) == Some(0)
     }
 
-    pub fn to_record(&self, offset_delta: i64) -> Record {
-        let mut headers: IndexMap<StrBytes, Option<Bytes>> = IndexMap::new();
-        let mut put = |k: &str, v: Bytes| {
-            headers.insert(StrBytes::from_string(k.to_string()), Some(v));
-        };
-        put(header::QOS, Bytes::from((self.qos as u8).to_string()));
+    /// Adds this message as the next record of `w`: key = topic, value = payload, headers in
+    /// the documented order.
+    fn write_record(&self, w: &mut BatchWriter) {
+        let mut num = itoa_buf();
+        w.header(header::QOS, Some(num.format(self.qos as u8)));
         if self.retain {
-            put(header::RETAIN, Bytes::from_static(b"1"));
+            w.header(header::RETAIN, Some(b"1"));
         }
         if let Some(c) = &self.publisher {
-            put(header::CLIENT_ID, Bytes::from(c.clone()));
+            w.header(header::CLIENT_ID, Some(c.as_bytes()));
         }
         let p = &self.properties;
         if let Some(f) = p.payload_format_indicator {
-            put(header::PAYLOAD_FORMAT, Bytes::from(f.to_string()));
+            w.header(header::PAYLOAD_FORMAT, Some(num.format(f)));
         }
         if let Some(e) = p.message_expiry_interval {
-            put(header::MESSAGE_EXPIRY, Bytes::from(e.to_string()));
+            w.header(header::MESSAGE_EXPIRY, Some(num.format(e)));
         }
         if let Some(c) = &p.content_type {
-            put(header::CONTENT_TYPE, Bytes::from(c.clone()));
+            w.header(header::CONTENT_TYPE, Some(c.as_bytes()));
         }
         if let Some(r) = &p.response_topic {
-            put(header::RESPONSE_TOPIC, Bytes::from(r.clone()));
+            w.header(header::RESPONSE_TOPIC, Some(r.as_bytes()));
         }
         if let Some(c) = &p.correlation_data {
-            put(header::CORRELATION_DATA, c.clone());
+            w.header(header::CORRELATION_DATA, Some(c));
         }
-        let mut record = Record {
-            transactional: false,
-            control: false,
-            delete_horizon: false,
-            partition_leader_epoch: -1,
-            producer_id: -1,
-            producer_epoch: -1,
-            timestamp_type: TimestampType::Creation,
-            offset: offset_delta,
-            sequence: -1,
-            timestamp: self.timestamp_ms,
-            key: Some(Bytes::from(self.topic.clone())),
-            value: Some(self.payload.clone()),
-            headers,
-        };
         for (k, v) in &p.user_properties {
-            let name = if k.starts_with(header::PREFIX) {
-                format!("{}{k}", header::USER_ESCAPE)
+            if k.starts_with(header::PREFIX) {
+                w.header(&format!("{}{k}", header::USER_ESCAPE), Some(v.as_bytes()));
             } else {
-                k.clone()
-            };
-            // kafka-protocol keys headers by name: a repeated user property name keeps its
-            // last value (docs/protocols.md says so).
-            record
-                .headers
-                .insert(StrBytes::from_string(name), Some(Bytes::from(v.clone())));
+                w.header(k, Some(v.as_bytes()));
+            }
         }
-        record
+        w.record(
+            self.timestamp_ms,
+            Some(self.topic.as_bytes()),
+            Some(&self.payload),
+        );
     }
 
     /// The message a record carries, or `None` when its key is not a usable topic name.
-    pub fn from_record(r: &Record) -> Option<Message> {
-        let topic = std::str::from_utf8(r.key.as_deref()?).ok()?;
+    /// Headers are read in order, so repeated user property names survive.
+    pub fn from_parts<'a>(
+        key: Option<&[u8]>,
+        value: Option<Bytes>,
+        timestamp_ms: i64,
+        headers: impl IntoIterator<Item = (&'a [u8], Option<&'a [u8]>)>,
+    ) -> Option<Message> {
+        let topic = std::str::from_utf8(key?).ok()?;
         crate::topic::validate_name(topic).ok()?;
         let mut m = Message {
             topic: topic.to_string(),
-            payload: r.value.clone().unwrap_or_default(),
+            payload: value.unwrap_or_default(),
             qos: FOREIGN_QOS,
             retain: false,
             publisher: None,
-            timestamp_ms: r.timestamp,
+            timestamp_ms,
             properties: Properties::default(),
         };
-        let text = |v: &Option<Bytes>| {
-            v.as_deref()
-                .map(|b| String::from_utf8_lossy(b).into_owned())
+        let text = |v: Option<&[u8]>| {
+            v.map(|b| String::from_utf8_lossy(b).into_owned())
                 .unwrap_or_default()
         };
-        for (k, v) in &r.headers {
-            let k: &str = k.as_ref();
+        for (k, v) in headers {
+            let k = String::from_utf8_lossy(k);
             let p = &mut m.properties;
-            match k {
+            match &*k {
                 header::QOS => {
                     m.qos = text(v)
                         .parse::<u8>()
@@ -159,14 +144,14 @@ impl Message {
                         .and_then(QoS::from_u8)
                         .unwrap_or(FOREIGN_QOS)
                 }
-                header::RETAIN => m.retain = text(v) == "1",
+                header::RETAIN => m.retain = v == Some(b"1"),
                 header::CLIENT_ID => m.publisher = Some(text(v)),
                 header::PAYLOAD_FORMAT => p.payload_format_indicator = text(v).parse().ok(),
                 header::MESSAGE_EXPIRY => p.message_expiry_interval = text(v).parse().ok(),
                 header::CONTENT_TYPE => p.content_type = Some(text(v)),
                 header::RESPONSE_TOPIC => p.response_topic = Some(text(v)),
-                header::CORRELATION_DATA => p.correlation_data = v.clone(),
-                _ => {
+                header::CORRELATION_DATA => p.correlation_data = v.map(Bytes::copy_from_slice),
+                k => {
                     if let Some(name) = k.strip_prefix(header::USER_ESCAPE) {
                         p.user_properties.push((name.to_string(), text(v)));
                     } else if !k.starts_with(header::PREFIX) {
@@ -177,43 +162,84 @@ impl Message {
         }
         Some(m)
     }
+
+    /// The message in a kafka-protocol record (compressed batches).
+    pub fn from_record(r: &Record) -> Option<Message> {
+        Message::from_parts(
+            r.key.as_deref(),
+            r.value.clone(),
+            r.timestamp,
+            r.headers.iter().map(|(k, v)| (k.as_bytes(), v.as_deref())),
+        )
+    }
+}
+
+/// A small stack buffer for formatting header numbers without allocating.
+struct NumBuf([u8; 10]);
+
+fn itoa_buf() -> NumBuf {
+    NumBuf([0; 10])
+}
+
+impl NumBuf {
+    fn format(&mut self, v: impl Into<u32>) -> &[u8] {
+        let mut v: u32 = v.into();
+        let mut i = self.0.len();
+        loop {
+            i -= 1;
+            self.0[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        &self.0[i..]
+    }
 }
 
 /// One uncompressed RecordBatch v2 holding `messages`.
-pub fn encode_batch(messages: &[&Message]) -> Result<Vec<u8>, String> {
-    let records: Vec<Record> = messages
-        .iter()
-        .enumerate()
-        .map(|(i, m)| m.to_record(i as i64))
-        .collect();
-    let mut buf = BytesMut::new();
-    let options = RecordEncodeOptions {
-        version: 2,
-        compression: Compression::None,
-    };
-    RecordBatchEncoder::encode(&mut buf, records.iter(), &options).map_err(|e| e.to_string())?;
-    // Reuses the buffer's allocation: no copy.
-    Ok(Vec::from(buf))
+pub fn encode_batch(messages: &[Message]) -> Vec<u8> {
+    let first = messages.first().map_or(0, |m| m.timestamp_ms);
+    let mut w = BatchWriter::new(first);
+    for m in messages {
+        m.write_record(&mut w);
+    }
+    w.finish()
 }
 
-/// Every record of whole batches, with its offset (compressed batches included).
-pub fn decode_batches(data: &[u8]) -> Result<Vec<Record>, String> {
-    let mut bytes = Bytes::copy_from_slice(data);
-    let sets = RecordBatchDecoder::decode_all(&mut bytes).map_err(|e| e.to_string())?;
-    Ok(sets
-        .into_iter()
-        .flat_map(|s| s.records)
-        .filter(|r| !r.control)
-        .collect())
+/// Every message in whole batches, with its offset; records whose key is not a topic name
+/// are skipped. Compressed batches go through kafka-protocol.
+pub fn decode_batches(data: &[u8]) -> Result<Vec<(i64, Message)>, String> {
+    let (headers, _) = robustmq_journal::batch::scan(data);
+    let mut out = Vec::new();
+    for (pos, h) in headers {
+        let batch = &data[pos..pos + h.total_size()];
+        match read_batch(batch).map_err(|e| e.to_string())? {
+            Records::Plain(records) => out.extend(records.into_iter().filter_map(|r| {
+                let value = r.value.map(Bytes::copy_from_slice);
+                Message::from_parts(r.key, value, r.timestamp, r.headers).map(|m| (r.offset, m))
+            })),
+            Records::Control => {}
+            Records::Compressed => {
+                let mut bytes = Bytes::copy_from_slice(batch);
+                let set = RecordBatchDecoder::decode(&mut bytes).map_err(|e| e.to_string())?;
+                out.extend(
+                    set.records
+                        .iter()
+                        .filter_map(|r| Message::from_record(r).map(|m| (r.offset, m))),
+                );
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_message_survives_the_record_round_trip() {
-        let m = Message {
+    fn sample() -> Message {
+        Message {
             topic: "sensors/1/temp".into(),
             payload: Bytes::from_static(b"\x00\xff21.5"),
             qos: QoS::ExactlyOnce,
@@ -226,29 +252,72 @@ mod tests {
                 content_type: Some("text/plain".into()),
                 response_topic: Some("replies/1".into()),
                 correlation_data: Some(Bytes::from_static(b"\x01\x02")),
-                user_properties: vec![("unit".into(), "C".into()), ("mqtt.x".into(), "y".into())],
+                user_properties: vec![
+                    ("unit".into(), "C".into()),
+                    ("mqtt.x".into(), "y".into()),
+                    ("unit".into(), "K".into()),
+                ],
                 ..Properties::default()
             },
-        };
-        let batch = encode_batch(&[&m]).unwrap();
-        let records = decode_batches(&batch).unwrap();
-        assert_eq!(records.len(), 1);
-        let r = &records[0];
+        }
+    }
+
+    #[test]
+    fn a_message_survives_the_record_round_trip_with_repeated_user_properties() {
+        let m = sample();
+        let mut second = m.clone();
+        second.topic = "a/b".into();
+        second.timestamp_ms += 5;
+        let batch = encode_batch(&[m.clone(), second.clone()]);
+        assert_eq!(decode_batches(&batch).unwrap(), vec![(0, m), (1, second)]);
+    }
+
+    #[test]
+    fn kafka_clients_see_the_documented_headers() {
+        let batch = encode_batch(&[sample()]);
+        let mut bytes = Bytes::from(batch);
+        let set = RecordBatchDecoder::decode(&mut bytes).unwrap();
+        let r = &set.records[0];
         assert_eq!(r.key.as_deref(), Some(&b"sensors/1/temp"[..]));
-        assert!(r
-            .headers
-            .contains_key(&StrBytes::from_static_str("mqtt.user.mqtt.x")));
-        assert_eq!(Message::from_record(r).unwrap(), m);
+        let names: Vec<&str> = r.headers.keys().map(|k| k.as_str()).collect();
+        for h in [
+            "mqtt.qos",
+            "mqtt.retain",
+            "mqtt.client_id",
+            "mqtt.user.mqtt.x",
+            "unit",
+        ] {
+            assert!(names.contains(&h), "{h} in {names:?}");
+        }
+        let qos = r.headers.iter().find(|(k, _)| k.as_str() == "mqtt.qos");
+        assert_eq!(qos.and_then(|(_, v)| v.as_deref()), Some(&b"2"[..]));
     }
 
     #[test]
     fn foreign_records_read_as_qos1_with_headers_as_user_properties() {
-        let mut headers = IndexMap::new();
-        headers.insert(
-            StrBytes::from_static_str("trace"),
-            Some(Bytes::from_static(b"abc")),
+        let mut w = BatchWriter::new(5);
+        w.header("trace", Some(b"abc"));
+        w.record(5, Some(b"a/b"), None);
+        w.record(6, Some(b"a/+"), Some(b"bad topic"));
+        w.record(7, None, Some(b"no key"));
+        let got = decode_batches(&w.finish()).unwrap();
+        assert_eq!(got.len(), 1, "records without a usable topic are skipped");
+        let (offset, m) = &got[0];
+        assert_eq!(*offset, 0);
+        assert_eq!(m.qos, QoS::AtLeastOnce);
+        assert!(m.payload.is_empty());
+        assert_eq!(
+            m.properties.user_properties,
+            vec![("trace".into(), "abc".into())]
         );
-        let r = Record {
+    }
+
+    #[test]
+    fn compressed_batches_are_read_through_kafka_protocol() {
+        use kafka_protocol::records::{
+            Compression, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+        };
+        let record = Record {
             transactional: false,
             control: false,
             delete_horizon: false,
@@ -258,23 +327,31 @@ mod tests {
             timestamp_type: TimestampType::Creation,
             offset: 0,
             sequence: -1,
-            timestamp: 5,
-            key: Some(Bytes::from_static(b"a/b")),
-            value: None,
-            headers,
+            timestamp: 9,
+            key: Some(Bytes::from_static(b"x/y")),
+            value: Some(Bytes::from_static(b"zipped")),
+            headers: Default::default(),
         };
-        let m = Message::from_record(&r).unwrap();
-        assert_eq!(m.qos, QoS::AtLeastOnce);
-        assert!(m.payload.is_empty());
+        let mut buf = bytes::BytesMut::new();
+        let options = RecordEncodeOptions {
+            version: 2,
+            compression: Compression::Gzip,
+        };
+        RecordBatchEncoder::encode(&mut buf, [record].iter(), &options).unwrap();
+        let got = decode_batches(&buf).unwrap();
+        assert_eq!(got.len(), 1);
         assert_eq!(
-            m.properties.user_properties,
-            vec![("trace".into(), "abc".into())]
+            (got[0].1.topic.as_str(), &got[0].1.payload[..]),
+            ("x/y", &b"zipped"[..])
         );
-        let mut bad = r.clone();
-        bad.key = Some(Bytes::from_static(b"a/+"));
-        assert!(Message::from_record(&bad).is_none());
-        bad.key = None;
-        assert!(Message::from_record(&bad).is_none());
+    }
+
+    #[test]
+    fn header_numbers_format_without_allocating() {
+        let mut n = itoa_buf();
+        assert_eq!(n.format(0u8), b"0");
+        assert_eq!(n.format(u32::MAX), b"4294967295");
+        assert_eq!(n.format(60u32), b"60");
     }
 
     #[test]

@@ -21,9 +21,9 @@ impl MqttCore {
         let read = part.read(pos.offset, 1, true).ok()?;
         decode_batches(&read.records)
             .ok()?
-            .iter()
-            .find(|r| r.offset == pos.offset)
-            .and_then(Message::from_record)
+            .into_iter()
+            .find(|(offset, _)| *offset == pos.offset)
+            .map(|(_, m)| m)
     }
 
     /// Puts in-flight messages saved before a restart back into the window, read from the log.
@@ -87,13 +87,10 @@ impl MqttCore {
                         new_next = new_next.max(h.last_offset() + 1);
                     }
                     let now = self.now_ms();
-                    for r in decode_batches(&read.records).unwrap_or_default() {
-                        if r.offset < start {
+                    for (offset, m) in decode_batches(&read.records).unwrap_or_default() {
+                        if offset < start {
                             continue;
                         }
-                        let Some(m) = Message::from_record(&r) else {
-                            continue;
-                        };
                         if m.is_expired(now) {
                             continue;
                         }
@@ -123,7 +120,7 @@ impl MqttCore {
                             pos: Some(LogPos {
                                 topic: key.0.clone(),
                                 partition: key.1,
-                                offset: r.offset,
+                                offset,
                             }),
                             message: Arc::new(m),
                         });

@@ -43,7 +43,7 @@ impl MqttCore {
                 st.cursor = stored
                     .cursor
                     .iter()
-                    .map(|(t, p, o)| ((t.clone(), *p), *o))
+                    .map(|(t, p, o)| ((Arc::from(t.as_str()), *p), *o))
                     .collect();
                 st.restored_inflight = stored.inflight.clone();
                 for s in &stored.subscriptions {

@@ -43,6 +43,31 @@ struct Group {
 /// One session a message goes to: granted QoS, subscription ids, retain as published.
 type Target = (Arc<Session>, QoS, Vec<u32>, bool);
 
+/// Deliveries collected while routing a batch of messages, grouped by session in first-seen
+/// order, so each session is locked and woken once per batch rather than once per message.
+#[derive(Default)]
+struct Outbox {
+    index: HashMap<*const Session, usize>,
+    sessions: Vec<(Arc<Session>, Vec<Delivery>)>,
+}
+
+impl Outbox {
+    fn push(&mut self, session: Arc<Session>, d: Delivery) {
+        let next = self.sessions.len();
+        let i = *self.index.entry(Arc::as_ptr(&session)).or_insert(next);
+        if i == next {
+            self.sessions.push((session, Vec::new()));
+        }
+        self.sessions[i].1.push(d);
+    }
+
+    fn deliver(self, core: &MqttCore) {
+        for (session, deliveries) in self.sessions {
+            core.offer_all(&session, deliveries);
+        }
+    }
+}
+
 /// Why a publish was not stored.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -183,7 +208,7 @@ impl MqttCore {
     }
 
     /// Every partition of the MQTT log topics that exist.
-    fn log_partitions(&self) -> Vec<(String, i32, Arc<Partition>)> {
+    fn log_partitions(&self) -> Vec<(Arc<str>, i32, Arc<Partition>)> {
         let mut names = vec![self.config.log_topic.clone()];
         names.extend(self.config.routes.iter().map(|r| r.topic.clone()));
         names.sort();
@@ -193,7 +218,7 @@ impl MqttCore {
             if let Some(t) = self.broker.topics.get(&name) {
                 for p in 0..t.partitions {
                     if let Some(part) = self.broker.topics.partition(&name, p) {
-                        out.push((name.clone(), p, part));
+                        out.push((Arc::from(name.as_str()), p, part));
                     }
                 }
             }
@@ -248,17 +273,14 @@ impl MqttCore {
                     }
                 },
             };
-            let key = (
-                log.to_string(),
-                partition_for(msg.topic.as_bytes(), partitions),
-            );
-            match groups.iter_mut().find(|g| g.key == key) {
+            let p = partition_for(msg.topic.as_bytes(), partitions);
+            match groups.iter_mut().find(|g| g.key.1 == p && &*g.key.0 == log) {
                 Some(g) => {
                     g.positions.push(i);
                     g.messages.push(msg);
                 }
                 None => groups.push(Group {
-                    key,
+                    key: (Arc::from(log), p),
                     positions: vec![i],
                     messages: vec![msg],
                 }),
@@ -303,8 +325,7 @@ impl MqttCore {
         let part = self.broker.topics.partition(log, p).ok_or_else(|| {
             PublishError::Topic(log.to_string(), BrokerError::UnknownTopic(log.to_string()))
         })?;
-        let refs: Vec<&Message> = group.iter().collect();
-        let batch = encode_batch(&refs).map_err(PublishError::Encode)?;
+        let batch = encode_batch(&group);
         PUBLISHING.with(|c| *c.borrow_mut() = Some(group));
         let result = self.broker.append(&part, batch);
         PUBLISHING.with(|c| c.borrow_mut().take());
@@ -325,22 +346,20 @@ impl MqttCore {
 
     /// The tap: runs under the partition's lock, in offset order.
     fn appended(&self, partition: &Partition, info: &AppendInfo, batches: &[u8]) {
-        let key = (partition.topic.clone(), partition.id);
+        let key: LogPartition = (Arc::from(partition.topic.as_str()), partition.id);
         let end = info.last_offset + 1;
         self.lock_marks().entry(key.clone()).or_default().claimed = end;
         let messages: Vec<(i64, Message)> = match PUBLISHING.with(|c| c.borrow_mut().take()) {
             Some(ms) if ms.len() as i64 == info.records => (info.base_offset..).zip(ms).collect(),
             _ => match decode_batches(batches) {
-                Ok(records) => records
-                    .iter()
-                    .filter_map(|r| Message::from_record(r).map(|m| (r.offset, m)))
-                    .collect(),
+                Ok(messages) => messages,
                 Err(e) => {
                     tracing::warn!(topic = %partition.topic, partition = partition.id, error = %e, "cannot decode appended records for MQTT subscribers");
                     Vec::new()
                 }
             },
         };
+        let mut out = Outbox::default();
         for (offset, msg) in messages {
             if msg.retain {
                 if let Err(e) = self.retained.set(&msg) {
@@ -348,30 +367,42 @@ impl MqttCore {
                 }
             }
             let pos = LogPos {
-                topic: key.0.clone(),
+                topic: Arc::clone(&key.0),
                 partition: key.1,
                 offset,
             };
-            self.dispatch(Arc::new(msg), Some(pos));
+            self.route(Arc::new(msg), Some(pos), &mut out);
         }
+        out.deliver(self);
         self.lock_marks().entry(key).or_default().done = end;
     }
 
-    /// Offers a message to every session whose subscriptions match it: one copy per session
-    /// at the highest granted QoS with every matching subscription id, and one member per
-    /// shared group.
+    /// Offers a message to every session whose subscriptions match it (see [`Self::route`]).
     pub fn dispatch(&self, msg: Arc<Message>, pos: Option<LogPos>) {
+        let mut out = Outbox::default();
+        self.route(msg, pos, &mut out);
+        out.deliver(self);
+    }
+
+    /// Adds a message's deliveries to `out`: one copy per session at the highest granted QoS
+    /// with every matching subscription id, and one member per shared group.
+    fn route(&self, msg: Arc<Message>, pos: Option<LogPos>, out: &mut Outbox) {
         let matches = self
             .subs
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .matches(&msg.topic);
-        // Keyed by session identity: no string copies on the hot path.
-        let mut targets: HashMap<*const Session, Target> = HashMap::new();
+        // Usually one or two sessions: a short list beats hashing.
+        let mut targets: Vec<Target> = Vec::new();
         let mut merge = |s: &Subscriber| {
-            let e = targets
-                .entry(Arc::as_ptr(&s.session))
-                .or_insert_with(|| (Arc::clone(&s.session), QoS::AtMostOnce, Vec::new(), false));
+            let i = match targets.iter().position(|t| Arc::ptr_eq(&t.0, &s.session)) {
+                Some(i) => i,
+                None => {
+                    targets.push((Arc::clone(&s.session), QoS::AtMostOnce, Vec::new(), false));
+                    targets.len() - 1
+                }
+            };
+            let e = &mut targets[i];
             e.1 = e.1.max(s.options.qos);
             e.2.extend(s.id);
             e.3 |= s.options.retain_as_published;
@@ -388,7 +419,7 @@ impl MqttCore {
                 merge(s);
             }
         }
-        for (_, (session, qos, ids, rap)) in targets {
+        for (session, qos, ids, rap) in targets {
             let d = Delivery {
                 message: Arc::clone(&msg),
                 qos: qos.min(msg.qos),
@@ -396,7 +427,7 @@ impl MqttCore {
                 subscription_ids: ids,
                 pos: pos.clone(),
             };
-            self.offer(&session, d);
+            out.push(session, d);
         }
     }
 
@@ -424,33 +455,43 @@ impl MqttCore {
     /// Queues a delivery for an online session. Offline sessions get nothing here: persistent
     /// ones read the log when they return.
     pub fn offer(&self, session: &Session, d: Delivery) {
+        self.offer_all(session, vec![d]);
+    }
+
+    /// Queues deliveries for one session under one lock, and wakes its connection once.
+    fn offer_all(&self, session: &Session, deliveries: Vec<Delivery>) {
         let mut st = session.lock();
         if !st.online() {
             return;
         }
-        if let Some(pos) = &d.pos {
-            let key = (pos.topic.clone(), pos.partition);
-            if st.catchup.contains_key(&key) {
-                return;
-            }
-            if st.pending.len() >= self.config.max_queued {
-                if st.persistent() && d.qos > QoS::AtMostOnce {
-                    // Too far behind: read the rest of this partition from the log later.
-                    tracing::debug!(client_id = %session.client_id, topic = %key.0, partition = key.1, offset = pos.offset, "session fell behind; reading the log from here");
-                    st.catchup.insert(key, pos.offset);
-                } else {
-                    self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+        let mut queued = false;
+        for d in deliveries {
+            if let Some(pos) = &d.pos {
+                if !st.catchup.is_empty() && st.catchup.contains_key(&pos.partition_key()) {
+                    continue;
                 }
-                return;
+                if st.pending.len() >= self.config.max_queued {
+                    if st.persistent() && d.qos > QoS::AtMostOnce {
+                        // Too far behind: read the rest of this partition from the log later.
+                        tracing::debug!(client_id = %session.client_id, topic = %pos.topic, partition = pos.partition, offset = pos.offset, "session fell behind; reading the log from here");
+                        st.catchup.insert(pos.partition_key(), pos.offset);
+                    } else {
+                        self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+                    }
+                    continue;
+                }
+            } else if st.pending.len() >= self.config.max_queued {
+                self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+                continue;
             }
-        } else if st.pending.len() >= self.config.max_queued {
-            self.stats.dropped.fetch_add(1, Ordering::Relaxed);
-            return;
+            st.pending.push_back(d);
+            queued = true;
         }
-        st.pending.push_back(d);
-        st.dirty = true;
-        drop(st);
-        session.wake.notify_one();
+        if queued {
+            st.dirty = true;
+            drop(st);
+            session.wake.notify_one();
+        }
     }
 
     /// Writes a persistent session to meta. `sync` for state whose loss would break a

@@ -25,7 +25,7 @@ impl Retained {
         for (key, value) in meta.entries(NAMESPACE)? {
             let msg = decode_batches(&value)
                 .ok()
-                .and_then(|r| r.first().and_then(Message::from_record));
+                .and_then(|r| r.into_iter().next().map(|(_, m)| m));
             match msg {
                 Some(m) => {
                     map.insert(key, Arc::new(m));
@@ -60,7 +60,7 @@ impl Retained {
             }
             return Ok(());
         }
-        let batch = encode_batch(&[msg]).map_err(robustmq_meta::MetaError::Storage)?;
+        let batch = encode_batch(std::slice::from_ref(msg));
         self.meta.put_entry(NAMESPACE, &msg.topic, &batch, true)?;
         map.insert(msg.topic.clone(), Arc::new(msg.clone()));
         Ok(())

@@ -11,15 +11,37 @@ use tokio::sync::{oneshot, Notify};
 use crate::codec::{QoS, RetainHandling, SubscriptionOptions};
 use crate::message::Message;
 
-/// A log partition of an MQTT log topic.
-pub type LogPartition = (String, i32);
+/// A log partition of an MQTT log topic (the name shared, not copied, per delivery).
+pub type LogPartition = (Arc<str>, i32);
 
 /// Where a delivered message sits in the log, so a persistent session can find it again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogPos {
-    pub topic: String,
+    #[serde(with = "arc_str")]
+    pub topic: Arc<str>,
     pub partition: i32,
     pub offset: i64,
+}
+
+/// Serde for `Arc<str>` as a plain string (serde's `rc` feature would rebuild the world).
+mod arc_str {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+        String::deserialize(d).map(Arc::from)
+    }
+}
+
+impl LogPos {
+    pub fn partition_key(&self) -> LogPartition {
+        (Arc::clone(&self.topic), self.partition)
+    }
 }
 
 /// One message on its way to one session.
@@ -155,9 +177,7 @@ impl SessionState {
         }
         for d in &self.pending {
             if let Some(p) = &d.pos {
-                let e = out
-                    .entry((p.topic.clone(), p.partition))
-                    .or_insert(p.offset);
+                let e = out.entry(p.partition_key()).or_insert(p.offset);
                 *e = (*e).min(p.offset);
             }
         }
@@ -184,7 +204,7 @@ impl SessionState {
             cursor: self
                 .resume_cursor(done)
                 .into_iter()
-                .map(|((t, p), o)| (t, p, o))
+                .map(|((t, p), o)| (t.to_string(), p, o))
                 .collect(),
             inflight: self
                 .inflight
@@ -285,7 +305,7 @@ mod tests {
     fn the_resume_cursor_never_passes_an_undelivered_message() {
         let s = Session::new("c".into(), 60);
         let mut st = s.lock();
-        let key = ("mqtt".to_string(), 0);
+        let key: LogPartition = ("mqtt".into(), 0);
         let done = BTreeMap::from([(key.clone(), 100)]);
         assert_eq!(st.resume_cursor(&done)[&key], 100);
         st.pending.push_back(delivery(40));
@@ -295,7 +315,7 @@ mod tests {
         assert_eq!(st.resume_cursor(&done)[&key], 10);
         // Partitions with nothing offered since the start keep their stored position.
         st.cursor.insert(("mqtt".into(), 1), 5);
-        assert_eq!(st.resume_cursor(&done)[&("mqtt".to_string(), 1)], 5);
+        assert_eq!(st.resume_cursor(&done)[&("mqtt".into(), 1)], 5);
     }
 
     #[test]

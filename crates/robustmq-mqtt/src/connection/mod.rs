@@ -207,6 +207,7 @@ where
     let mut deadline = Instant::now() + grace;
     let mut kicked = false;
     let mut retry_catchup;
+    let mut read_size = ReadSize::default();
     loop {
         // Every whole packet already read, in order.
         loop {
@@ -239,7 +240,6 @@ where
                     return conn.protocol_error(wr, e).await;
                 }
             }
-            deadline = Instant::now() + grace;
         }
         retry_catchup = conn.fill_window();
         if !conn.out.is_empty() {
@@ -250,10 +250,14 @@ where
             conn.core.stats.bytes_sent.fetch_add(n, Ordering::Relaxed);
             conn.out.clear();
         }
+        read_size.prepare(buf);
         tokio::select! {
             read = rd.read_buf(buf) => match read {
                 Ok(0) => return Closed::ByPeer,
-                Ok(_) => deadline = Instant::now() + grace,
+                Ok(n) => {
+                    read_size.after_read(n);
+                    deadline = Instant::now() + grace;
+                }
                 Err(e) => return Closed::Io(e),
             },
             Some(ack) = conn.acks.next(), if !conn.acks.is_empty() => match ack {
@@ -289,6 +293,44 @@ where
                 let _ = send(wr, &conn.out).await;
                 return Closed::Shutdown;
             }
+        }
+    }
+}
+
+/// How much a connection reads at once: small while it is quiet (most connections are idle
+/// devices), doubling while reads fill the buffer, so a busy publisher's packets arrive
+/// hundreds at a time and are stored with one append.
+struct ReadSize {
+    want: usize,
+}
+
+impl Default for ReadSize {
+    fn default() -> Self {
+        ReadSize {
+            want: ReadSize::MIN,
+        }
+    }
+}
+
+impl ReadSize {
+    const MIN: usize = 256;
+    const MAX: usize = 64 * 1024;
+
+    /// Makes room for the next read; gives back a large buffer once it is empty and quiet.
+    fn prepare(&self, buf: &mut BytesMut) {
+        if buf.is_empty() && buf.capacity() > 4 * self.want.max(4096) {
+            *buf = BytesMut::with_capacity(self.want);
+        }
+        if buf.capacity() - buf.len() < self.want {
+            buf.reserve(self.want);
+        }
+    }
+
+    fn after_read(&mut self, n: usize) {
+        if n >= self.want {
+            self.want = (self.want * 2).min(ReadSize::MAX);
+        } else if n < self.want / 4 {
+            self.want = (self.want / 2).max(ReadSize::MIN);
         }
     }
 }
