@@ -115,16 +115,23 @@ async fn connect(
 ) -> Closed {
     let _ = stream.set_nodelay(true);
     let stream: BoxStream = match transport {
-        Transport::Tcp => return serve(stream, peer, core, shutdown).await,
+        // Boxed: an idle connection then holds only the state of the phase it is in, not the
+        // largest state of every phase and transport.
+        Transport::Tcp => return Box::pin(serve(stream, peer, core, shutdown)).await,
         Transport::Tls(acceptor) => {
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+            let accept = Box::pin(acceptor.accept(stream));
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, accept).await {
                 Ok(Ok(s)) => Box::new(s),
                 Ok(Err(e)) => return Closed::Refused(format!("TLS handshake failed: {e}")),
                 Err(_) => return Closed::Refused("TLS handshake timed out".into()),
             }
         }
         Transport::Ws => {
-            let ws = robustmq_transport::ws_accept(stream, "/mqtt", &["mqtt", "mqttv3.1"]);
+            let ws = Box::pin(robustmq_transport::ws_accept(
+                stream,
+                "/mqtt",
+                &["mqtt", "mqttv3.1"],
+            ));
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, ws).await {
                 Ok(Ok(s)) => Box::new(s),
                 Ok(Err(e)) => return Closed::Refused(format!("WebSocket handshake failed: {e}")),
@@ -132,7 +139,7 @@ async fn connect(
             }
         }
     };
-    serve(stream, peer, core, shutdown).await
+    Box::pin(serve(stream, peer, core, shutdown)).await
 }
 
 fn log_close(peer: SocketAddr, closed: &Closed) {

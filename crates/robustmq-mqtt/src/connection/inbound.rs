@@ -6,7 +6,7 @@ use std::sync::Arc;
 use futures::FutureExt;
 use robustmq_journal::FsyncPolicy;
 
-use super::{Ack, Closed, Conn};
+use super::{Ack, AckBatch, Closed, Conn};
 use crate::broker::session::{Delivery, Session};
 use crate::broker::MqttCore;
 use crate::codec::{
@@ -63,7 +63,7 @@ impl Conn {
                 // Only a normal disconnection (0x00) discards the will (3.1.2.5); 0x04 asks for
                 // it and any error code is an abnormal end.
                 if d.reason_code != 0 {
-                    if let Some((will, delay)) = self.will.take() {
+                    if let Some((will, delay)) = self.will.take().map(|b| *b) {
                         self.core.schedule_will(&self.session, will, delay);
                     }
                 }
@@ -157,6 +157,7 @@ impl Conn {
             }
             self.inbound_unacked += 1;
             self.push_ack(p.qos, packet_id, rc::PAYLOAD_FORMAT_INVALID, None);
+            self.seal_acks();
             return None;
         }
         self.core
@@ -220,6 +221,7 @@ impl Conn {
                 }
             }
         }
+        self.seal_acks();
         None
     }
 
@@ -228,10 +230,11 @@ impl Conn {
         self.push_ack_with(qos, packet_id, code, wait, None);
     }
 
-    /// Queues the PUBACK/PUBREC for a publish, after the fsync that makes it durable when the
-    /// policy asks for one. For QoS 2 in a persistent session (`remember`) the packet id is
-    /// saved only after the record is durable: a crash in between makes the client resend a
-    /// message we do not have, rather than have us refuse a resend of one we lost.
+    /// Adds the PUBACK/PUBREC for a publish to the batch [`Conn::seal_acks`] sends once the
+    /// fsync that makes it durable is done (when the policy asks for one). For QoS 2 in a
+    /// persistent session (`remember`) the packet id is saved only after the record is
+    /// durable: a crash in between makes the client resend a message we do not have, rather
+    /// than have us refuse a resend of one we lost.
     fn push_ack_with(
         &mut self,
         qos: QoS,
@@ -250,8 +253,32 @@ impl Conn {
             QoS::ExactlyOnce => (Packet::PubRec(ack), true),
             _ => (Packet::PubAck(ack), true),
         };
+        let b = &mut self.ack_batch;
+        b.acks.push(Ack { packet, frees });
+        if let Some((part, end)) = wait {
+            match b.waits.iter_mut().find(|(p, _)| Arc::ptr_eq(p, &part)) {
+                Some(w) => w.1 = w.1.max(end),
+                None => b.waits.push((part, end)),
+            }
+        }
+        if remember.is_some() {
+            b.remember = remember;
+        }
+    }
+
+    /// Queues the acknowledgements gathered so far as one unit: one wait for the fsyncs they
+    /// need, one session write, then all of them in order.
+    pub(super) fn seal_acks(&mut self) {
+        if self.ack_batch.acks.is_empty() {
+            return;
+        }
+        let AckBatch {
+            acks,
+            waits,
+            remember,
+        } = std::mem::take(&mut self.ack_batch);
         let fut = async move {
-            if let Some((part, end)) = wait {
+            for (part, end) in waits {
                 part.sync_to(end)
                     .await
                     .map_err(|e| format!("fsync failed: {e}"))?;
@@ -259,7 +286,7 @@ impl Conn {
             if let Some((core, session)) = remember {
                 core.persist(&session, true);
             }
-            Ok(Ack { packet, frees })
+            Ok(acks)
         };
         self.acks.push_back(fut.boxed());
     }

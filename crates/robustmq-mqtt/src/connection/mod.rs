@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
-use futures::future::BoxFuture;
+use futures::future::{BoxFuture, FutureExt};
 use futures::stream::{FuturesOrdered, StreamExt};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
@@ -53,7 +53,18 @@ struct Ack {
     frees: bool,
 }
 
-type PendingAck = BoxFuture<'static, Result<Ack, String>>;
+/// Acknowledgements of publishes stored together, sent once their fsync is done.
+type PendingAck = BoxFuture<'static, Result<Vec<Ack>, String>>;
+
+/// Acknowledgements being gathered (see `Conn::seal_acks`).
+#[derive(Default)]
+struct AckBatch {
+    acks: Vec<Ack>,
+    /// Per partition, the end offset that must be durable first.
+    waits: Vec<(Arc<robustmq_journal::Partition>, i64)>,
+    /// A persistent session whose QoS 2 packet ids are saved once the records are durable.
+    remember: Option<(Arc<MqttCore>, Arc<Session>)>,
+}
 
 /// The state of an established connection.
 pub(crate) struct Conn {
@@ -70,12 +81,14 @@ pub(crate) struct Conn {
     /// Topic aliases the client set (inbound) and we set (outbound).
     inbound_aliases: HashMap<u16, String>,
     outbound_aliases: HashMap<String, u16>,
-    will: Option<(Message, u32)>,
+    /// Boxed: most connections have no will, and a message is large.
+    will: Option<Box<(Message, u32)>>,
     /// Session expiry given in CONNECT (a DISCONNECT may not raise it from 0).
     connect_expiry: u32,
     /// Inbound QoS 1/2 publishes not yet fully acknowledged, against our Receive Maximum.
     inbound_unacked: usize,
     acks: FuturesOrdered<PendingAck>,
+    ack_batch: AckBatch,
     /// Publishes read but not yet appended, with their packet ids.
     publishes: Vec<(Message, u16)>,
     out: BytesMut,
@@ -92,14 +105,48 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let (mut rd, mut wr) = tokio::io::split(stream);
-    let max = core.config.max_packet_size as usize;
     // Small to start: most connections are idle devices; busy ones grow the buffers.
     let mut buf = BytesMut::with_capacity(256);
+    // Each phase is boxed, so a connection holds only the state of the phase it is in: the
+    // CONNECT handling is gone once the connection is established (idle connections are most).
+    let (mut conn, mut kick, keep_alive) =
+        match Box::pin(establish(&mut rd, &mut wr, &mut buf, peer, &core)).await {
+            Ok(established) => established,
+            Err(closed) => return closed,
+        };
+    let closed = Box::pin(run(
+        &mut conn,
+        &mut rd,
+        &mut wr,
+        &mut buf,
+        &mut kick,
+        &mut shutdown,
+        keep_alive,
+    ))
+    .await;
+    let _ = wr.flush().await;
+    let _ = wr.shutdown().await;
+    conn.finish(&closed);
+    core.stats.connected.fetch_sub(1, Ordering::Relaxed);
+    closed
+}
 
-    // The CONNECT, within a deadline.
+/// Reads the CONNECT (within a deadline), accepts or refuses it, and queues the CONNACK.
+async fn establish<R, W>(
+    rd: &mut R,
+    wr: &mut W,
+    buf: &mut BytesMut,
+    peer: SocketAddr,
+    core: &Arc<MqttCore>,
+) -> Result<(Conn, tokio::sync::oneshot::Receiver<u8>, Duration), Closed>
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let max = core.config.max_packet_size as usize;
     let first = tokio::time::timeout(CONNECT_TIMEOUT, async {
         loop {
-            match codec::decode(&buf, None, max) {
+            match codec::decode(buf, None, max) {
                 Ok(Some((p, n))) => {
                     buf.advance(n);
                     return Ok(p);
@@ -107,7 +154,7 @@ where
                 Ok(None) => {}
                 Err(e) => return Err(Err(e)),
             }
-            match rd.read_buf(&mut buf).await {
+            match rd.read_buf(buf).await {
                 Ok(0) => return Err(Ok(Closed::ByPeer)),
                 Ok(_) => {}
                 Err(e) => return Err(Ok(Closed::Io(e))),
@@ -116,14 +163,19 @@ where
     })
     .await;
     let connect = match first {
-        Err(_) => return Closed::Protocol(0, "no CONNECT within 10 s".into()),
-        Ok(Err(Ok(closed))) => return closed,
-        Ok(Err(Err(e))) => return refuse_bad_connect(&mut wr, &buf, e).await,
+        Err(_) => return Err(Closed::Protocol(0, "no CONNECT within 10 s".into())),
+        Ok(Err(Ok(closed))) => return Err(closed),
+        Ok(Err(Err(e))) => return Err(refuse_bad_connect(wr, buf, e).await),
         Ok(Ok(Packet::Connect(c))) => c,
-        Ok(Ok(_)) => return Closed::Protocol(0x82, "the first packet must be CONNECT".into()),
+        Ok(Ok(_)) => {
+            return Err(Closed::Protocol(
+                0x82,
+                "the first packet must be CONNECT".into(),
+            ))
+        }
     };
     let clean_expiry = connect.properties.session_expiry_interval.unwrap_or(0);
-    let accepted = match connect::accept(&core, connect).await {
+    let accepted = match connect::accept(core, connect).await {
         Ok(a) => a,
         Err(r) => {
             let mut out = BytesMut::new();
@@ -133,14 +185,12 @@ where
                 ProtocolVersion::V3_1_1
             };
             let _ = codec::encode(&Packet::ConnAck(r.connack), version, &mut out);
-            let _ = send(&mut wr, &out).await;
+            let _ = send(wr, &out).await;
             let _ = wr.shutdown().await;
-            return Closed::Refused(r.why);
+            return Err(Closed::Refused(r.why));
         }
     };
     core.stats.connected.fetch_add(1, Ordering::Relaxed);
-    let keep_alive = accepted.keep_alive;
-    let mut kick = accepted.kick;
     let mut conn = Conn {
         peer,
         version: accepted.version,
@@ -152,7 +202,7 @@ where
         client_alias_max: accepted.topic_alias_maximum,
         inbound_aliases: HashMap::new(),
         outbound_aliases: HashMap::new(),
-        will: accepted.will,
+        will: accepted.will.map(Box::new),
         connect_expiry: if accepted.version.is_v5() {
             clean_expiry
         } else {
@@ -160,31 +210,17 @@ where
         },
         inbound_unacked: 0,
         acks: FuturesOrdered::new(),
+        ack_batch: AckBatch::default(),
         publishes: Vec::new(),
         out: BytesMut::new(),
-        core: Arc::clone(&core),
+        core: Arc::clone(core),
     };
     tracing::debug!(%peer, client_id = %conn.client_id, version = ?conn.version, present = accepted.session_present, "mqtt client connected");
     conn.write(Packet::ConnAck(ConnAck { ..accepted.connack }));
     if accepted.session_present {
         conn.resend_inflight();
     }
-
-    let closed = run(
-        &mut conn,
-        &mut rd,
-        &mut wr,
-        &mut buf,
-        &mut kick,
-        &mut shutdown,
-        keep_alive,
-    )
-    .await;
-    let _ = wr.flush().await;
-    let _ = wr.shutdown().await;
-    conn.finish(&closed);
-    core.stats.connected.fetch_sub(1, Ordering::Relaxed);
-    closed
+    Ok((conn, accepted.kick, accepted.keep_alive))
 }
 
 /// The main loop of an established connection.
@@ -260,19 +296,21 @@ where
                 }
                 Err(e) => return Closed::Io(e),
             },
-            Some(ack) = conn.acks.next(), if !conn.acks.is_empty() => match ack {
-                Ok(a) => {
-                    if a.frees {
-                        conn.inbound_unacked = conn.inbound_unacked.saturating_sub(1);
+            Some(first) = conn.acks.next(), if !conn.acks.is_empty() => {
+                // Every batch already durable goes out in the same write.
+                let mut ready = Some(first);
+                while let Some(acks) = ready {
+                    match acks {
+                        Ok(acks) => conn.write_acks(acks),
+                        Err(why) => {
+                            conn.disconnect(0x80, &why);
+                            let _ = send(wr, &conn.out).await;
+                            return Closed::Protocol(0x80, why);
+                        }
                     }
-                    conn.write(a.packet);
+                    ready = conn.acks.next().now_or_never().flatten();
                 }
-                Err(why) => {
-                    conn.disconnect(0x80, &why);
-                    let _ = send(wr, &conn.out).await;
-                    return Closed::Protocol(0x80, why);
-                }
-            },
+            }
             _ = conn.session.wake.notified() => {}
             code = &mut *kick, if !kicked => {
                 kicked = true;
@@ -387,6 +425,15 @@ impl Conn {
         }
     }
 
+    fn write_acks(&mut self, acks: Vec<Ack>) {
+        for a in acks {
+            if a.frees {
+                self.inbound_unacked = self.inbound_unacked.saturating_sub(1);
+            }
+            self.write(a.packet);
+        }
+    }
+
     /// Queues a v5 DISCONNECT with `code` (3.x has none: the connection just closes).
     fn disconnect(&mut self, code: u8, why: &str) {
         if self.version.is_v5() {
@@ -414,7 +461,7 @@ impl Conn {
     /// session's fate.
     fn finish(&mut self, closed: &Closed) {
         let abnormal = !matches!(closed, Closed::Normal);
-        if let Some((will, delay)) = self.will.take() {
+        if let Some((will, delay)) = self.will.take().map(|b| *b) {
             if abnormal && !matches!(closed, Closed::Shutdown) {
                 self.core.schedule_will(&self.session, will, delay);
             }
