@@ -279,11 +279,16 @@ impl MqttCore {
                     g.positions.push(i);
                     g.messages.push(msg);
                 }
-                None => groups.push(Group {
-                    key: (Arc::from(log), p),
-                    positions: vec![i],
-                    messages: vec![msg],
-                }),
+                None => {
+                    // Usually every message goes to one partition: size for that.
+                    let mut messages = Vec::with_capacity(n - i);
+                    messages.push(msg);
+                    groups.push(Group {
+                        key: (Arc::from(log), p),
+                        positions: vec![i],
+                        messages,
+                    })
+                }
             }
         }
         for g in groups {

@@ -187,7 +187,9 @@ impl Conn {
         if self.publishes.is_empty() {
             return None;
         }
-        let batch = std::mem::take(&mut self.publishes);
+        // The next batch is likely as large: no regrowing (messages are large to move).
+        let next = Vec::with_capacity(self.publishes.len());
+        let batch = std::mem::replace(&mut self.publishes, next);
         let ids: Vec<(QoS, u16)> = batch.iter().map(|(m, id)| (m.qos, *id)).collect();
         let results = self
             .core

@@ -108,11 +108,19 @@ impl Conn {
     /// been delivered (spec 3.1.2.25).
     fn send(&mut self, packet_id: u16, d: &Delivery, dup: bool) {
         let m = &d.message;
-        let mut properties = Properties {
-            subscription_identifiers: d.subscription_ids.clone(),
-            ..m.properties.clone()
+        // MQTT 3.x has no properties: nothing to copy.
+        let mut properties = if self.version.is_v5() {
+            let mut p = Properties {
+                subscription_identifiers: d.subscription_ids.clone(),
+                ..m.properties.clone()
+            };
+            if p.message_expiry_interval.is_some() {
+                p.message_expiry_interval = m.expiry_left(self.core.now_ms());
+            }
+            p
+        } else {
+            Properties::default()
         };
-        properties.message_expiry_interval = m.expiry_left(self.core.now_ms());
         let mut topic = m.topic.clone();
         let mut new_alias = None;
         if self.version.is_v5() && self.client_alias_max > 0 {
