@@ -329,6 +329,23 @@ mod tests {
         assert!(read_batch(&lying).is_err());
     }
 
+    proptest::proptest! {
+        /// Whatever follows a header, and whatever the header claims, reading never panics.
+        #[test]
+        fn arbitrary_records_are_errors_or_records(
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            count in proptest::prelude::any::<i32>(),
+            length in proptest::prelude::any::<i32>(),
+        ) {
+            let mut batch = sample();
+            batch.truncate(HEADER_SIZE);
+            batch.extend_from_slice(&tail);
+            batch[8..12].copy_from_slice(&length.to_be_bytes());
+            batch[57..61].copy_from_slice(&count.to_be_bytes());
+            let _ = read_batch(&batch);
+        }
+    }
+
     #[test]
     fn varints_round_trip_at_the_edges() {
         for v in [0i64, -1, 1, 63, -64, 64, 8191, -8192, i64::MAX, i64::MIN] {
