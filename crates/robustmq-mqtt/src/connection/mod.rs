@@ -315,6 +315,7 @@ where
             code = &mut *kick, if !kicked => {
                 kicked = true;
                 if let Ok(code) = code {
+                    conn.last_packets(rd, buf);
                     conn.disconnect(code, "another connection took over the session");
                     let _ = send(wr, &conn.out).await;
                     return Closed::TakenOver;
@@ -423,6 +424,25 @@ impl Conn {
         if let Err(e) = codec::encode(&packet, self.version, &mut self.out) {
             tracing::warn!(peer = %self.peer, client_id = %self.client_id, error = %e, "cannot encode an outgoing packet");
         }
+    }
+
+    /// Before a takeover closes this connection: the packets its client sent before it
+    /// reconnected still count (a PUBREC, say, which decides whether the session resends a
+    /// PUBLISH or a PUBREL). Reads only what is already there.
+    fn last_packets<R: AsyncRead + Unpin>(&mut self, rd: &mut R, buf: &mut BytesMut) {
+        while let Some(Ok(n)) = rd.read_buf(buf).now_or_never() {
+            if n == 0 {
+                break;
+            }
+        }
+        let max = self.core.config.max_packet_size as usize;
+        while let Ok(Some((packet, n))) = codec::decode(buf, Some(self.version), max) {
+            buf.advance(n);
+            if self.handle(packet).is_some() {
+                break;
+            }
+        }
+        self.flush_publishes();
     }
 
     fn write_acks(&mut self, acks: Vec<Ack>) {
