@@ -195,11 +195,13 @@ impl Conn {
             .core
             .publish_batch(batch.into_iter().map(|(m, _)| m).collect());
         let fsync = self.core.broker.journal.policy() == FsyncPolicy::Always;
+        let mut lost = None;
         for ((qos, packet_id), stored) in ids.into_iter().zip(results) {
             match (stored, qos) {
                 (Ok(_), QoS::AtMostOnce) => {}
                 (Err(e), QoS::AtMostOnce) => {
-                    tracing::warn!(client_id = %self.client_id, error = %e, "QoS 0 publish not stored");
+                    // One line per batch, not per message (a full disk fails them all).
+                    lost.get_or_insert((0usize, e)).0 += 1;
                 }
                 (Err(e), _) if !self.version.is_v5() => {
                     // 3.x has no negative acknowledgement: closing makes the client resend.
@@ -207,7 +209,7 @@ impl Conn {
                     return Some(Closed::Protocol(rc::UNSPECIFIED, e.to_string()));
                 }
                 (Err(e), qos) => {
-                    tracing::warn!(client_id = %self.client_id, error = %e, "publish not stored");
+                    lost.get_or_insert((0usize, e)).0 += 1;
                     self.push_ack(qos, packet_id, rc::UNSPECIFIED, None);
                 }
                 (Ok((part, end)), qos) => {
@@ -222,6 +224,9 @@ impl Conn {
                     self.push_ack_with(qos, packet_id, 0, fsync.then_some((part, end)), remember);
                 }
             }
+        }
+        if let Some((n, e)) = lost {
+            tracing::warn!(client_id = %self.client_id, messages = n, error = %e, "publishes not stored (QoS 0 dropped, QoS 1/2 answered 0x80)");
         }
         self.seal_acks();
         None
