@@ -441,6 +441,15 @@ def test_produce_keys_headers_read_by_kafka(robustmq, cli):
     assert watermarks(robustmq.bootstrap, topic, 0) == (0, 0), "records went to another partition"
 
 
+def test_produce_keeps_repeated_header_names_in_order(robustmq, cli):
+    topic = unique("cli-rephdr")
+    create_topic(robustmq.bootstrap, topic, partitions=1)
+    cli.ok("produce", topic, "--header", "unit=C", "--header", "unit=K", "--header", "src=cli",
+           stdin=b"v\n")
+    [m] = read_partition(robustmq.bootstrap, topic, partition=0, count=1)
+    assert m.headers() == [("unit", b"C"), ("unit", b"K"), ("src", b"cli")]
+
+
 def test_produce_fixed_key_and_json_summary(robustmq, cli):
     topic = unique("cli-pjson")
     create_topic(robustmq.bootstrap, topic, partitions=3)

@@ -23,6 +23,15 @@ from support import wait_until
 pytestmark = pytest.mark.timeout(60)
 
 
+def only_the_sentinel_arrives(pub, client) -> None:
+    """Subscribe `client` to a fresh topic and publish one sentinel there: it must be the only
+    message `client` gets, so nothing of a discarded session was queued for it."""
+    other = uid("other") + "/t"
+    assert client.subscribe(other, 1) == [1]
+    pub.publish(other, b"sentinel", qos=1)
+    assert [m.payload for m in client.messages.wait_exactly(1)] == [b"sentinel"]
+
+
 def persistent(mqtt, version, client_id, expect_present=None, expiry=300, **kw) -> MqttClient:
     """Connect with a session that outlives the connection (3.1.1 clean session 0; MQTT 5
     clean start 0 and a session expiry interval)."""
@@ -137,11 +146,7 @@ def test_v311_clean_session_discards_the_stored_session(mqtt):
     clean.disconnect()
     mqtt.connect(V311).publish(topic, b"nobody", qos=1)
     again = persistent(mqtt, V311, cid, expect_present=False)
-    pub = mqtt.connect(V311)
-    other = uid("other") + "/t"
-    assert again.subscribe(other, 1) == [1]
-    pub.publish(other, b"sentinel", qos=1)
-    assert [m.payload for m in again.messages.wait_exactly(1)] == [b"sentinel"]
+    only_the_sentinel_arrives(mqtt.connect(V311), again)
 
 
 def test_v5_clean_start_discards_the_stored_session(mqtt):
@@ -154,10 +159,7 @@ def test_v5_clean_start_discards_the_stored_session(mqtt):
     assert clean.connect(SessionExpiryInterval=300).session_present is False
     pub = mqtt.connect(V5)
     pub.publish(topic, b"x", qos=1)
-    other = uid("other") + "/t"
-    assert clean.subscribe(other, 1) == [1]
-    pub.publish(other, b"sentinel", qos=1)
-    assert [m.payload for m in clean.messages.wait_exactly(1)] == [b"sentinel"]
+    only_the_sentinel_arrives(pub, clean)
 
 
 def test_v5_session_expiry_zero_ends_the_session_on_disconnect(mqtt):
