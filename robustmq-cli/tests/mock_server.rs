@@ -346,9 +346,18 @@ fn consume_follow_commits_and_exits_zero_on_sigint() {
         String::from_utf8_lossy(&out.stderr)
     );
     let commits = fake.commits.lock().unwrap();
-    // Nothing new after the periodic commit: no second identical commit.
-    assert_eq!(commits.len(), 1, "{commits:?}");
-    assert_eq!(commits[0].offsets, HashMap::from([(0, 10)]));
+    // A periodic commit may fall while the records are being printed (a loaded machine), so
+    // there can be more than one; but never the same offsets twice (nothing new at SIGINT, no
+    // second identical commit), and the last one covers every printed record.
+    assert!(
+        commits.windows(2).all(|w| w[0].offsets != w[1].offsets),
+        "{commits:?}"
+    );
+    assert_eq!(
+        commits.last().map(|c| c.offsets.clone()),
+        Some(HashMap::from([(0, 10)])),
+        "{commits:?}"
+    );
 }
 
 #[test]

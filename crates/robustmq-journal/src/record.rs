@@ -67,10 +67,6 @@ impl BatchWriter {
         self.max_timestamp = self.max_timestamp.max(timestamp);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
     /// The batch, ready to append (base offset 0: the journal assigns offsets).
     pub fn finish(mut self) -> Vec<u8> {
         let b = &mut self.buf;
