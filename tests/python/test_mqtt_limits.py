@@ -1,10 +1,14 @@
 """Server-side limits set in `[mqtt]`: Server Keep Alive when `max_keep_alive` caps the
 client's, and a subscriber that falls more than `max_queued_messages` behind (its session
-switches to reading the log, losing and repeating nothing). robustmqd only: these are our keys."""
+switches to reading the log, losing and repeating nothing, QoS 0 included). robustmqd only: these are our keys."""
 
 from __future__ import annotations
 
+import time
+
+import paho.mqtt.client as paho
 import pytest
+from paho.mqtt.enums import CallbackAPIVersion
 
 from mqtt_support import V5, V311, MqttBroker, MqttClient, peer, uid
 
@@ -54,4 +58,46 @@ def test_a_subscriber_far_behind_gets_every_message_once_in_order(daemon_factory
         assert not any(m.dup for m in got)
     finally:
         sub.close()
+        pub.close()
+
+
+def test_a_qos0_clean_session_subscriber_that_stops_reading_loses_nothing(daemon_factory):
+    """QoS 0 to a clean session: while the subscriber does not read, the server's socket buffer
+    and its 10-message queue fill up; the rest comes from the log once it reads again."""
+    d = daemon_factory(env={"ROBUSTMQ_MQTT__MAX_QUEUED_MESSAGES": "10"})
+    broker = MqttBroker.of_daemon(d)
+    topic = uid("stalled") + "/t"
+    got: list[bytes] = []
+    state = {"connected": False, "subscribed": False}
+    # A bare paho client whose network loop this test drives: no loop call, no read.
+    sub = paho.Client(CallbackAPIVersion.VERSION2, client_id=uid("s"), protocol=V311, clean_session=True)
+    sub.on_connect = lambda *_: state.update(connected=True)
+    sub.on_subscribe = lambda *_: state.update(subscribed=True)
+    sub.on_message = lambda _c, _u, m: got.append(m.payload)
+
+    def loop_until(pred, timeout: float):
+        end = time.monotonic() + timeout
+        while not pred() and time.monotonic() < end:
+            sub.loop(timeout=0.05)
+        return pred()
+
+    pub = MqttClient(broker, V5)
+    try:
+        sub.connect(broker.host, broker.port, keepalive=60)
+        assert loop_until(lambda: state["connected"], 5)
+        sub.subscribe(topic, 0)
+        assert loop_until(lambda: state["subscribed"], 5)
+        pub.connect()
+        # 300 x 32 KiB = 9.6 MB, far more than loopback socket buffers hold.
+        want = [b"%05d" % i + b"x" * (32 * 1024 - 5) for i in range(300)]
+        for p in want:
+            pub.publish(topic, p, qos=0)
+        # Acknowledged after everything before it on this connection was stored and routed.
+        pub.publish(topic, b"end", qos=1)
+        assert loop_until(lambda: len(got) >= len(want) + 1, 30), f"{len(got)} of {len(want) + 1}"
+        loop_until(lambda: False, 0.3)
+        assert [p[:5] for p in got[:-1]] == [p[:5] for p in want]
+        assert got[:-1] == want and got[-1] == b"end"
+    finally:
+        sub.disconnect()
         pub.close()

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use bytes::BytesMut;
-use robustmq_mqtt::codec::{self, ConnAck, Connect, Packet, Properties, ProtocolVersion};
+use robustmq_mqtt::codec::{self, ConnAck, Packet, ProtocolVersion};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::Semaphore;
@@ -25,22 +24,9 @@ const PER_SOURCE: u64 = 20_000;
 /// The protocol version of every `conn` connection.
 const VERSION: ProtocolVersion = ProtocolVersion::V3_1_1;
 
-/// An MQTT 3.1.1 CONNECT with a clean session and no credentials, encoded by the project's codec.
+/// An MQTT 3.1.1 CONNECT with a clean session and no credentials.
 pub fn connect_packet(client_id: &str, keepalive: u16) -> anyhow::Result<Vec<u8>> {
-    let connect = Connect {
-        protocol: VERSION,
-        clean_start: true,
-        keep_alive: keepalive,
-        properties: Properties::default(),
-        client_id: client_id.to_string(),
-        will: None,
-        username: None,
-        password: None,
-    };
-    let mut out = BytesMut::new();
-    codec::encode(&Packet::Connect(connect), VERSION, &mut out)
-        .map_err(|e| anyhow::anyhow!("encoding CONNECT: {e}"))?;
-    Ok(out.to_vec())
+    super::wire::connect_packet(VERSION, client_id, keepalive)
 }
 
 /// Checks a CONNACK (4 bytes in 3.1.1): `Ok` when the broker accepted, otherwise why not.

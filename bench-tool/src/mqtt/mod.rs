@@ -1,3 +1,3 @@
-pub mod client;
 pub mod conn;
 pub mod pub_sub;
+pub mod wire;

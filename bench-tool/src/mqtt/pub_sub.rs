@@ -1,25 +1,30 @@
-//! `mqtt pub|sub|pubsub` over rumqttc (MQTT 3.1.1). Each connection's event loop runs in its own
-//! task; senders and the stop logic talk to it only through the client handle and counters.
+//! `mqtt pub|sub|pubsub`: every connection runs on its own OS threads over [`wire`]. A
+//! publisher's sender writes every publish that is due (up to the in-flight window) in one
+//! write; its reader counts acknowledgements. A subscriber reads, counts and answers in one
+//! thread.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use tokio::runtime::Handle;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use bytes::BytesMut;
+use robustmq_mqtt::codec::{Packet, PacketType, ProtocolVersion, QoS};
 
-use super::client::{new_client, Client, Ev, Loop};
+use super::wire::{self, PublishTemplate, Wire, Writer, POLL};
 use crate::args::MqttArgs;
 use crate::pace::{Limit, Pacer, Until};
-use crate::payload::{self, now_ns};
+use crate::payload::{self, now_ns, HEADER_LEN};
 use crate::progress::Progress;
 use crate::stats::{Meta, RateOf, Report, Stats};
 use crate::{secs_ns, Ctx};
 
-const READY_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_TARGET: &str = "127.0.0.1:1883";
+
+/// A sender writes once it has this many bytes of due publishes (or nothing more is due).
+const BATCH_BYTES: usize = 64 * 1024;
 
 fn client_id(kind: &str, i: u32) -> String {
     format!("rmqb-{:x}-{kind}{i}", payload::run_nonce() & 0xffff_ffff)
@@ -35,10 +40,50 @@ fn meta(a: &MqttArgs, ctx: Ctx, stats: &Stats, note: &'static str) -> anyhow::Re
     })
 }
 
+/// What every connection of a run needs from the arguments.
+#[derive(Clone)]
+struct Plan {
+    target: String,
+    version: ProtocolVersion,
+    qos: QoS,
+    topics: Vec<String>,
+    size: usize,
+    /// Messages per second over all publishers (0: as fast as possible).
+    rate: f64,
+    inflight: u16,
+    drain: Duration,
+}
+
+impl Plan {
+    fn new(a: &MqttArgs) -> anyhow::Result<Plan> {
+        Ok(Plan {
+            target: a.common.target_or(DEFAULT_TARGET),
+            version: wire::version(a.mqtt_version)?,
+            qos: wire::qos(a.qos),
+            topics: a.common.topic_names(),
+            size: a.common.size,
+            rate: a.common.rate,
+            inflight: a.inflight.max(1),
+            drain: Duration::from_nanos(secs_ns(a.common.drain)),
+        })
+    }
+}
+
+/// Runs blocking benchmark work off the async runtime.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .context("benchmark thread")?
+}
+
 pub async fn run_pub(a: MqttArgs, ctx: Ctx) -> anyhow::Result<Report> {
     let (stats, limit) = ctx.start(&a.common);
+    let plan = Plan::new(&a)?;
     let progress = Progress::start(stats.clone(), !a.common.no_progress);
-    run_publishers(&a, &stats, limit).await?;
+    let (s, n) = (stats.clone(), a.publishers.max(1));
+    blocking(move || run_publishers(&plan, n, &s, limit)).await?;
     progress.finish();
     let rate_of = if a.qos == 0 {
         RateOf::Sent
@@ -51,11 +96,17 @@ pub async fn run_pub(a: MqttArgs, ctx: Ctx) -> anyhow::Result<Report> {
 
 pub async fn run_sub(a: MqttArgs, ctx: Ctx) -> anyhow::Result<Report> {
     let (stats, limit) = ctx.start(&a.common);
+    let plan = Plan::new(&a)?;
     let until = Arc::new(Until::new(limit.count, limit.deadline_ns));
-    let subs = start_subscribers(&a, &stats).await?;
+    let (s, n) = (stats.clone(), a.subscribers.max(1));
+    let subs = blocking(move || start_subscribers(&plan, n, &s, &until)).await?;
     eprintln!("ready: {} subscriber(s) subscribed", subs.len());
     let progress = Progress::start(stats.clone(), !a.common.no_progress);
-    finish_subscribers(subs, &stats, &until).await;
+    blocking(move || {
+        join_all(subs);
+        Ok(())
+    })
+    .await?;
     progress.finish();
     let note = "not measured in sub: payload times come from another process (use pubsub)";
     Ok(stats.report(meta(&a, ctx, &stats, note)?, RateOf::Received, now_ns()))
@@ -63,255 +114,353 @@ pub async fn run_sub(a: MqttArgs, ctx: Ctx) -> anyhow::Result<Report> {
 
 pub async fn run_pubsub(a: MqttArgs, ctx: Ctx) -> anyhow::Result<Report> {
     let (stats, limit) = ctx.start(&a.common);
+    let plan = Plan::new(&a)?;
     let drain = secs_ns(a.common.drain);
     let until = Arc::new(Until::new(None, limit.deadline_ns.saturating_add(drain)));
-    let subs = start_subscribers(&a, &stats).await?;
+    let (s, n_sub, n_pub) = (stats.clone(), a.subscribers.max(1), a.publishers.max(1));
     let progress = Progress::start(stats.clone(), !a.common.no_progress);
-    run_publishers(&a, &stats, limit).await?;
-    let expected = stats.sent.load(Relaxed) * u64::from(a.subscribers.max(1));
-    until.senders_done(expected, Duration::from_nanos(drain));
-    finish_subscribers(subs, &stats, &until).await;
+    blocking(move || {
+        let subs = start_subscribers(&plan, n_sub, &s, &until)?;
+        let published = run_publishers(&plan, n_pub, &s, limit);
+        let expected = s.sent.load(Relaxed) * u64::from(n_sub);
+        until.senders_done(expected, plan.drain);
+        join_all(subs);
+        published
+    })
+    .await?;
     progress.finish();
     let note = "end-to-end = intended send time in payload -> arrival at subscriber; ack = publish -> PUBACK/PUBCOMP";
     Ok(stats.report(meta(&a, ctx, &stats, note)?, RateOf::Received, now_ns()))
 }
 
-/// One connection's event loop: counts what it sees until the connection ends.
-struct Conn {
-    client: Client,
-    task: JoinHandle<()>,
+fn spawn(name: String, f: impl FnOnce() + Send + 'static) -> anyhow::Result<JoinHandle<()>> {
+    thread::Builder::new()
+        .name(name)
+        .spawn(f)
+        .context("starting a benchmark thread")
 }
 
-impl Conn {
-    async fn close(self) {
-        self.client.disconnect().await;
-        let mut task = self.task;
-        if tokio::time::timeout(Duration::from_secs(2), &mut task)
-            .await
-            .is_err()
-        {
-            task.abort();
-        }
+fn join_all(threads: Vec<JoinHandle<()>>) {
+    for t in threads {
+        // A panicking connection thread has already printed its message.
+        let _ = t.join();
     }
 }
 
-/// Publisher-side shared state: intended times queued in publish order, and what is outstanding.
-#[derive(Default)]
-struct PubState {
-    queued: Mutex<VecDeque<u64>>,
-    outstanding: AtomicU64,
-}
+// ------------------------------------------------------------------------------- publishers
 
-async fn run_publishers(a: &MqttArgs, stats: &Arc<Stats>, limit: Limit) -> anyhow::Result<()> {
-    let n = a.publishers.max(1);
-    let topics = a.common.topic_names();
-    let mut tasks = Vec::new();
-    for i in 0..n {
-        let (client, el) = new_client(a, client_id("p", i), 64)?;
-        let st = Arc::new(PubState::default());
-        let (ready_tx, ready_rx) = oneshot::channel();
-        let task = tokio::spawn(pub_events(
-            el,
-            stats.clone(),
-            st.clone(),
-            a.common.size,
-            ready_tx,
-        ));
-        let conn = Conn { client, task };
-        let job = PubJob {
-            topics: topics.clone(),
-            qos: a.qos,
-            size: a.common.size,
-            rate: a.common.rate / f64::from(n),
+/// Connects every publisher first (so a refused connection fails the run before it starts),
+/// then runs them until the limit and waits for their acknowledgements.
+fn run_publishers(plan: &Plan, n: u32, stats: &Arc<Stats>, limit: Limit) -> anyhow::Result<()> {
+    let wires = (0..n)
+        .map(|i| Wire::connect(&plan.target, plan.version, &client_id("p", i)))
+        .collect::<anyhow::Result<Vec<_>>>()
+        .context("publisher")?;
+    let mut threads = Vec::new();
+    for (i, w) in (0u32..).zip(wires) {
+        let job = Publisher {
+            plan: plan.clone(),
+            rate: plan.rate / f64::from(n),
             limit: limit.share(u64::from(i), u64::from(n)),
-            drain: Duration::from_nanos(secs_ns(a.common.drain)),
+            stats: stats.clone(),
+            flight: Arc::new(Flight::default()),
         };
-        let stats = stats.clone();
-        tasks.push(tokio::spawn(async move {
-            match tokio::time::timeout(READY_TIMEOUT, ready_rx).await {
-                Ok(Ok(())) => {
-                    // Pacing needs sub-millisecond sleeps, which tokio timers do not give: the
-                    // send loop runs on a blocking thread and hands each publish to the runtime.
-                    let (h, c, s) = (
-                        tokio::runtime::Handle::current(),
-                        conn.client.clone(),
-                        stats.clone(),
-                    );
-                    let r = tokio::task::spawn_blocking(move || job.publish(&h, &c, &st, &s)).await;
-                    if r.is_err() {
-                        stats.on_error_msg("publisher thread failed");
-                    }
-                }
-                _ => stats.on_error_msg("publisher: no CONNACK"),
+        threads.push(spawn(format!("pub{i}"), move || {
+            if let Err(e) = job.run(w) {
+                job.stats.on_error_msg(format!("publisher: {e:#}"));
             }
-            conn.close().await;
-        }));
+        })?);
     }
-    for t in tasks {
-        t.await.context("publisher task")?;
-    }
+    join_all(threads);
     Ok(())
 }
 
-struct PubJob {
-    topics: Vec<String>,
-    qos: u8,
-    size: usize,
+/// QoS 1/2 publishes waiting for their acknowledgement: packet id -> intended send time.
+#[derive(Default)]
+struct Flight {
+    pending: Mutex<HashMap<u16, u64>>,
+    changed: Condvar,
+    /// The reader is gone (connection closed or sender finished).
+    closed: AtomicBool,
+}
+
+impl Flight {
+    fn lock(&self) -> MutexGuard<'_, HashMap<u16, u64>> {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits up to one poll interval for a change.
+    fn wait<'a>(&self, g: MutexGuard<'a, HashMap<u16, u64>>) -> MutexGuard<'a, HashMap<u16, u64>> {
+        match self.changed.wait_timeout(g, POLL) {
+            Ok((g, _)) => g,
+            Err(p) => p.into_inner().0,
+        }
+    }
+}
+
+struct Publisher {
+    plan: Plan,
     rate: f64,
     limit: Limit,
-    drain: Duration,
+    stats: Arc<Stats>,
+    flight: Arc<Flight>,
 }
 
-impl PubJob {
-    fn publish(&self, rt: &Handle, client: &Client, st: &PubState, stats: &Stats) {
-        let mut buf = payload::make(self.size);
+/// Publishes stamped but not yet written: the bytes and each one's intended time.
+struct Batch {
+    bytes: Vec<u8>,
+    due: Vec<u64>,
+}
+
+impl Publisher {
+    fn run(&self, w: Wire) -> anyhow::Result<()> {
+        let v = w.version;
+        let writer = w.writer.clone();
+        let window = usize::from(self.plan.inflight.min(w.receive_maximum.max(1)));
+        let reader = {
+            let (f, s, size) = (self.flight.clone(), self.stats.clone(), self.plan.size);
+            spawn("pub-acks".into(), move || read_acks(w, &f, &s, size))?
+        };
+        let sent = self.send_all(&writer, window);
+        let drained = sent.and_then(|()| self.drain());
+        writer.close(v);
+        self.flight.closed.store(true, Relaxed);
+        let _ = reader.join();
+        drained
+    }
+
+    fn send_all(&self, writer: &Writer, window: usize) -> anyhow::Result<()> {
+        let p = &self.plan;
+        let body = payload::make(p.size);
+        let templates = p
+            .topics
+            .iter()
+            .map(|t| PublishTemplate::new(p.version, t, p.qos, &body))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let nonce = payload::run_nonce();
+        let mut head = body[..p.size.min(HEADER_LEN)].to_vec();
+        let mut batch = Batch {
+            bytes: Vec::with_capacity(BATCH_BYTES + 2 * body.len() + 64),
+            due: Vec::new(),
+        };
         let pacer = Pacer::new(now_ns(), self.rate);
-        let mut i = 0u64;
-        while !stats.stopped() && !self.limit.done(i, now_ns()) {
+        let (mut i, mut id) = (0u64, 0u16);
+        while !self.stats.stopped() && !self.limit.done(i, now_ns()) {
             let due = pacer.due(i);
-            if due >= self.limit.deadline_ns {
+            if due >= self.limit.deadline_ns || self.flight.closed.load(Relaxed) {
                 break;
             }
-            if let Some(w) = Pacer::wait(due) {
-                std::thread::sleep(w);
+            if !batch.due.is_empty() && (due > now_ns() || batch.bytes.len() >= BATCH_BYTES) {
+                self.flush(writer, &mut batch)?;
             }
-            payload::stamp(&mut buf, due, nonce);
-            if let Ok(mut q) = st.queued.lock() {
-                q.push_back(due);
+            if let Some(wait) = Pacer::wait(due) {
+                thread::sleep(wait);
             }
-            st.outstanding.fetch_add(1, Relaxed);
-            let topic = &self.topics[(i % self.topics.len() as u64) as usize];
-            if let Err(e) = rt.block_on(client.publish(topic, self.qos, buf.clone())) {
-                stats.on_error_msg(format!("publish: {e}"));
-                break;
+            if p.qos != QoS::AtMostOnce {
+                match self.take_id(writer, &mut batch, window, id, due)? {
+                    Some(next) => id = next,
+                    None => break,
+                }
             }
+            payload::stamp(&mut head, due, nonce);
+            templates[(i % templates.len() as u64) as usize].put(&mut batch.bytes, id, &head);
+            batch.due.push(due);
             i += 1;
         }
-        let until = now_ns().saturating_add(self.drain.as_nanos() as u64);
-        while st.outstanding.load(Relaxed) > 0 && now_ns() < until && !stats.stopped() {
-            std::thread::sleep(Duration::from_millis(5));
+        self.flush(writer, &mut batch)
+    }
+
+    /// Reserves the packet id after `last` that is free, once the window has room (writing
+    /// what is batched first: those are the publishes whose acks make room). `None`: stopped.
+    fn take_id(
+        &self,
+        writer: &Writer,
+        batch: &mut Batch,
+        window: usize,
+        last: u16,
+        due: u64,
+    ) -> anyhow::Result<Option<u16>> {
+        let mut pending = self.flight.lock();
+        if pending.len() >= window {
+            drop(pending);
+            self.flush(writer, batch)?;
+            pending = self.flight.lock();
+            while pending.len() >= window {
+                if self.stats.stopped() || self.flight.closed.load(Relaxed) {
+                    return Ok(None);
+                }
+                pending = self.flight.wait(pending);
+            }
         }
-        let left = st.outstanding.load(Relaxed);
-        if left > 0 && !stats.stopped() {
-            stats.on_error_msg(format!("{left} publishes not acknowledged in time"));
+        let mut id = last;
+        loop {
+            id = id.wrapping_add(1);
+            if id != 0 && !pending.contains_key(&id) {
+                break;
+            }
         }
+        pending.insert(id, due);
+        Ok(Some(id))
+    }
+
+    fn flush(&self, writer: &Writer, batch: &mut Batch) -> anyhow::Result<()> {
+        if batch.due.is_empty() {
+            return Ok(());
+        }
+        writer.send(&batch.bytes).context("writing publishes")?;
+        for due in batch.due.drain(..) {
+            self.stats.on_sent(self.plan.size, due);
+        }
+        batch.bytes.clear();
+        Ok(())
+    }
+
+    /// Waits up to the drain time for the outstanding acknowledgements.
+    fn drain(&self) -> anyhow::Result<()> {
+        let until = now_ns().saturating_add(self.plan.drain.as_nanos() as u64);
+        let mut pending = self.flight.lock();
+        while !pending.is_empty() && now_ns() < until && !self.stats.stopped() {
+            if self.flight.closed.load(Relaxed) {
+                break;
+            }
+            pending = self.flight.wait(pending);
+        }
+        let left = pending.len();
+        if left > 0 && !self.stats.stopped() {
+            bail!("{left} publishes not acknowledged in time");
+        }
+        Ok(())
     }
 }
 
-async fn pub_events(
-    mut el: Loop,
-    stats: Arc<Stats>,
-    st: Arc<PubState>,
-    size: usize,
-    ready: oneshot::Sender<()>,
-) {
-    let mut ready = Some(ready);
-    let mut pending: HashMap<u16, u64> = HashMap::new();
-    loop {
-        match el.next().await {
-            Ev::ConnAck => {
-                if let Some(r) = ready.take() {
-                    let _ = r.send(());
+/// A publisher's reader: PUBACK/PUBCOMP end a publish, PUBREC is answered with PUBREL.
+fn read_acks(mut w: Wire, flight: &Flight, stats: &Stats, size: usize) {
+    let v = w.version;
+    let writer = w.writer.clone();
+    let (mut done, mut refused, mut rec) = (Vec::new(), Vec::new(), Vec::new());
+    while !flight.closed.load(Relaxed) {
+        let read = w.read_packets(|p| match p {
+            Packet::PubAck(a) | Packet::PubComp(a) if a.reason_code < 0x80 => {
+                done.push(a.packet_id)
+            }
+            Packet::PubAck(a) | Packet::PubRec(a) | Packet::PubComp(a) if a.reason_code >= 0x80 => {
+                refused.push((a.packet_id, a.reason_code))
+            }
+            Packet::PubRec(a) => rec.push(a.packet_id),
+            _ => {}
+        });
+        if let Err(e) = read {
+            if !flight.closed.load(Relaxed) {
+                stats.on_error_msg(format!("publisher connection: {e:#}"));
+            }
+            break;
+        }
+        if !rec.is_empty() {
+            let mut out = BytesMut::new();
+            for id in rec.drain(..) {
+                if let Err(e) = wire::put_ack(&mut out, v, PacketType::PubRel, id) {
+                    stats.on_error_msg(e);
                 }
             }
-            Ev::Sent(pkid) => {
-                let due = st.queued.lock().ok().and_then(|mut q| q.pop_front());
-                if let Some(due) = due {
-                    stats.on_sent(size, due);
-                    if pkid == 0 {
-                        st.outstanding.fetch_sub(1, Relaxed);
-                    } else {
-                        pending.insert(pkid, due);
+            if let Err(e) = writer.send(&out) {
+                stats.on_error_msg(format!("writing PUBREL: {e}"));
+            }
+        }
+        if !done.is_empty() || !refused.is_empty() {
+            let mut pending = flight.lock();
+            let acked: Vec<u64> = done
+                .drain(..)
+                .filter_map(|id| pending.remove(&id))
+                .collect();
+            for (id, _) in &refused {
+                pending.remove(id);
+            }
+            drop(pending);
+            flight.changed.notify_all();
+            for due in acked {
+                stats.on_ack(size, Some(due));
+            }
+            for (id, code) in refused.drain(..) {
+                stats.on_error_msg(format!("publish {id} refused with reason {code:#04x}"));
+            }
+        }
+        if let Err(e) = writer.keep_alive() {
+            stats.on_error_msg(format!("PINGREQ: {e}"));
+        }
+    }
+    flight.closed.store(true, Relaxed);
+    flight.changed.notify_all();
+}
+
+// ------------------------------------------------------------------------------ subscribers
+
+/// Connects and subscribes every subscriber, then starts their reading threads.
+fn start_subscribers(
+    plan: &Plan,
+    n: u32,
+    stats: &Arc<Stats>,
+    until: &Arc<Until>,
+) -> anyhow::Result<Vec<JoinHandle<()>>> {
+    let mut wires = Vec::new();
+    for i in 0..n {
+        let mut w =
+            Wire::connect(&plan.target, plan.version, &client_id("s", i)).context("subscriber")?;
+        w.subscribe(&plan.topics, plan.qos).context("subscriber")?;
+        wires.push(w);
+    }
+    let mut threads = Vec::new();
+    for (i, w) in wires.into_iter().enumerate() {
+        let (s, u) = (stats.clone(), until.clone());
+        threads.push(spawn(format!("sub{i}"), move || subscribe_loop(w, &s, &u))?);
+    }
+    Ok(threads)
+}
+
+/// Reads until the run's stop condition holds; answers QoS 1/2 deliveries after each read.
+fn subscribe_loop(mut w: Wire, stats: &Stats, until: &Until) {
+    let v = w.version;
+    let writer = w.writer.clone();
+    let nonce = payload::run_nonce();
+    let mut out = BytesMut::new();
+    let mut bad = 0u64;
+    while !until.reached(stats) {
+        let read = w.read_packets(|p| {
+            let answer = match p {
+                Packet::Publish(p) => {
+                    let sent = payload::read(&p.payload, nonce, now_ns());
+                    stats.on_received(p.payload.len(), sent);
+                    match (p.qos, p.packet_id) {
+                        (QoS::AtLeastOnce, Some(id)) => Some((PacketType::PubAck, id)),
+                        (QoS::ExactlyOnce, Some(id)) => Some((PacketType::PubRec, id)),
+                        _ => None,
                     }
                 }
+                Packet::PubRel(a) => Some((PacketType::PubComp, a.packet_id)),
+                _ => None,
+            };
+            if let Some((kind, id)) = answer {
+                bad += u64::from(wire::put_ack(&mut out, v, kind, id).is_err());
             }
-            Ev::Acked(pkid) => {
-                if let Some(due) = pending.remove(&pkid) {
-                    stats.on_ack(size, Some(due));
-                    st.outstanding.fetch_sub(1, Relaxed);
-                }
+        });
+        if let Err(e) = read {
+            if !until.reached(stats) {
+                stats.on_error_msg(format!("subscriber connection: {e:#}"));
             }
-            Ev::Closed => break,
-            Ev::Error(e) => {
-                stats.on_error_msg(format!("publisher connection: {e}"));
-                break;
-            }
-            Ev::SubAck | Ev::Received(..) | Ev::Other => {}
+            break;
+        }
+        let sent = if out.is_empty() {
+            writer.keep_alive()
+        } else {
+            writer.send(&out)
+        };
+        out.clear();
+        if let Err(e) = sent {
+            stats.on_error_msg(format!("subscriber write: {e}"));
+            break;
         }
     }
-}
-
-async fn start_subscribers(a: &MqttArgs, stats: &Arc<Stats>) -> anyhow::Result<Vec<Conn>> {
-    let topics = a.common.topic_names();
-    let mut out = Vec::new();
-    let mut waits = Vec::new();
-    for i in 0..a.subscribers.max(1) {
-        let (client, el) = new_client(a, client_id("s", i), 16)?;
-        let (ready_tx, ready_rx) = oneshot::channel();
-        let task = tokio::spawn(sub_events(
-            el,
-            client.clone(),
-            topics.clone(),
-            a.qos,
-            stats.clone(),
-            ready_tx,
-        ));
-        out.push(Conn { client, task });
-        waits.push(ready_rx);
+    if bad > 0 {
+        stats.on_error_msg(format!("{bad} acknowledgements could not be encoded"));
     }
-    for w in waits {
-        match tokio::time::timeout(READY_TIMEOUT, w).await {
-            Ok(Ok(())) => {}
-            _ => {
-                for c in out {
-                    c.close().await;
-                }
-                bail!("a subscriber did not connect and subscribe within {READY_TIMEOUT:?} (see the first error above)");
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Waits until the run's stop condition holds, then disconnects every subscriber.
-async fn finish_subscribers(subs: Vec<Conn>, stats: &Stats, until: &Until) {
-    while !until.reached(stats) {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    for c in subs {
-        c.close().await;
-    }
-}
-
-async fn sub_events(
-    mut el: Loop,
-    client: Client,
-    topics: Vec<String>,
-    qos: u8,
-    stats: Arc<Stats>,
-    ready: oneshot::Sender<()>,
-) {
-    let mut ready = Some(ready);
-    loop {
-        match el.next().await {
-            Ev::ConnAck => {
-                if let Err(e) = client.try_subscribe(&topics, qos) {
-                    stats.on_error_msg(format!("subscribe: {e}"));
-                }
-            }
-            Ev::SubAck => {
-                if let Some(r) = ready.take() {
-                    let _ = r.send(());
-                }
-            }
-            Ev::Received(len, sent_ns) => stats.on_received(len, sent_ns),
-            Ev::Closed => break,
-            Ev::Error(e) => {
-                stats.on_error_msg(format!("subscriber connection: {e}"));
-                break;
-            }
-            Ev::Sent(_) | Ev::Acked(_) | Ev::Other => {}
-        }
-    }
+    writer.close(v);
 }

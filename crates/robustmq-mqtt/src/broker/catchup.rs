@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use robustmq_journal::batch;
 
-use super::session::{Delivery, Inflight, LogPos, Session, StoredInflight};
+use super::session::{CatchUp, Delivery, Inflight, LogPos, Session, StoredInflight};
 use super::MqttCore;
 use crate::codec::QoS;
 use crate::message::{decode_batches, Message};
@@ -62,9 +62,9 @@ impl MqttCore {
     /// Moves up to one step of log records into the session's queue. Returns false when there
     /// is nothing left to catch up.
     pub fn catch_up(&self, s: &Session) -> bool {
-        let (key, next, subs) = {
+        let (key, CatchUp { next, qos0_from }, subs) = {
             let st = s.lock();
-            let Some((key, &next)) = st.catchup.first_key_value() else {
+            let Some((key, &c)) = st.catchup.first_key_value() else {
                 return false;
             };
             let subs: Vec<_> = st
@@ -73,7 +73,7 @@ impl MqttCore {
                 .filter(|(f, _)| !f.starts_with("$share/"))
                 .map(|(f, e)| (f.clone(), e.clone()))
                 .collect();
-            (key.clone(), next, subs)
+            (key.clone(), c, subs)
         };
         let mut deliveries = Vec::new();
         let mut new_next;
@@ -109,8 +109,8 @@ impl MqttCore {
                             rap |= e.options.retain_as_published;
                         }
                         // Only QoS 1 and 2 messages are kept for a session while it is away.
-                        let Some(qos) = qos.map(|q| q.min(m.qos)).filter(|q| *q > QoS::AtMostOnce)
-                        else {
+                        let owed = |q: &QoS| *q > QoS::AtMostOnce || offset >= qos0_from;
+                        let Some(qos) = qos.map(|q| q.min(m.qos)).filter(owed) else {
                             continue;
                         };
                         deliveries.push(Delivery {
@@ -149,7 +149,11 @@ impl MqttCore {
         if new_next >= marks.claimed && marks.done == marks.claimed {
             st.catchup.remove(&key);
         } else {
-            st.catchup.insert(key, new_next);
+            let c = CatchUp {
+                next: new_next,
+                qos0_from,
+            };
+            st.catchup.insert(key, c);
         }
         true
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use super::session::{LogPartition, Owner, Session, StoredSession, SubEntry};
+use super::session::{CatchUp, LogPartition, Owner, Session, StoredSession, SubEntry};
 use super::subscriptions::Subscriber;
 use super::{MqttCore, SESSION_NS};
 use crate::codec::SubscriptionOptions;
@@ -112,11 +112,16 @@ impl MqttCore {
                     st.generation += 1;
                     st.disconnected_at_ms = None;
                     st.expiry_interval = expiry;
-                    // Resume reading every log partition where this session left it.
+                    // Resume reading every log partition where this session left it; what is
+                    // published from now on is owed at every QoS.
                     for (key, claimed) in claimed {
                         let from = st.cursor.get(&key).copied().unwrap_or(0);
                         if from < claimed && !st.subscriptions.is_empty() {
-                            st.catchup.insert(key, from);
+                            let c = CatchUp {
+                                next: from,
+                                qos0_from: claimed,
+                            };
+                            st.catchup.insert(key, c);
                         }
                     }
                     std::mem::take(&mut st.restored_inflight)

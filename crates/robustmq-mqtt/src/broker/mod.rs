@@ -27,7 +27,7 @@ use crate::topic;
 
 pub use config::{MqttConfig, Route};
 use retained::Retained;
-use session::{Delivery, LogPartition, LogPos, Session};
+use session::{CatchUp, Delivery, LogPartition, LogPos, Session};
 use subscriptions::{Subscriber, Subscriptions};
 
 /// Where a publish was stored: its partition and the end offset to sync to for durability.
@@ -476,13 +476,14 @@ impl MqttCore {
                     continue;
                 }
                 if st.pending.len() >= self.config.max_queued {
-                    if st.persistent() && d.qos > QoS::AtMostOnce {
-                        // Too far behind: read the rest of this partition from the log later.
-                        tracing::debug!(client_id = %session.client_id, topic = %pos.topic, partition = pos.partition, offset = pos.offset, "session fell behind; reading the log from here");
-                        st.catchup.insert(pos.partition_key(), pos.offset);
-                    } else {
-                        self.stats.dropped.fetch_add(1, Ordering::Relaxed);
-                    }
+                    // Too far behind: read the rest of this partition from the log, at the
+                    // subscriber's pace, instead of queueing it in memory or dropping it.
+                    tracing::debug!(client_id = %session.client_id, topic = %pos.topic, partition = pos.partition, offset = pos.offset, "session fell behind; reading the log from here");
+                    let c = CatchUp {
+                        next: pos.offset,
+                        qos0_from: pos.offset,
+                    };
+                    st.catchup.insert(pos.partition_key(), c);
                     continue;
                 }
             } else if st.pending.len() >= self.config.max_queued {

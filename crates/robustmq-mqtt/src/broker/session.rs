@@ -14,6 +14,16 @@ use crate::message::Message;
 /// A log partition of an MQTT log topic (the name shared, not copied, per delivery).
 pub type LogPartition = (Arc<str>, i32);
 
+/// Where a session reads a log partition instead of being fed live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatchUp {
+    /// The next offset to read.
+    pub next: i64,
+    /// Records from this offset on were published while the session was connected, so QoS 0
+    /// ones are owed too; before it the session was away and is owed only QoS 1 and 2.
+    pub qos0_from: i64,
+}
+
 /// Where a delivered message sits in the log, so a persistent session can find it again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogPos {
@@ -91,9 +101,10 @@ pub struct SessionState {
     pub inbound_qos2: BTreeSet<u16>,
     /// Offline persistent sessions resume reading the log here.
     pub cursor: BTreeMap<LogPartition, i64>,
-    /// While resuming: partition -> next offset to read from the log. Live deliveries of a
-    /// partition being caught up are dropped (the log read finds them, in order).
-    pub catchup: BTreeMap<LogPartition, i64>,
+    /// Partitions read from the log instead of fed live: after a reconnect, or after falling
+    /// `max_queued` behind. Live deliveries of such a partition are dropped (the log read
+    /// finds them, in order).
+    pub catchup: BTreeMap<LogPartition, CatchUp>,
     /// Bumped at every connect, so a delayed will of an older connection stays unsent.
     pub generation: u64,
     /// State changed since it was last written to meta.
@@ -171,9 +182,9 @@ impl SessionState {
         for (k, v) in &self.cursor {
             out.entry(k.clone()).or_insert(*v);
         }
-        for (k, &next) in &self.catchup {
-            let e = out.entry(k.clone()).or_insert(next);
-            *e = (*e).min(next);
+        for (k, c) in &self.catchup {
+            let e = out.entry(k.clone()).or_insert(c.next);
+            *e = (*e).min(c.next);
         }
         for d in &self.pending {
             if let Some(p) = &d.pos {
@@ -311,7 +322,13 @@ mod tests {
         st.pending.push_back(delivery(40));
         st.pending.push_back(delivery(70));
         assert_eq!(st.resume_cursor(&done)[&key], 40);
-        st.catchup.insert(key.clone(), 10);
+        st.catchup.insert(
+            key.clone(),
+            CatchUp {
+                next: 10,
+                qos0_from: 10,
+            },
+        );
         assert_eq!(st.resume_cursor(&done)[&key], 10);
         // Partitions with nothing offered since the start keep their stored position.
         st.cursor.insert(("mqtt".into(), 1), 5);

@@ -23,6 +23,7 @@ use crate::broker::session::Session;
 use crate::broker::MqttCore;
 use crate::codec::{self, ConnAck, DecodeError, Disconnect, Packet, ProtocolVersion};
 use crate::message::Message;
+use outbound::Refill;
 
 /// Publishes stored with one append at most (see `Conn::flush_publishes`).
 const PUBLISH_BATCH: usize = 512;
@@ -242,7 +243,7 @@ where
     let grace = keep_alive.mul_f32(1.5);
     let mut deadline = Instant::now() + grace;
     let mut kicked = false;
-    let mut retry_catchup;
+    let mut refill;
     let mut read_size = ReadSize::default();
     loop {
         // Every whole packet already read, in order.
@@ -277,7 +278,7 @@ where
                 }
             }
         }
-        retry_catchup = conn.fill_window();
+        refill = conn.fill_window();
         if !conn.out.is_empty() {
             let n = conn.out.len() as u64;
             if let Err(e) = send(wr, &conn.out).await {
@@ -326,7 +327,8 @@ where
                 let _ = send(wr, &conn.out).await;
                 return Closed::KeepAliveTimeout;
             }
-            _ = tokio::time::sleep(Duration::from_millis(2)), if retry_catchup => {}
+            _ = tokio::time::sleep(Duration::from_millis(2)), if refill == Refill::Soon => {}
+            _ = tokio::task::yield_now(), if refill == Refill::Now => {}
             _ = shutdown.changed() => {
                 conn.disconnect(0x8B, "server shutting down");
                 let _ = send(wr, &conn.out).await;

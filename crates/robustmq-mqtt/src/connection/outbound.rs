@@ -9,12 +9,25 @@ use crate::codec::{self, Packet, Properties, PubAck, PubRec, Publish, QoS};
 
 /// Catch up from the log when fewer than this many messages are queued.
 const CATCHUP_BELOW: usize = 256;
+/// A catch-up stops encoding at this many bytes, so the connection writes them and other
+/// tasks run before it reads on.
+const CATCHUP_WRITE: usize = 256 * 1024;
+
+/// What the connection loop does after [`Conn::fill_window`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refill {
+    /// Nothing more until the session is woken.
+    Idle,
+    /// A catch-up waits on a dispatch in progress: retry shortly.
+    Soon,
+    /// The log has more for this session: go on once the output is written.
+    Now,
+}
 
 impl Conn {
-    /// Moves queued deliveries into the window and encodes them. Returns true when a catch-up
-    /// is waiting on a dispatch in progress and should be retried shortly.
-    pub(super) fn fill_window(&mut self) -> bool {
-        let mut retry = false;
+    /// Moves queued deliveries into the window and encodes them, reading the log for a session
+    /// that is catching up.
+    pub(super) fn fill_window(&mut self) -> Refill {
         let mut qos2_sent = false;
         loop {
             let (batch, catching_up, persistent) = {
@@ -68,16 +81,18 @@ impl Conn {
                 self.send(id, &d, false);
             }
             if !catching_up {
-                return retry;
+                return Refill::Idle;
+            }
+            if self.out.len() >= CATCHUP_WRITE {
+                return Refill::Now;
             }
             let before = self.session.lock().pending.len();
             if !self.core.catch_up(&self.session) {
-                return retry;
+                return Refill::Idle;
             }
             if self.session.lock().pending.len() == before {
                 // Nothing new this step (a dispatch in progress): try again soon.
-                retry = true;
-                return retry;
+                return Refill::Soon;
             }
         }
     }
