@@ -157,6 +157,9 @@ pub struct MqttArgs {
     /// Unacknowledged QoS 1/2 publishes allowed per connection.
     #[arg(long, default_value_t = 100)]
     pub inflight: u16,
+    /// Publish with the retain flag: every publish replaces its topic's retained message.
+    #[arg(long)]
+    pub retain: bool,
     /// MQTT protocol version: 3 (3.1.1) or 5.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(3..=5))]
     pub mqtt_version: u8,

@@ -46,6 +46,7 @@ struct Plan {
     target: String,
     version: ProtocolVersion,
     qos: QoS,
+    retain: bool,
     topics: Vec<String>,
     size: usize,
     /// Messages per second over all publishers (0: as fast as possible).
@@ -60,6 +61,7 @@ impl Plan {
             target: a.common.target_or(DEFAULT_TARGET),
             version: wire::version(a.mqtt_version)?,
             qos: wire::qos(a.qos),
+            retain: a.retain,
             topics: a.common.topic_names(),
             size: a.common.size,
             rate: a.common.rate,
@@ -235,7 +237,7 @@ impl Publisher {
         let templates = p
             .topics
             .iter()
-            .map(|t| PublishTemplate::new(p.version, t, p.qos, &body))
+            .map(|t| PublishTemplate::new(p.version, t, p.qos, p.retain, &body))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let nonce = payload::run_nonce();
         let mut head = body[..p.size.min(HEADER_LEN)].to_vec();

@@ -253,9 +253,16 @@ pub struct PublishTemplate {
 }
 
 impl PublishTemplate {
-    pub fn new(v: ProtocolVersion, topic: &str, q: QoS, payload: &[u8]) -> anyhow::Result<Self> {
+    pub fn new(
+        v: ProtocolVersion,
+        topic: &str,
+        q: QoS,
+        retain: bool,
+        payload: &[u8],
+    ) -> anyhow::Result<Self> {
         let p = Publish {
             qos: q,
+            retain,
             topic: topic.to_string(),
             packet_id: (q != QoS::AtMostOnce).then_some(1),
             payload: Bytes::copy_from_slice(payload),
@@ -323,12 +330,14 @@ mod tests {
     fn template_patches_id_and_stamp_in_every_version_and_qos() {
         for v in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
             for q in [QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce] {
-                let t = PublishTemplate::new(v, "a/b", q, &[b'x'; 20]).unwrap();
+                let t =
+                    PublishTemplate::new(v, "a/b", q, q == QoS::AtLeastOnce, &[b'x'; 20]).unwrap();
                 let mut out = Vec::new();
                 t.put(&mut out, 0xbeef, &[1, 2, 3]);
                 let p = decode_one(v, &out);
                 assert_eq!(p.topic, "a/b");
                 assert_eq!(p.qos, q);
+                assert_eq!(p.retain, q == QoS::AtLeastOnce);
                 let want_id = (q != QoS::AtMostOnce).then_some(0xbeef);
                 assert_eq!(p.packet_id, want_id);
                 assert_eq!(&p.payload[..4], &[1, 2, 3, b'x']);
@@ -339,7 +348,8 @@ mod tests {
 
     #[test]
     fn stamp_longer_than_payload_is_cut() {
-        let t = PublishTemplate::new(ProtocolVersion::V5, "t", QoS::AtMostOnce, &[0; 2]).unwrap();
+        let t = PublishTemplate::new(ProtocolVersion::V5, "t", QoS::AtMostOnce, false, &[0; 2])
+            .unwrap();
         let mut out = Vec::new();
         t.put(&mut out, 0, &[9; 16]);
         assert_eq!(&decode_one(ProtocolVersion::V5, &out).payload[..], &[9, 9]);

@@ -106,6 +106,14 @@ pub trait MetaStore: Send + Sync {
     /// OS's cache) but not a power loss; use it for state written on every acknowledgement.
     fn put_entry(&self, namespace: &str, key: &str, value: &[u8], sync: bool) -> Result<()>;
     fn delete_entry(&self, namespace: &str, key: &str) -> Result<()>;
+    /// Puts (`Some`) and deletes (`None`) entries of a namespace in one atomic write, so state
+    /// changed by a batch of messages costs one write (and one fsync with `sync`).
+    fn write_entries(
+        &self,
+        namespace: &str,
+        changes: &[(&str, Option<&[u8]>)],
+        sync: bool,
+    ) -> Result<()>;
     /// Every (key, value) of a namespace, in key order.
     fn entries(&self, namespace: &str) -> Result<Vec<(String, Vec<u8>)>>;
 

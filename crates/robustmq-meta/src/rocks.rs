@@ -277,6 +277,24 @@ impl MetaStore for RocksMeta {
             .map_err(storage)
     }
 
+    fn write_entries(
+        &self,
+        namespace: &str,
+        changes: &[(&str, Option<&[u8]>)],
+        sync: bool,
+    ) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        for (key, value) in changes {
+            match value {
+                Some(v) => batch.put(entry_key(namespace, key), v),
+                None => batch.delete(entry_key(namespace, key)),
+            }
+        }
+        let mut w = WriteOptions::default();
+        w.set_sync(sync);
+        self.db.write_opt(batch, &w).map_err(storage)
+    }
+
     fn entries(&self, namespace: &str) -> Result<Vec<(String, Vec<u8>)>> {
         let prefix = entry_key(namespace, "");
         Ok(self
@@ -333,6 +351,28 @@ mod tests {
         );
         assert_eq!(m.entries("mqtt.sessions").unwrap().len(), 1);
         assert!(m.entries("none").unwrap().is_empty());
+    }
+
+    #[test]
+    fn write_entries_applies_puts_and_deletes_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let m = RocksMeta::open(dir.path()).unwrap();
+            m.put_entry("r", "gone", b"0", true).unwrap();
+            let changes: [(&str, Option<&[u8]>); 4] = [
+                ("a", Some(b"1")),
+                ("gone", None),
+                ("a", Some(b"2")),
+                ("b", Some(b"3")),
+            ];
+            m.write_entries("r", &changes, true).unwrap();
+            m.write_entries("r", &[("b", None)], false).unwrap();
+        }
+        let m = RocksMeta::open(dir.path()).unwrap();
+        assert_eq!(
+            m.entries("r").unwrap(),
+            vec![("a".to_string(), b"2".to_vec())]
+        );
     }
 
     #[test]

@@ -364,19 +364,26 @@ impl MqttCore {
                 }
             },
         };
+        let messages: Vec<(i64, Arc<Message>)> = messages
+            .into_iter()
+            .map(|(o, m)| (o, Arc::new(m)))
+            .collect();
+        let retained: Vec<Arc<Message>> = messages
+            .iter()
+            .filter(|(_, m)| m.retain)
+            .map(|(_, m)| Arc::clone(m))
+            .collect();
+        if let Err(e) = self.retained.set_all(&retained) {
+            tracing::error!(topic = %partition.topic, messages = retained.len(), error = %e, "cannot store retained messages");
+        }
         let mut out = Outbox::default();
         for (offset, msg) in messages {
-            if msg.retain {
-                if let Err(e) = self.retained.set(&msg) {
-                    tracing::error!(topic = %msg.topic, error = %e, "cannot store a retained message");
-                }
-            }
             let pos = LogPos {
                 topic: Arc::clone(&key.0),
                 partition: key.1,
                 offset,
             };
-            self.route(Arc::new(msg), Some(pos), &mut out);
+            self.route(msg, Some(pos), &mut out);
         }
         out.deliver(self);
         self.lock_marks().entry(key).or_default().done = end;

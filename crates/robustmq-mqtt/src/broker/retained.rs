@@ -50,19 +50,32 @@ impl Retained {
         self.len() == 0
     }
 
-    /// Stores `msg` as its topic's retained message, or clears it when the payload is empty.
-    /// Synced to disk before it returns, like the log append it accompanies.
-    pub fn set(&self, msg: &Message) -> Result<(), robustmq_meta::MetaError> {
-        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        if msg.payload.is_empty() {
-            if map.remove(&msg.topic).is_some() {
-                self.meta.delete_entry(NAMESPACE, &msg.topic)?;
-            }
+    /// Applies retained messages appended together, in order: each becomes its topic's
+    /// retained message, or clears it when its payload is empty. One synced meta write for all
+    /// of them (not one fsync per message), before the log append they accompany is
+    /// acknowledged.
+    pub fn set_all(&self, msgs: &[Arc<Message>]) -> Result<(), robustmq_meta::MetaError> {
+        if msgs.is_empty() {
             return Ok(());
         }
-        let batch = encode_batch(std::slice::from_ref(msg));
-        self.meta.put_entry(NAMESPACE, &msg.topic, &batch, true)?;
-        map.insert(msg.topic.clone(), Arc::new(msg.clone()));
+        let encoded: Vec<Option<Vec<u8>>> = msgs
+            .iter()
+            .map(|m| (!m.payload.is_empty()).then(|| encode_batch(std::slice::from_ref(&**m))))
+            .collect();
+        let changes: Vec<(&str, Option<&[u8]>)> = msgs
+            .iter()
+            .zip(&encoded)
+            .map(|(m, e)| (m.topic.as_str(), e.as_deref()))
+            .collect();
+        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+        self.meta.write_entries(NAMESPACE, &changes, true)?;
+        for m in msgs {
+            if m.payload.is_empty() {
+                map.remove(&m.topic);
+            } else {
+                map.insert(m.topic.clone(), Arc::clone(m));
+            }
+        }
         Ok(())
     }
 
