@@ -61,43 +61,97 @@ def test_a_subscriber_far_behind_gets_every_message_once_in_order(daemon_factory
         pub.close()
 
 
+class ManualSubscriber:
+    """A paho client whose network loop the test drives: between `loop_until` calls it reads
+    nothing, so the server's socket buffer and queue for it fill up."""
+
+    def __init__(self, broker: MqttBroker, filter_: str):
+        self.got: list[bytes] = []
+        self.state = {"connected": False, "subscribed": False}
+        self.c = paho.Client(CallbackAPIVersion.VERSION2, client_id=uid("s"), protocol=V311, clean_session=True)
+        self.c.on_connect = lambda *_: self.state.update(connected=True)
+        self.c.on_subscribe = lambda *_: self.state.update(subscribed=True)
+        self.c.on_message = lambda _c, _u, m: self.got.append(m.payload)
+        self.c.connect(broker.host, broker.port, keepalive=60)
+        assert self.loop_until(lambda: self.state["connected"], 5)
+        self.c.subscribe(filter_, 0)
+        assert self.loop_until(lambda: self.state["subscribed"], 5)
+
+    def loop_until(self, pred, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while not pred() and time.monotonic() < end:
+            self.c.loop(timeout=0.05)
+        return pred()
+
+    def close(self) -> None:
+        self.c.disconnect()
+
+
+def big_payloads(n: int) -> list[bytes]:
+    """n x 32 KiB: 300 of them are far more than loopback socket buffers hold."""
+    return [b"%05d" % i + b"x" * (32 * 1024 - 5) for i in range(n)]
+
+
 def test_a_qos0_clean_session_subscriber_that_stops_reading_loses_nothing(daemon_factory):
     """QoS 0 to a clean session: while the subscriber does not read, the server's socket buffer
     and its 10-message queue fill up; the rest comes from the log once it reads again."""
     d = daemon_factory(env={"ROBUSTMQ_MQTT__MAX_QUEUED_MESSAGES": "10"})
     broker = MqttBroker.of_daemon(d)
     topic = uid("stalled") + "/t"
-    got: list[bytes] = []
-    state = {"connected": False, "subscribed": False}
-    # A bare paho client whose network loop this test drives: no loop call, no read.
-    sub = paho.Client(CallbackAPIVersion.VERSION2, client_id=uid("s"), protocol=V311, clean_session=True)
-    sub.on_connect = lambda *_: state.update(connected=True)
-    sub.on_subscribe = lambda *_: state.update(subscribed=True)
-    sub.on_message = lambda _c, _u, m: got.append(m.payload)
-
-    def loop_until(pred, timeout: float):
-        end = time.monotonic() + timeout
-        while not pred() and time.monotonic() < end:
-            sub.loop(timeout=0.05)
-        return pred()
-
+    sub = ManualSubscriber(broker, topic)
     pub = MqttClient(broker, V5)
     try:
-        sub.connect(broker.host, broker.port, keepalive=60)
-        assert loop_until(lambda: state["connected"], 5)
-        sub.subscribe(topic, 0)
-        assert loop_until(lambda: state["subscribed"], 5)
         pub.connect()
-        # 300 x 32 KiB = 9.6 MB, far more than loopback socket buffers hold.
-        want = [b"%05d" % i + b"x" * (32 * 1024 - 5) for i in range(300)]
+        want = big_payloads(300)
         for p in want:
             pub.publish(topic, p, qos=0)
         # Acknowledged after everything before it on this connection was stored and routed.
         pub.publish(topic, b"end", qos=1)
-        assert loop_until(lambda: len(got) >= len(want) + 1, 30), f"{len(got)} of {len(want) + 1}"
-        loop_until(lambda: False, 0.3)
+        got = sub.got
+        assert sub.loop_until(lambda: len(got) >= len(want) + 1, 30), f"{len(got)} of {len(want) + 1}"
+        sub.loop_until(lambda: False, 0.3)
         assert [p[:5] for p in got[:-1]] == [p[:5] for p in want]
         assert got[:-1] == want and got[-1] == b"end"
     finally:
-        sub.disconnect()
+        sub.close()
+        pub.close()
+
+
+def test_a_shared_group_member_with_a_full_queue_is_skipped(daemon_factory):
+    """Shared subscriptions are not read back from the log (membership changes), so while one
+    member's queue is full the group's messages go to the members with room, and none is lost."""
+    d = daemon_factory(env={"ROBUSTMQ_MQTT__MAX_QUEUED_MESSAGES": "10"})
+    broker = MqttBroker.of_daemon(d)
+    topic = uid("shared") + "/t"
+    fill = uid("fill") + "/t"
+    stalled = ManualSubscriber(broker, f"$share/g/{topic}")
+    stalled.c.subscribe(fill, 0)
+    assert stalled.loop_until(lambda: False, 0.2) is False
+    reading = MqttClient(broker, V311)
+    pub = MqttClient(broker, V5)
+    try:
+        reading.connect()
+        assert reading.subscribe(f"$share/g/{topic}", 1) == [1]
+        pub.connect()
+        # Fill the stalled member's socket buffers and queue through its plain subscription.
+        for p in big_payloads(300):
+            pub.publish(fill, p, qos=0)
+        pub.publish(fill, b"filled", qos=1)
+        want = [b"s%03d" % i for i in range(50)]
+        for p in want:
+            pub.publish(topic, p, qos=1)
+        # The stalled member takes its turns until its socket and queue are full (how many
+        # depends on the socket buffers); from then on the other member gets every message.
+        got = [m.payload for m in reading.messages.wait_settled(len(want) // 2 + 1)]
+        assert got[-10:] == want[-10:]
+        # Once it reads again, the stalled member gets its own messages and the shared ones it
+        # had queued: the group got every message once.
+        stalled.loop_until(lambda: b"filled" in stalled.got, 30)
+        stalled.loop_until(lambda: False, 0.5)
+        shared = [p for p in stalled.got if p.startswith(b"s")]
+        assert len(stalled.got) - len(shared) == 301
+        assert sorted(got + shared) == want
+    finally:
+        stalled.close()
+        reading.close()
         pub.close()

@@ -48,6 +48,7 @@ impl MqttCore {
                 retain: f.retain,
                 subscription_ids: f.subscription_ids,
                 pos: Some(f.pos),
+                shared: false,
             };
             st.inflight.insert(
                 f.packet_id,
@@ -122,6 +123,7 @@ impl MqttCore {
                                 partition: key.1,
                                 offset,
                             }),
+                            shared: false,
                             message: Arc::new(m),
                         });
                     }

@@ -40,8 +40,9 @@ struct Group {
     messages: Vec<Message>,
 }
 
-/// One session a message goes to: granted QoS, subscription ids, retain as published.
-type Target = (Arc<Session>, QoS, Vec<u32>, bool);
+/// One session a message goes to: granted QoS, subscription ids, retain as published, and
+/// whether only a shared subscription matched.
+type Target = (Arc<Session>, QoS, Vec<u32>, bool, bool);
 
 /// Deliveries collected while routing a batch of messages, grouped by session in first-seen
 /// order, so each session is locked and woken once per batch rather than once per message.
@@ -59,6 +60,13 @@ impl Outbox {
             self.sessions.push((session, Vec::new()));
         }
         self.sessions[i].1.push(d);
+    }
+
+    /// Deliveries collected for `session` so far.
+    fn queued_for(&self, session: &Arc<Session>) -> usize {
+        self.index
+            .get(&Arc::as_ptr(session))
+            .map_or(0, |&i| self.sessions[i].1.len())
     }
 
     fn deliver(self, core: &MqttCore) {
@@ -406,11 +414,18 @@ impl MqttCore {
             .matches(&msg.topic);
         // Usually one or two sessions: a short list beats hashing.
         let mut targets: Vec<Target> = Vec::new();
-        let mut merge = |s: &Subscriber| {
+        let mut merge = |s: &Subscriber, shared: bool| {
             let i = match targets.iter().position(|t| Arc::ptr_eq(&t.0, &s.session)) {
                 Some(i) => i,
                 None => {
-                    targets.push((Arc::clone(&s.session), QoS::AtMostOnce, Vec::new(), false));
+                    let t = (
+                        Arc::clone(&s.session),
+                        QoS::AtMostOnce,
+                        Vec::new(),
+                        false,
+                        true,
+                    );
+                    targets.push(t);
                     targets.len() - 1
                 }
             };
@@ -418,50 +433,65 @@ impl MqttCore {
             e.1 = e.1.max(s.options.qos);
             e.2.extend(s.id);
             e.3 |= s.options.retain_as_published;
+            e.4 &= shared;
         };
         for s in &matches.plain {
             if s.options.no_local && msg.publisher.as_deref() == Some(s.session.client_id.as_str())
             {
                 continue;
             }
-            merge(s);
+            merge(s, false);
         }
         for (key, members) in matches.shared {
-            if let Some(s) = self.pick_member(key, &members) {
-                merge(s);
+            if let Some(s) = self.pick_member(key, &members, out) {
+                merge(s, true);
             }
         }
-        for (session, qos, ids, rap) in targets {
+        for (session, qos, ids, rap, shared) in targets {
             let d = Delivery {
                 message: Arc::clone(&msg),
                 qos: qos.min(msg.qos),
                 retain: rap && msg.retain,
                 subscription_ids: ids,
                 pos: pos.clone(),
+                shared,
             };
             out.push(session, d);
         }
     }
 
-    /// Round robin over a shared group's members, skipping offline ones.
+    /// Round robin over a shared group's members, skipping offline ones and, while one has
+    /// room, those whose queue (with what `out` holds for them) is full.
     fn pick_member<'a>(
         &self,
         key: (String, String),
         members: &'a [Subscriber],
+        out: &Outbox,
     ) -> Option<&'a Subscriber> {
         if members.is_empty() {
             return None;
         }
         let mut turns = self.shared_turn.lock().unwrap_or_else(|p| p.into_inner());
         let turn = turns.entry(key).or_insert(0);
+        let mut full = None;
         for i in 0..members.len() {
             let m = &members[(*turn + i) % members.len()];
-            if m.session.lock().online() {
-                *turn = (*turn + i + 1) % members.len();
-                return Some(m);
+            let st = m.session.lock();
+            if !st.online() {
+                continue;
             }
+            if st.pending.len() + out.queued_for(&m.session) >= self.config.max_queued {
+                full.get_or_insert(i);
+                continue;
+            }
+            *turn = (*turn + i + 1) % members.len();
+            return Some(m);
         }
-        None
+        // Every online member is full: the first of them gets it (and drops it).
+        let i = full?;
+        let m = &members[(*turn + i) % members.len()];
+        *turn = (*turn + i + 1) % members.len();
+        Some(m)
     }
 
     /// Queues a delivery for an online session. Offline sessions get nothing here: persistent
@@ -478,7 +508,7 @@ impl MqttCore {
         }
         let mut queued = false;
         for d in deliveries {
-            if let Some(pos) = &d.pos {
+            if let Some(pos) = d.pos.as_ref().filter(|_| !d.shared) {
                 if !st.catchup.is_empty() && st.catchup.contains_key(&pos.partition_key()) {
                     continue;
                 }

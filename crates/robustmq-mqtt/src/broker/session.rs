@@ -62,6 +62,10 @@ pub struct Delivery {
     pub retain: bool,
     pub subscription_ids: Vec<u32>,
     pub pos: Option<LogPos>,
+    /// Routed to this session only through a shared subscription: a log read would not find it
+    /// again (catch-up reads for the session's own subscriptions), so it is never deferred to
+    /// one.
+    pub shared: bool,
 }
 
 /// An outbound QoS 1/2 message the client has not finished acknowledging.
@@ -309,6 +313,7 @@ mod tests {
                 partition: 0,
                 offset,
             }),
+            shared: false,
         }
     }
 

@@ -361,6 +361,7 @@ impl Conn {
                         retain: true,
                         subscription_ids: id.into_iter().collect(),
                         pos: None,
+                        shared: false,
                         message: m,
                     });
                 }
