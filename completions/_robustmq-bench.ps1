@@ -163,6 +163,7 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             [CompletionResult]::new('--inflight', '--inflight', [CompletionResultType]::ParameterName, 'Unacknowledged QoS 1/2 publishes allowed per connection')
             [CompletionResult]::new('--mqtt-version', '--mqtt-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 3 (3.1.1) or 5')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw the progress line (it is drawn only on a terminal anyway)')
+            [CompletionResult]::new('--retain', '--retain', [CompletionResultType]::ParameterName, 'Publish with the retain flag: every publish replaces its topic''s retained message')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -184,6 +185,7 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             [CompletionResult]::new('--inflight', '--inflight', [CompletionResultType]::ParameterName, 'Unacknowledged QoS 1/2 publishes allowed per connection')
             [CompletionResult]::new('--mqtt-version', '--mqtt-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 3 (3.1.1) or 5')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw the progress line (it is drawn only on a terminal anyway)')
+            [CompletionResult]::new('--retain', '--retain', [CompletionResultType]::ParameterName, 'Publish with the retain flag: every publish replaces its topic''s retained message')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -205,6 +207,7 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             [CompletionResult]::new('--inflight', '--inflight', [CompletionResultType]::ParameterName, 'Unacknowledged QoS 1/2 publishes allowed per connection')
             [CompletionResult]::new('--mqtt-version', '--mqtt-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 3 (3.1.1) or 5')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw the progress line (it is drawn only on a terminal anyway)')
+            [CompletionResult]::new('--retain', '--retain', [CompletionResultType]::ParameterName, 'Publish with the retain flag: every publish replaces its topic''s retained message')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -798,7 +798,7 @@ _robustmq__bench() {
             return 0
             ;;
         robustmq__subcmd__bench__subcmd__mqtt__subcmd__pub)
-            opts="-h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --qos --publishers --subscribers --inflight --mqtt-version --help"
+            opts="-h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --qos --publishers --subscribers --inflight --retain --mqtt-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,7 +872,7 @@ _robustmq__bench() {
             return 0
             ;;
         robustmq__subcmd__bench__subcmd__mqtt__subcmd__pubsub)
-            opts="-h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --qos --publishers --subscribers --inflight --mqtt-version --help"
+            opts="-h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --qos --publishers --subscribers --inflight --retain --mqtt-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -946,7 +946,7 @@ _robustmq__bench() {
             return 0
             ;;
         robustmq__subcmd__bench__subcmd__mqtt__subcmd__sub)
-            opts="-h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --qos --publishers --subscribers --inflight --mqtt-version --help"
+            opts="-h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --qos --publishers --subscribers --inflight --retain --mqtt-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

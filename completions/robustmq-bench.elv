@@ -149,6 +149,7 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
             cand --inflight 'Unacknowledged QoS 1/2 publishes allowed per connection'
             cand --mqtt-version 'MQTT protocol version: 3 (3.1.1) or 5'
             cand --no-progress 'Never draw the progress line (it is drawn only on a terminal anyway)'
+            cand --retain 'Publish with the retain flag: every publish replaces its topic''s retained message'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -169,6 +170,7 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
             cand --inflight 'Unacknowledged QoS 1/2 publishes allowed per connection'
             cand --mqtt-version 'MQTT protocol version: 3 (3.1.1) or 5'
             cand --no-progress 'Never draw the progress line (it is drawn only on a terminal anyway)'
+            cand --retain 'Publish with the retain flag: every publish replaces its topic''s retained message'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -189,6 +191,7 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
             cand --inflight 'Unacknowledged QoS 1/2 publishes allowed per connection'
             cand --mqtt-version 'MQTT protocol version: 3 (3.1.1) or 5'
             cand --no-progress 'Never draw the progress line (it is drawn only on a terminal anyway)'
+            cand --retain 'Publish with the retain flag: every publish replaces its topic''s retained message'
             cand -h 'Print help'
             cand --help 'Print help'
         }

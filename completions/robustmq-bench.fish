@@ -141,6 +141,7 @@ complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and 
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pub" -l inflight -d 'Unacknowledged QoS 1/2 publishes allowed per connection' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pub" -l mqtt-version -d 'MQTT protocol version: 3 (3.1.1) or 5' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pub" -l no-progress -d 'Never draw the progress line (it is drawn only on a terminal anyway)'
+complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pub" -l retain -d 'Publish with the retain flag: every publish replaces its topic\'s retained message'
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pub" -s h -l help -d 'Print help'
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from sub" -l target -d 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from sub" -l size -d 'Payload size in bytes (the first 16 carry the send time and a run nonce)' -r
@@ -158,6 +159,7 @@ complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and 
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from sub" -l inflight -d 'Unacknowledged QoS 1/2 publishes allowed per connection' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from sub" -l mqtt-version -d 'MQTT protocol version: 3 (3.1.1) or 5' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from sub" -l no-progress -d 'Never draw the progress line (it is drawn only on a terminal anyway)'
+complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from sub" -l retain -d 'Publish with the retain flag: every publish replaces its topic\'s retained message'
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from sub" -s h -l help -d 'Print help'
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pubsub" -l target -d 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pubsub" -l size -d 'Payload size in bytes (the first 16 carry the send time and a run nonce)' -r
@@ -175,6 +177,7 @@ complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and 
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pubsub" -l inflight -d 'Unacknowledged QoS 1/2 publishes allowed per connection' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pubsub" -l mqtt-version -d 'MQTT protocol version: 3 (3.1.1) or 5' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pubsub" -l no-progress -d 'Never draw the progress line (it is drawn only on a terminal anyway)'
+complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pubsub" -l retain -d 'Publish with the retain flag: every publish replaces its topic\'s retained message'
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from pubsub" -s h -l help -d 'Print help'
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from conn" -l target -d 'Broker address' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand mqtt; and __fish_seen_subcommand_from conn" -l connections -d 'Connections to open' -r
