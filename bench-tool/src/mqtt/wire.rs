@@ -124,6 +124,9 @@ pub struct Wire {
     buf: Vec<u8>,
     start: usize,
     end: usize,
+    /// Packets that came in the same read as a CONNACK or SUBACK, for the next `read_packets`
+    /// (a retained message can follow the SUBACK at once).
+    early: Vec<Packet>,
 }
 
 impl Wire {
@@ -149,6 +152,7 @@ impl Wire {
             buf: vec![0; READ_CHUNK],
             start: 0,
             end: 0,
+            early: Vec::new(),
         };
         wire.writer
             .send(&connect_packet(v, client_id, KEEP_ALIVE_SECS)?)?;
@@ -188,14 +192,12 @@ impl Wire {
     fn next_packet(&mut self, timeout: Duration) -> anyhow::Result<Packet> {
         self.reader.set_read_timeout(Some(timeout))?;
         loop {
-            let mut first = None;
-            let got = self.read_packets(|p| {
-                if first.is_none() {
-                    first = Some(p);
-                }
-            })?;
-            if let Some(p) = first {
-                return Ok(p);
+            let mut packets = Vec::new();
+            let got = self.read_packets(|p| packets.push(p))?;
+            if !packets.is_empty() {
+                let first = packets.remove(0);
+                self.early = packets;
+                return Ok(first);
             }
             if !got {
                 bail!("no answer within {timeout:?}");
@@ -207,10 +209,18 @@ impl Wire {
     /// the read timed out (nothing new), and an error when the connection closed or a packet
     /// does not decode.
     pub fn read_packets(&mut self, mut f: impl FnMut(Packet)) -> anyhow::Result<bool> {
+        if !self.early.is_empty() {
+            self.early.drain(..).for_each(&mut f);
+            return Ok(true);
+        }
         if self.start > 0 && self.end > self.buf.len() / 2 {
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            // One packet larger than the buffer (a large --size): make room for the rest.
+            self.buf.resize(self.buf.len() * 2, 0);
         }
         let n = match self.reader.read(&mut self.buf[self.end..]) {
             Ok(0) => bail!("connection closed by the broker"),
@@ -227,7 +237,8 @@ impl Wire {
         };
         self.end += n;
         loop {
-            let max = self.buf.len();
+            // Any size the protocol allows: the buffer grows to fit.
+            let max = usize::MAX;
             match codec::decode(&self.buf[self.start..self.end], Some(self.version), max) {
                 Ok(Some((p, used))) => {
                     self.start += used;
@@ -344,6 +355,41 @@ mod tests {
                 assert_eq!(p.payload.len(), 20);
             }
         }
+    }
+
+    #[test]
+    fn packets_after_the_connack_and_larger_than_the_buffer_are_read_whole() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let v = ProtocolVersion::V3_1_1;
+        let big = vec![7u8; 3 * READ_CHUNK];
+        let t = PublishTemplate::new(v, "big", QoS::AtMostOnce, false, &big).unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut connect = [0u8; 64];
+            let _ = s.read(&mut connect).unwrap();
+            // CONNACK, then in the same write a small PUBLISH and the big one.
+            let mut out = vec![0x20, 2, 0, 0];
+            let small = PublishTemplate::new(v, "small", QoS::AtMostOnce, false, b"s").unwrap();
+            small.put(&mut out, 0, &[]);
+            t.put(&mut out, 0, &[]);
+            s.write_all(&out).unwrap();
+            s
+        });
+        let mut w = Wire::connect(&addr, v, "c").unwrap();
+        let mut got = Vec::new();
+        while got.len() < 2 {
+            w.read_packets(|p| got.push(p)).unwrap();
+        }
+        let sizes: Vec<usize> = got
+            .iter()
+            .map(|p| match p {
+                Packet::Publish(p) => p.payload.len(),
+                other => panic!("expected PUBLISHes, got {other:?}"),
+            })
+            .collect();
+        assert_eq!(sizes, [1, big.len()]);
+        drop(server.join().unwrap());
     }
 
     #[test]

@@ -40,9 +40,16 @@ struct Group {
     messages: Vec<Message>,
 }
 
-/// One session a message goes to: granted QoS, subscription ids, retain as published, and
-/// whether only a shared subscription matched.
-type Target = (Arc<Session>, QoS, Vec<u32>, bool, bool);
+/// One session a message goes to, merged over every subscription of it that matched.
+struct Target {
+    session: Arc<Session>,
+    /// The highest granted QoS.
+    qos: QoS,
+    subscription_ids: Vec<u32>,
+    retain_as_published: bool,
+    /// Only shared subscriptions matched (see [`Delivery::shared`]).
+    only_shared: bool,
+}
 
 /// Deliveries collected while routing a batch of messages, grouped by session in first-seen
 /// order, so each session is locked and woken once per batch rather than once per message.
@@ -372,26 +379,24 @@ impl MqttCore {
                 }
             },
         };
-        let messages: Vec<(i64, Arc<Message>)> = messages
-            .into_iter()
-            .map(|(o, m)| (o, Arc::new(m)))
-            .collect();
-        let retained: Vec<Arc<Message>> = messages
-            .iter()
-            .filter(|(_, m)| m.retain)
-            .map(|(_, m)| Arc::clone(m))
-            .collect();
-        if let Err(e) = self.retained.set_all(&retained) {
-            tracing::error!(topic = %partition.topic, messages = retained.len(), error = %e, "cannot store retained messages");
-        }
         let mut out = Outbox::default();
+        let mut retained = Vec::new();
         for (offset, msg) in messages {
+            let msg = Arc::new(msg);
+            if msg.retain {
+                retained.push(Arc::clone(&msg));
+            }
             let pos = LogPos {
                 topic: Arc::clone(&key.0),
                 partition: key.1,
                 offset,
             };
             self.route(msg, Some(pos), &mut out);
+        }
+        // Stored before any subscriber is offered the batch, and before its PUBACKs (which wait
+        // for the append this tap runs in).
+        if let Err(e) = self.retained.set_all(&retained) {
+            tracing::error!(topic = %partition.topic, messages = retained.len(), error = %e, "cannot store retained messages");
         }
         out.deliver(self);
         self.lock_marks().entry(key).or_default().done = end;
@@ -415,25 +420,27 @@ impl MqttCore {
         // Usually one or two sessions: a short list beats hashing.
         let mut targets: Vec<Target> = Vec::new();
         let mut merge = |s: &Subscriber, shared: bool| {
-            let i = match targets.iter().position(|t| Arc::ptr_eq(&t.0, &s.session)) {
+            let i = match targets
+                .iter()
+                .position(|t| Arc::ptr_eq(&t.session, &s.session))
+            {
                 Some(i) => i,
                 None => {
-                    let t = (
-                        Arc::clone(&s.session),
-                        QoS::AtMostOnce,
-                        Vec::new(),
-                        false,
-                        true,
-                    );
-                    targets.push(t);
+                    targets.push(Target {
+                        session: Arc::clone(&s.session),
+                        qos: QoS::AtMostOnce,
+                        subscription_ids: Vec::new(),
+                        retain_as_published: false,
+                        only_shared: true,
+                    });
                     targets.len() - 1
                 }
             };
-            let e = &mut targets[i];
-            e.1 = e.1.max(s.options.qos);
-            e.2.extend(s.id);
-            e.3 |= s.options.retain_as_published;
-            e.4 &= shared;
+            let t = &mut targets[i];
+            t.qos = t.qos.max(s.options.qos);
+            t.subscription_ids.extend(s.id);
+            t.retain_as_published |= s.options.retain_as_published;
+            t.only_shared &= shared;
         };
         for s in &matches.plain {
             if s.options.no_local && msg.publisher.as_deref() == Some(s.session.client_id.as_str())
@@ -447,16 +454,16 @@ impl MqttCore {
                 merge(s, true);
             }
         }
-        for (session, qos, ids, rap, shared) in targets {
+        for t in targets {
             let d = Delivery {
                 message: Arc::clone(&msg),
-                qos: qos.min(msg.qos),
-                retain: rap && msg.retain,
-                subscription_ids: ids,
+                qos: t.qos.min(msg.qos),
+                retain: t.retain_as_published && msg.retain,
+                subscription_ids: t.subscription_ids,
                 pos: pos.clone(),
-                shared,
+                shared: t.only_shared,
             };
-            out.push(session, d);
+            out.push(t.session, d);
         }
     }
 
