@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'robustmqd' -ScriptBlock {
             [CompletionResult]::new('--http-listen', '--http-listen', [CompletionResultType]::ParameterName, 'HTTP listener (/healthz, /readyz, /metrics), or `off`')
             [CompletionResult]::new('--admin-listen', '--admin-listen', [CompletionResultType]::ParameterName, 'Admin gRPC listener (the `robustmq` CLI talks to it), or `off`')
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it)')
+            [CompletionResult]::new('--delete-unknown-partitions', '--delete-unknown-partitions', [CompletionResultType]::ParameterName, 'Delete partition directories that the metadata store does not list, instead of refusing to start (use only when that data is known to be unwanted)')
             [CompletionResult]::new('--print-config', '--print-config', [CompletionResultType]::ParameterName, 'Print the merged configuration as TOML and exit')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

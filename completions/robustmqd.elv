@@ -28,6 +28,7 @@ set edit:completion:arg-completer[robustmqd] = {|@words|
             cand --http-listen 'HTTP listener (/healthz, /readyz, /metrics), or `off`'
             cand --admin-listen 'Admin gRPC listener (the `robustmq` CLI talks to it), or `off`'
             cand --log-level 'Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it)'
+            cand --delete-unknown-partitions 'Delete partition directories that the metadata store does not list, instead of refusing to start (use only when that data is known to be unwanted)'
             cand --print-config 'Print the merged configuration as TOML and exit'
             cand -h 'Print help'
             cand --help 'Print help'

@@ -8,6 +8,7 @@ complete -c robustmqd -l mqtt-tls-listen -d 'MQTT over TLS listener (needs mqtt.
 complete -c robustmqd -l http-listen -d 'HTTP listener (/healthz, /readyz, /metrics), or `off`' -r
 complete -c robustmqd -l admin-listen -d 'Admin gRPC listener (the `robustmq` CLI talks to it), or `off`' -r
 complete -c robustmqd -l log-level -d 'Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it)' -r
+complete -c robustmqd -l delete-unknown-partitions -d 'Delete partition directories that the metadata store does not list, instead of refusing to start (use only when that data is known to be unwanted)'
 complete -c robustmqd -l print-config -d 'Print the merged configuration as TOML and exit'
 complete -c robustmqd -s h -l help -d 'Print help'
 complete -c robustmqd -s V -l version -d 'Print version'

@@ -50,6 +50,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILTER")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_level: Option<String>,
+    /// Delete partition directories that the metadata store does not list, instead of
+    /// refusing to start (use only when that data is known to be unwanted).
+    #[arg(long)]
+    #[serde(skip)]
+    pub delete_unknown_partitions: bool,
     /// Print the merged configuration as TOML and exit.
     #[arg(long)]
     #[serde(skip)]

@@ -53,6 +53,9 @@ pub struct KafkaConfig {
     pub default_partitions: i32,
     pub max_frame_bytes: usize,
     pub max_connections: usize,
+    /// Kafka's `connections.max.idle.ms`: a connection with nothing in flight and no request
+    /// for this long is closed.
+    pub connections_max_idle_ms: u64,
     pub group_initial_rebalance_delay_ms: u64,
     pub group_min_session_timeout_ms: i32,
     pub group_max_session_timeout_ms: i32,
@@ -76,6 +79,8 @@ pub struct MqttSection {
     /// Longest session expiry granted (seconds); 4294967295 never expires.
     pub max_session_expiry: u32,
     pub topic_alias_maximum: u16,
+    /// Most levels in a topic name or filter; deeper ones are refused (0x90 / 0x8F).
+    pub max_topic_levels: usize,
     pub max_queued_messages: usize,
     /// Seconds between `$SYS` updates; 0 disables them.
     pub sys_interval_secs: u64,
@@ -105,6 +110,7 @@ impl Default for MqttSection {
             max_keep_alive: d.max_keep_alive,
             max_session_expiry: d.max_session_expiry,
             topic_alias_maximum: d.topic_alias_maximum,
+            max_topic_levels: d.max_topic_levels,
             max_queued_messages: d.max_queued,
             sys_interval_secs: d.sys_interval.as_secs(),
             max_connections: 100_000,
@@ -133,6 +139,7 @@ impl MqttSection {
             max_keep_alive: self.max_keep_alive,
             max_session_expiry: self.max_session_expiry,
             topic_alias_maximum: self.topic_alias_maximum,
+            max_topic_levels: self.max_topic_levels,
             max_queued: self.max_queued_messages,
             sys_interval: std::time::Duration::from_secs(self.sys_interval_secs),
         }
@@ -151,6 +158,12 @@ pub struct JournalConfig {
     pub retention_check_interval_ms: u64,
     pub index_interval_bytes: u64,
     pub max_message_bytes: usize,
+    /// Most partitions one topic may have.
+    pub max_partitions_per_topic: i32,
+    /// Most partitions of all topics together on this node.
+    pub max_partitions: i32,
+    /// Smallest `segment.bytes` a topic may set.
+    pub min_segment_bytes: u64,
 }
 
 impl Default for Config {
@@ -190,6 +203,7 @@ impl Default for KafkaConfig {
             default_partitions: 1,
             max_frame_bytes: 100 * 1024 * 1024,
             max_connections: 10_000,
+            connections_max_idle_ms: 600_000,
             group_initial_rebalance_delay_ms: 3000,
             group_min_session_timeout_ms: 1000,
             group_max_session_timeout_ms: 1_800_000,
@@ -200,6 +214,7 @@ impl Default for KafkaConfig {
 impl Default for JournalConfig {
     fn default() -> Self {
         let log = robustmq_journal::LogConfig::default();
+        let limits = robustmq_broker::topics::TopicLimits::default();
         JournalConfig {
             fsync: FsyncPolicy::Always,
             fsync_interval_ms: 1000,
@@ -210,6 +225,9 @@ impl Default for JournalConfig {
             retention_check_interval_ms: 300_000,
             index_interval_bytes: log.index_interval_bytes,
             max_message_bytes: log.max_message_bytes,
+            max_partitions_per_topic: limits.max_partitions_per_topic,
+            max_partitions: limits.max_partitions,
+            min_segment_bytes: limits.min_segment_bytes,
         }
     }
 }
@@ -304,13 +322,19 @@ impl Config {
         if self.mqtt.receive_maximum == 0 {
             bail!("mqtt.receive_maximum must be at least 1");
         }
+        if !(1..=robustmq_mqtt::topic::MAX_LEVELS_LIMIT).contains(&self.mqtt.max_topic_levels) {
+            bail!(
+                "mqtt.max_topic_levels must be between 1 and {}",
+                robustmq_mqtt::topic::MAX_LEVELS_LIMIT
+            );
+        }
         if self.mqtt.max_packet_size < 1024 {
             bail!("mqtt.max_packet_size must be at least 1024 bytes");
         }
         robustmq_broker::topics::validate_name(&self.mqtt.log_topic)
             .map_err(|e| anyhow::anyhow!("mqtt.log_topic {:?}: {e}", self.mqtt.log_topic))?;
         for r in &self.mqtt.routes {
-            robustmq_mqtt::topic::validate_filter(&r.filter)
+            robustmq_mqtt::topic::validate_filter(&r.filter, self.mqtt.max_topic_levels)
                 .with_context(|| format!("mqtt.routes: filter {:?}", r.filter))?;
             robustmq_broker::topics::validate_name(&r.topic)
                 .map_err(|e| anyhow::anyhow!("mqtt.routes: topic {:?}: {e}", r.topic))?;
@@ -318,6 +342,16 @@ impl Config {
         if !(14..=i32::MAX as u64).contains(&self.journal.segment_bytes) {
             bail!(
                 "journal.segment_bytes must be between 14 and {} (index positions are 32-bit)",
+                i32::MAX
+            );
+        }
+        let j = &self.journal;
+        if j.max_partitions_per_topic < 1 || j.max_partitions < 1 {
+            bail!("journal.max_partitions_per_topic and journal.max_partitions must be at least 1");
+        }
+        if !(14..=i32::MAX as u64).contains(&j.min_segment_bytes) {
+            bail!(
+                "journal.min_segment_bytes must be between 14 and {}",
                 i32::MAX
             );
         }

@@ -55,7 +55,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(serve(config))
+        .block_on(serve(config, cli.delete_unknown_partitions))
 }
 
 /// Holds the data directory's lock for the life of the process.
@@ -108,8 +108,48 @@ async fn shutdown_signal() {
     }
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
+/// Raises the open-file limit to its hard maximum: every connection and every segment holds
+/// descriptors, and the usual soft limit of 1024 runs out long before the configured limits.
+/// Says so when even the hard limit is below what those limits can ask for.
+fn raise_open_files(config: &Config) {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read or write the struct passed.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        tracing::warn!("cannot read RLIMIT_NOFILE");
+        return;
+    }
+    if lim.rlim_cur < lim.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: lim.rlim_max,
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: as above.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            lim = raised;
+        }
+    }
+    // Each partition: its active segment's log and index files, plus a sealed segment or two.
+    let want = config.journal.max_partitions as u64 * 4
+        + config.kafka.max_connections as u64
+        + config.mqtt.max_connections as u64
+        + 256;
+    if lim.rlim_cur < want {
+        tracing::warn!(
+            open_files = lim.rlim_cur,
+            wanted = want,
+            "the open-file limit (ulimit -n) is below what journal.max_partitions and the connection limits can use; raise it or lower them"
+        );
+    } else {
+        tracing::info!(open_files = lim.rlim_cur, "open-file limit");
+    }
+}
+
+async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Result<()> {
     let _lock = lock_data_dir(&config.data_dir)?;
+    raise_open_files(&config);
     let process_started = std::time::Instant::now();
     let cluster_id = cluster_id(&config.data_dir)?;
     let mut listeners: Vec<(String, String)> = Vec::new();
@@ -158,6 +198,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             min_session_timeout_ms: config.kafka.group_min_session_timeout_ms,
             max_session_timeout_ms: config.kafka.group_max_session_timeout_ms,
         },
+        topic_limits: robustmq_broker::topics::TopicLimits {
+            max_partitions_per_topic: j.max_partitions_per_topic,
+            max_partitions: j.max_partitions,
+            min_segment_bytes: j.min_segment_bytes,
+        },
+        delete_unknown_partitions,
     };
     let started = std::time::Instant::now();
     let broker = Arc::new(
@@ -182,6 +228,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 advertised: config.advertised()?,
                 max_frame_bytes: config.kafka.max_frame_bytes,
                 max_connections: config.kafka.max_connections,
+                idle_timeout: Duration::from_millis(config.kafka.connections_max_idle_ms.max(1)),
                 cluster_id: cluster_id.clone(),
             },
             Arc::clone(&broker),

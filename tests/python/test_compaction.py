@@ -12,7 +12,9 @@ PRODUCED = 400
 
 
 def test_compacted_topic_keeps_latest_value_per_key(daemon_factory):
-    d = daemon_factory(env={"ROBUSTMQ_JOURNAL__RETENTION_CHECK_INTERVAL_MS": "200"})
+    # Tiny segments roll often; the operator lowers the 1 MiB floor for them.
+    d = daemon_factory(env={"ROBUSTMQ_JOURNAL__RETENTION_CHECK_INTERVAL_MS": "200",
+                            "ROBUSTMQ_JOURNAL__MIN_SEGMENT_BYTES": "1024"})
     topic = unique("compacted")
     create_topic(d.bootstrap, topic, config={"cleanup.policy": "compact", "segment.bytes": "1024"})
     p = producer(d.bootstrap, linger_ms=0)

@@ -28,6 +28,9 @@ pub struct BrokerConfig {
     pub default_partitions: i32,
     pub log_defaults: LogConfig,
     pub groups: CoordinatorConfig,
+    pub topic_limits: topics::TopicLimits,
+    /// Start even when partition directories are not in meta, deleting them.
+    pub delete_unknown_partitions: bool,
 }
 
 /// Sees every batch appended to the topics it names, at append time and in offset order per
@@ -58,6 +61,8 @@ impl Broker {
             Arc::clone(&meta),
             Arc::clone(&journal),
             config.log_defaults.clone(),
+            config.topic_limits,
+            config.delete_unknown_partitions,
         )?;
         let groups = GroupCoordinator::new(Arc::clone(&meta), config.groups.clone())
             .map_err(|e| BrokerError::Meta(robustmq_meta::MetaError::Storage(e.to_string())))?;
@@ -99,7 +104,12 @@ impl Broker {
     ) -> std::result::Result<AppendInfo, JournalError> {
         let len = data.len() as u64;
         let info = match self.tap.get().filter(|t| t.wants(&partition.topic)) {
-            Some(tap) => partition.append_then(data, |info, b| tap.appended(partition, info, b))?,
+            Some(tap) => {
+                // The tap decodes every record: refuse here, before storing, what it could not
+                // read within the topic's limit (a decompression bomb, counts the bytes lie about).
+                check_records(partition, &data)?;
+                partition.append_then(data, |info, b| tap.appended(partition, info, b))?
+            }
             None => partition.append(data)?,
         };
         let labels = metrics::TopicLabels {
@@ -175,4 +185,20 @@ impl Broker {
         };
         tokio::join!(groups, storage);
     }
+}
+
+/// Checks that every compressed batch in `data` decompresses within `max.message.bytes` and
+/// holds well formed records. (Uncompressed ones are read by a reader that trusts no count;
+/// the MQTT server's own batches are never re-read.)
+fn check_records(partition: &Partition, data: &[u8]) -> std::result::Result<(), JournalError> {
+    let limit = partition.config().max_message_bytes;
+    let (headers, _) = robustmq_journal::batch::scan(data);
+    for (pos, h) in headers
+        .into_iter()
+        .filter(|(_, h)| h.attributes & 0x07 != 0)
+    {
+        let end = (pos + h.total_size()).min(data.len());
+        robustmq_journal::decompress::check_batch(&data[pos..end], limit)?;
+    }
+    Ok(())
 }

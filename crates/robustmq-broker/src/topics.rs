@@ -11,13 +11,32 @@ use robustmq_meta::{MetaError, MetaStore, TopicMeta};
 use crate::error::{BrokerError, Result};
 use crate::topic_config;
 
-/// Most partitions one topic may have on this node.
-pub const MAX_PARTITIONS: i32 = 10_000;
+/// What clients may grow: every partition holds open files and an index in memory, every
+/// segment open files too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicLimits {
+    pub max_partitions_per_topic: i32,
+    /// All partitions of all topics on this node.
+    pub max_partitions: i32,
+    /// Smallest `segment.bytes` a topic may set (Kafka 4 refuses below 1 MiB too).
+    pub min_segment_bytes: u64,
+}
+
+impl Default for TopicLimits {
+    fn default() -> Self {
+        TopicLimits {
+            max_partitions_per_topic: 1_000,
+            max_partitions: 10_000,
+            min_segment_bytes: 1 << 20,
+        }
+    }
+}
 
 pub struct Topics {
     meta: Arc<dyn MetaStore>,
     journal: Arc<Journal>,
     defaults: LogConfig,
+    limits: TopicLimits,
     cache: RwLock<HashMap<String, TopicMeta>>,
     /// Serialises catalog changes so meta and journal never disagree mid-change.
     change: std::sync::Mutex<()>,
@@ -52,6 +71,8 @@ impl Topics {
         meta: Arc<dyn MetaStore>,
         journal: Arc<Journal>,
         defaults: LogConfig,
+        limits: TopicLimits,
+        delete_unknown: bool,
     ) -> Result<Self> {
         let mut cache = HashMap::new();
         for t in meta.topics()? {
@@ -61,15 +82,19 @@ impl Topics {
             }
             cache.insert(t.name.clone(), t);
         }
-        let removed = journal
-            .remove_orphans(&|topic, p| cache.get(topic).is_some_and(|t| p < t.partitions))?;
+        let known = |topic: &str, p: i32| cache.get(topic).is_some_and(|t| p < t.partitions);
+        let removed = journal.remove_orphans(&known, delete_unknown)?;
         if !removed.is_empty() {
-            tracing::warn!(?removed, "removed partition directories of deleted topics");
+            tracing::warn!(
+                ?removed,
+                "removed partition directories the catalog does not list"
+            );
         }
         Ok(Topics {
             meta,
             journal,
             defaults,
+            limits,
             cache: RwLock::new(cache),
             change: Default::default(),
         })
@@ -107,6 +132,48 @@ impl Topics {
         &self.defaults
     }
 
+    pub fn limits(&self) -> TopicLimits {
+        self.limits
+    }
+
+    /// Checks one topic config override against its rules and this node's limits.
+    pub fn validate_config(&self, name: &str, value: &str) -> Result<()> {
+        topic_config::validate(name, value)?;
+        if name == "segment.bytes" {
+            let min = self.limits.min_segment_bytes;
+            if value.trim().parse::<u64>().is_ok_and(|v| v < min) {
+                return Err(BrokerError::InvalidConfig(format!(
+                    "segment.bytes={value} is below the minimum {min} (journal.min_segment_bytes)"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Partitions of every topic together.
+    fn total_partitions(&self) -> i64 {
+        let cache = self.cache.read().unwrap_or_else(|p| p.into_inner());
+        cache.values().map(|t| i64::from(t.partitions)).sum()
+    }
+
+    /// Refuses a topic of `count` partitions, or growing the total by `added`, past the limits.
+    fn check_partition_limits(&self, count: i32, added: i32) -> Result<()> {
+        let per_topic = self.limits.max_partitions_per_topic;
+        if !(1..=per_topic).contains(&count) {
+            return Err(BrokerError::InvalidPartitions(format!(
+                "{count} is not in 1..={per_topic} (journal.max_partitions_per_topic)"
+            )));
+        }
+        let total = self.total_partitions();
+        let max = self.limits.max_partitions;
+        if total + i64::from(added) > i64::from(max) {
+            return Err(BrokerError::InvalidPartitions(format!(
+                "this node has {total} partitions; {added} more would pass journal.max_partitions = {max}"
+            )));
+        }
+        Ok(())
+    }
+
     /// Checks a creation without doing it (Kafka's `validate_only`).
     pub fn validate_create(
         &self,
@@ -115,13 +182,9 @@ impl Topics {
         configs: &BTreeMap<String, String>,
     ) -> Result<()> {
         validate_name(name)?;
-        if !(1..=MAX_PARTITIONS).contains(&partitions) {
-            return Err(BrokerError::InvalidPartitions(format!(
-                "{partitions} is not in 1..={MAX_PARTITIONS}"
-            )));
-        }
+        self.check_partition_limits(partitions, partitions)?;
         for (k, v) in configs {
-            topic_config::validate(k, v)?;
+            self.validate_config(k, v)?;
         }
         if self.get(name).is_some() {
             return Err(BrokerError::TopicExists(name.to_string()));
@@ -165,6 +228,9 @@ impl Topics {
         let Some(t) = self.get(name) else {
             return Err(BrokerError::UnknownTopic(name.to_string()));
         };
+        for p in 0..t.partitions {
+            self.journal.mark_deleting(name, p)?;
+        }
         self.meta.delete_topic(name)?;
         self.cache
             .write()
@@ -189,11 +255,7 @@ impl Topics {
                 t.partitions
             )));
         }
-        if total > MAX_PARTITIONS {
-            return Err(BrokerError::InvalidPartitions(format!(
-                "{total} exceeds {MAX_PARTITIONS}"
-            )));
-        }
+        self.check_partition_limits(total, total - t.partitions)?;
         if validate_only {
             return Ok(());
         }
@@ -218,7 +280,7 @@ impl Topics {
             return Err(BrokerError::UnknownTopic(name.to_string()));
         };
         for (k, v) in &configs {
-            topic_config::validate(k, v)?;
+            self.validate_config(k, v)?;
         }
         t.configs = configs;
         self.meta.update_topic(&t)?;

@@ -12,11 +12,14 @@ use std::io::Write;
 use std::os::unix::fs::FileExt;
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::records::{RecordBatchDecoder, RecordBatchEncoder, RecordEncodeOptions};
+use kafka_protocol::records::{
+    RecordBatchDecoder, RecordBatchEncoder, RecordEncodeOptions, RecordSet,
+};
 
 use crate::batch::{BatchHeader, HEADER_SIZE};
 use crate::error::{JournalError, Result};
 use crate::partition::{Partition, SegmentView};
+use crate::record::{read_batch, Records};
 
 /// What one compaction pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -49,16 +52,35 @@ fn for_each_batch(
     Ok(())
 }
 
-/// Refuses a batch with a record without key: a compacted topic cannot keep it.
-pub fn require_keys(batch: &[u8]) -> Result<()> {
-    let mut b = Bytes::copy_from_slice(batch);
-    let set = RecordBatchDecoder::decode(&mut b).map_err(decode_err)?;
-    if set.records.iter().any(|r| r.key.is_none()) {
+/// Refuses a batch with a record without key: a compacted topic cannot keep it. Records are
+/// decompressed up to `limit` bytes (`max.message.bytes`) and read without trusting counts.
+pub fn require_keys(batch: &[u8], limit: usize) -> Result<()> {
+    let plain = crate::decompress::plain_batch(batch, limit)?;
+    let Records::Plain(records) = read_batch(&plain)? else {
+        return Ok(()); // control batch: no user records
+    };
+    if records.iter().any(|r| r.key.is_none()) {
         return Err(JournalError::InvalidRecord(
             "a compacted topic needs a key on every record".into(),
         ));
     }
     Ok(())
+}
+
+/// Decodes a stored batch for compaction, or `None` (logged) when it does not pass the bounded
+/// check: such a batch is kept as it is rather than handed to a decoder that trusts counts.
+fn decode_checked(p: &Partition, h: &BatchHeader, whole: &[u8]) -> Option<RecordSet> {
+    let checked =
+        crate::decompress::check_batch(whole, p.config().max_message_bytes).and_then(|()| {
+            RecordBatchDecoder::decode(&mut Bytes::copy_from_slice(whole)).map_err(decode_err)
+        });
+    match checked {
+        Ok(set) => Some(set),
+        Err(e) => {
+            tracing::warn!(topic = %p.topic, partition = p.id, base_offset = h.base_offset, error = %e, "compaction keeps a batch it cannot decode");
+            None
+        }
+    }
 }
 
 /// Compacts the sealed segments of `p` when anything was appended since the last pass, or
@@ -86,8 +108,10 @@ fn rewrite(p: &Partition, views: &[SegmentView], now_ms: i64) -> Result<Option<C
     // Pass 1: the latest offset of every key, over the whole log.
     let mut latest: HashMap<Bytes, i64> = HashMap::new();
     for view in views {
-        for_each_batch(view, |_, whole| {
-            let set = RecordBatchDecoder::decode(&mut Bytes::from(whole)).map_err(decode_err)?;
+        for_each_batch(view, |h, whole| {
+            let Some(set) = decode_checked(p, &h, &whole) else {
+                return Ok(());
+            };
             for r in set.records {
                 if let Some(k) = r.key {
                     latest.insert(k, r.offset);
@@ -108,8 +132,11 @@ fn rewrite(p: &Partition, views: &[SegmentView], now_ms: i64) -> Result<Option<C
         let mut written = 0u64;
         for_each_batch(view, |h, whole| {
             let tombstones_expire = h.max_timestamp < now_ms - delete_retention_ms;
-            let mut set =
-                RecordBatchDecoder::decode(&mut Bytes::from(whole.clone())).map_err(decode_err)?;
+            let Some(mut set) = decode_checked(p, &h, &whole) else {
+                out.write_all(&whole)?;
+                written += whole.len() as u64;
+                return Ok(());
+            };
             let before = set.records.len();
             set.records.retain(|r| {
                 let current = r.key.as_ref().and_then(|k| latest.get(k)) == Some(&r.offset);

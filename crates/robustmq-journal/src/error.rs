@@ -13,6 +13,8 @@ pub enum JournalError {
     UnsupportedMagic(i8),
     #[error("record batch of {size} bytes exceeds max.message.bytes {limit}")]
     BatchTooLarge { size: usize, limit: usize },
+    #[error("records decompress to more than max.message.bytes {limit}")]
+    DecompressedTooLarge { limit: usize },
     #[error("offset {offset} is outside the log [{start}, {end}]")]
     OffsetOutOfRange { offset: i64, start: i64, end: i64 },
     #[error("producer {producer_id}: sequence {got} is out of order (expected {expected})")]
@@ -31,6 +33,8 @@ pub enum JournalError {
     InvalidRecord(String),
     #[error("transactional record batches are not supported")]
     TransactionsUnsupported,
+    #[error("partition directories {0:?} hold data the metadata store does not list (a missing or restored meta directory?); restore meta, or start with --delete-unknown-partitions to delete them")]
+    UnknownPartitions(Vec<String>),
     #[error("partition {0} is deleted")]
     Deleted(String),
 }

@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod compaction;
+pub mod decompress;
 pub mod error;
 pub mod index;
 pub mod partition;
@@ -66,6 +67,9 @@ impl Default for LogConfig {
         }
     }
 }
+
+/// Written into a partition directory before its topic leaves the catalog.
+const DELETING_MARKER: &str = "DELETING";
 
 /// A topic partition, as the key of the journal's map.
 pub type TopicPartition = (String, i32);
@@ -137,10 +141,30 @@ impl Journal {
         }
     }
 
-    /// Removes partition directories that the catalog no longer knows (left by a crash during
-    /// a topic deletion).
-    pub fn remove_orphans(&self, known: &dyn Fn(&str, i32) -> bool) -> Result<Vec<String>> {
-        let mut removed = Vec::new();
+    /// Marks a partition's directory as being deleted, durably, before the catalog forgets it:
+    /// only marked directories are removed at start without being asked (see
+    /// [`Journal::remove_orphans`]).
+    pub fn mark_deleting(&self, topic: &str, id: i32) -> Result<()> {
+        let dir = self.dir_for(topic, id);
+        if !dir.is_dir() {
+            return Ok(());
+        }
+        let marker = std::fs::File::create(dir.join(DELETING_MARKER))?;
+        marker.sync_all()?;
+        std::fs::File::open(&dir)?.sync_all()?;
+        Ok(())
+    }
+
+    /// Deals with partition directories the catalog does not list. Those marked by
+    /// [`Journal::mark_deleting`] (a deletion a crash interrupted) are removed. Any other is
+    /// data the catalog lost (a missing or restored meta directory): start-up stops with
+    /// [`JournalError::UnknownPartitions`] unless `delete_unknown` says to remove them too.
+    pub fn remove_orphans(
+        &self,
+        known: &dyn Fn(&str, i32) -> bool,
+        delete_unknown: bool,
+    ) -> Result<Vec<String>> {
+        let mut orphans = Vec::new();
         for entry in std::fs::read_dir(&self.root)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().to_string();
@@ -149,9 +173,21 @@ impl Journal {
             };
             let Ok(id) = id.parse::<i32>() else { continue };
             if !known(topic, id) && entry.file_type()?.is_dir() {
-                std::fs::remove_dir_all(entry.path())?;
-                removed.push(name);
+                orphans.push((name, entry.path()));
             }
+        }
+        let unknown: Vec<String> = orphans
+            .iter()
+            .filter(|(_, path)| !path.join(DELETING_MARKER).exists())
+            .map(|(name, _)| name.clone())
+            .collect();
+        if !unknown.is_empty() && !delete_unknown {
+            return Err(JournalError::UnknownPartitions(unknown));
+        }
+        let mut removed = Vec::new();
+        for (name, path) in orphans {
+            std::fs::remove_dir_all(path)?;
+            removed.push(name);
         }
         Ok(removed)
     }

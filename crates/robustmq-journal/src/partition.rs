@@ -277,7 +277,10 @@ impl Partition {
                 )));
             }
             if config.compact {
-                crate::compaction::require_keys(&data[*pos..*pos + h.total_size()])?;
+                crate::compaction::require_keys(
+                    &data[*pos..*pos + h.total_size()],
+                    config.max_message_bytes,
+                )?;
             }
             records += h.last_offset_delta as i64 + 1;
         }
@@ -534,8 +537,9 @@ impl Partition {
                 if h.max_timestamp >= timestamp && h.last_offset() >= log_start {
                     let mut whole = vec![0u8; h.total_size()];
                     file.read_exact_at(&mut whole, pos)?;
+                    let limit = self.config().max_message_bytes;
                     return Ok(Some(first_record_at_or_after(
-                        &h, whole, timestamp, log_start,
+                        &h, &whole, timestamp, log_start, limit,
                     )));
                 }
                 pos += h.total_size() as u64;
@@ -679,13 +683,16 @@ impl Partition {
 /// is the answer (a consumer starting there sees the record too).
 fn first_record_at_or_after(
     h: &BatchHeader,
-    whole: Vec<u8>,
+    whole: &[u8],
     timestamp: i64,
     log_start: i64,
+    limit: usize,
 ) -> (i64, i64) {
-    let mut buf = Bytes::from(whole);
-    if let Ok(set) = kafka_protocol::records::RecordBatchDecoder::decode(&mut buf) {
-        for r in set.records {
+    // Decompressed within a bound: a stored bomb must not cost more than one batch's limit.
+    let plain = crate::decompress::plain_batch(whole, limit);
+    let records = plain.as_deref().map(crate::record::read_batch);
+    if let Ok(Ok(crate::record::Records::Plain(records))) = records {
+        for r in records {
             if r.timestamp >= timestamp && r.offset >= log_start {
                 return (r.offset, r.timestamp);
             }

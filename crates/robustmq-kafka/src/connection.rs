@@ -11,6 +11,7 @@ use futures::FutureExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
+use tokio::time::{Duration, Instant};
 
 use crate::codec::{parse_request, take_frame, FrameError};
 use crate::handlers::{dispatch, Ctx, Reply};
@@ -18,11 +19,21 @@ use crate::handlers::{dispatch, Ctx, Reply};
 /// Most responses a connection may owe before it stops reading more requests.
 const MAX_IN_FLIGHT: usize = 64;
 
+/// Per-connection limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_frame_bytes: usize,
+    /// Closes a connection that has nothing in flight and sends nothing for this long.
+    pub idle: Duration,
+}
+
 /// Why a connection ended.
 #[derive(Debug)]
 pub enum Closed {
     ByPeer,
     Shutdown,
+    /// Nothing in flight and no request for [`Limits::idle`].
+    Idle,
     Io(std::io::Error),
     Protocol(FrameError),
 }
@@ -32,9 +43,12 @@ type Pending = BoxFuture<'static, Result<Bytes, FrameError>>;
 pub async fn serve(
     mut stream: TcpStream,
     mut ctx: Ctx,
-    max_frame_bytes: usize,
+    limits: Limits,
     mut shutdown: watch::Receiver<bool>,
 ) -> Closed {
+    let max_frame_bytes = limits.max_frame_bytes;
+    // Last read, or last response completed: the idle clock's start.
+    let mut last_read = Instant::now();
     let _ = stream.set_nodelay(true);
     let (mut reader, mut writer) = stream.split();
     let mut buf = BytesMut::with_capacity(64 * 1024);
@@ -83,14 +97,22 @@ pub async fn serve(
         }
         tokio::select! {
             Some(done) = pending.next(), if !pending.is_empty() => match done {
-                Ok(b) => ready.push_back(b),
+                Ok(b) => {
+                    last_read = Instant::now();
+                    ready.push_back(b);
+                }
                 Err(e) => return Closed::Protocol(e),
             },
             read = reader.read_buf(&mut buf), if !closing && pending.len() < MAX_IN_FLIGHT => match read {
                 Ok(0) => return Closed::ByPeer,
-                Ok(_) => {}
+                Ok(_) => last_read = Instant::now(),
                 Err(e) => return Closed::Io(e),
             },
+            // Idle: nothing owed and nothing read (a half-sent request counts as idle too, so
+            // a client trickling a frame cannot hold the connection).
+            _ = tokio::time::sleep_until(last_read + limits.idle), if pending.is_empty() && !closing => {
+                return Closed::Idle;
+            }
             _ = shutdown.changed(), if !closing => closing = true,
         }
     }

@@ -11,14 +11,16 @@ pub fn journal_code(e: &JournalError) -> i16 {
     match e {
         JournalError::CrcMismatch { .. } | JournalError::Corrupt(_) => E::CorruptMessage.code(),
         JournalError::UnsupportedMagic(_) => E::UnsupportedForMessageFormat.code(),
-        JournalError::BatchTooLarge { .. } => E::MessageTooLarge.code(),
+        JournalError::BatchTooLarge { .. } | JournalError::DecompressedTooLarge { .. } => {
+            E::MessageTooLarge.code()
+        }
         JournalError::OffsetOutOfRange { .. } => E::OffsetOutOfRange.code(),
         JournalError::OutOfOrderSequence { .. } => E::OutOfOrderSequenceNumber.code(),
         JournalError::InvalidProducerEpoch { .. } => E::InvalidProducerEpoch.code(),
         JournalError::InvalidRecord(_) => E::InvalidRecord.code(),
         JournalError::TransactionsUnsupported => E::UnsupportedVersion.code(),
         JournalError::Deleted(_) => E::UnknownTopicOrPartition.code(),
-        JournalError::Io(_) => E::KafkaStorageError.code(),
+        JournalError::Io(_) | JournalError::UnknownPartitions(_) => E::KafkaStorageError.code(),
     }
 }
 

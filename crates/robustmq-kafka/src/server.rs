@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 
-use crate::connection::{serve, Closed};
+use crate::connection::{serve, Closed, Limits};
 use crate::handlers::{Ctx, Node};
 
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub struct KafkaServerConfig {
     pub advertised: Option<(String, i32)>,
     pub max_frame_bytes: usize,
     pub max_connections: usize,
+    /// `connections.max.idle.ms`: how long a connection may sit with nothing in flight.
+    pub idle_timeout: Duration,
     pub cluster_id: String,
 }
 
@@ -72,7 +74,7 @@ impl KafkaServer {
                         peer,
                         client_id: String::new(),
                     };
-                    let max_frame = self.config.max_frame_bytes;
+                    let limits = Limits { max_frame_bytes: self.config.max_frame_bytes, idle: self.config.idle_timeout };
                     let rx = shutdown.clone();
                     let broker = Arc::clone(&self.broker);
                     let labels = labels.clone();
@@ -80,10 +82,11 @@ impl KafkaServer {
                         let _permit = permit;
                         broker.metrics.connections.get_or_create(&labels).inc();
                         broker.metrics.connections_total.get_or_create(&labels).inc();
-                        let closed = serve(stream, ctx, max_frame, rx).await;
+                        let closed = serve(stream, ctx, limits, rx).await;
                         broker.metrics.connections.get_or_create(&labels).dec();
                         match closed {
                             Closed::ByPeer | Closed::Shutdown => tracing::debug!(%peer, "kafka connection closed"),
+                            Closed::Idle => tracing::info!(%peer, idle_ms = limits.idle.as_millis() as u64, "kafka connection closed: idle (connections_max_idle_ms)"),
                             Closed::Io(e) => tracing::info!(%peer, error = %e, "kafka connection closed on i/o error"),
                             Closed::Protocol(e) => tracing::warn!(%peer, reason = %e, "kafka connection closed: bad request"),
                         }

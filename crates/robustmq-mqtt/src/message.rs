@@ -3,7 +3,6 @@
 //! plain headers. Any protocol's record on an MQTT log topic reads back as a message.
 
 use bytes::Bytes;
-use kafka_protocol::records::{Record, RecordBatchDecoder};
 use robustmq_journal::record::{read_batch, BatchWriter, Records};
 
 use crate::codec::{Properties, QoS};
@@ -119,7 +118,8 @@ impl Message {
         headers: impl IntoIterator<Item = (&'a [u8], Option<&'a [u8]>)>,
     ) -> Option<Message> {
         let topic = std::str::from_utf8(key?).ok()?;
-        crate::topic::validate_name(topic).ok()?;
+        // Written by another protocol: no level cap (matching is bounded by the trie's depth).
+        crate::topic::validate_name(topic, usize::MAX).ok()?;
         let mut m = Message {
             topic: topic.to_string(),
             payload: value.unwrap_or_default(),
@@ -162,16 +162,6 @@ impl Message {
         }
         Some(m)
     }
-
-    /// The message in a kafka-protocol record (compressed batches).
-    pub fn from_record(r: &Record) -> Option<Message> {
-        Message::from_parts(
-            r.key.as_deref(),
-            r.value.clone(),
-            r.timestamp,
-            r.headers.iter().map(|(k, v)| (k.as_bytes(), v.as_deref())),
-        )
-    }
 }
 
 /// A small stack buffer for formatting header numbers without allocating.
@@ -208,30 +198,39 @@ pub fn encode_batch(messages: &[Message]) -> Vec<u8> {
 }
 
 /// Every message in whole batches, with its offset; records whose key is not a topic name
-/// are skipped. Compressed batches go through kafka-protocol.
-pub fn decode_batches(data: &[u8]) -> Result<Vec<(i64, Message)>, String> {
+/// are skipped. Compressed batches are decompressed to at most `limit` bytes each. A batch
+/// that cannot be read is skipped alone, with a log line naming its offsets, and the others
+/// are still returned.
+pub fn decode_batches(data: &[u8], limit: usize) -> Vec<(i64, Message)> {
     let (headers, _) = robustmq_journal::batch::scan(data);
     let mut out = Vec::new();
     for (pos, h) in headers {
         let batch = &data[pos..pos + h.total_size()];
-        match read_batch(batch).map_err(|e| e.to_string())? {
-            Records::Plain(records) => out.extend(records.into_iter().filter_map(|r| {
-                let value = r.value.map(Bytes::copy_from_slice);
-                Message::from_parts(r.key, value, r.timestamp, r.headers).map(|m| (r.offset, m))
-            })),
-            Records::Control => {}
-            Records::Compressed => {
-                let mut bytes = Bytes::copy_from_slice(batch);
-                let set = RecordBatchDecoder::decode(&mut bytes).map_err(|e| e.to_string())?;
-                out.extend(
-                    set.records
-                        .iter()
-                        .filter_map(|r| Message::from_record(r).map(|m| (r.offset, m))),
-                );
-            }
+        if let Err(e) = decode_batch(batch, limit, &mut out) {
+            tracing::warn!(
+                base_offset = h.base_offset,
+                last_offset = h.last_offset(),
+                error = %e,
+                "skipping a record batch MQTT cannot read"
+            );
         }
     }
-    Ok(out)
+    out
+}
+
+fn decode_batch(
+    batch: &[u8],
+    limit: usize,
+    out: &mut Vec<(i64, Message)>,
+) -> Result<(), robustmq_journal::JournalError> {
+    let plain = robustmq_journal::decompress::plain_batch(batch, limit)?;
+    if let Records::Plain(records) = read_batch(&plain)? {
+        out.extend(records.into_iter().filter_map(|r| {
+            let value = r.value.map(Bytes::copy_from_slice);
+            Message::from_parts(r.key, value, r.timestamp, r.headers).map(|m| (r.offset, m))
+        }));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -269,14 +268,14 @@ mod tests {
         second.topic = "a/b".into();
         second.timestamp_ms += 5;
         let batch = encode_batch(&[m.clone(), second.clone()]);
-        assert_eq!(decode_batches(&batch).unwrap(), vec![(0, m), (1, second)]);
+        assert_eq!(decode_batches(&batch, 1 << 20), vec![(0, m), (1, second)]);
     }
 
     #[test]
     fn kafka_clients_see_the_documented_headers() {
         let batch = encode_batch(&[sample()]);
         let mut bytes = Bytes::from(batch);
-        let set = RecordBatchDecoder::decode(&mut bytes).unwrap();
+        let set = kafka_protocol::records::RecordBatchDecoder::decode(&mut bytes).unwrap();
         let r = &set.records[0];
         assert_eq!(r.key.as_deref(), Some(&b"sensors/1/temp"[..]));
         let names: Vec<&str> = r.headers.keys().map(|k| k.as_str()).collect();
@@ -300,7 +299,7 @@ mod tests {
         w.record(5, Some(b"a/b"), None);
         w.record(6, Some(b"a/+"), Some(b"bad topic"));
         w.record(7, None, Some(b"no key"));
-        let got = decode_batches(&w.finish()).unwrap();
+        let got = decode_batches(&w.finish(), 1 << 20);
         assert_eq!(got.len(), 1, "records without a usable topic are skipped");
         let (offset, m) = &got[0];
         assert_eq!(*offset, 0);
@@ -313,9 +312,9 @@ mod tests {
     }
 
     #[test]
-    fn compressed_batches_are_read_through_kafka_protocol() {
+    fn compressed_batches_are_read_within_the_limit() {
         use kafka_protocol::records::{
-            Compression, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+            Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
         };
         let record = Record {
             transactional: false,
@@ -338,12 +337,33 @@ mod tests {
             compression: Compression::Gzip,
         };
         RecordBatchEncoder::encode(&mut buf, [record].iter(), &options).unwrap();
-        let got = decode_batches(&buf).unwrap();
+        let got = decode_batches(&buf, 1 << 20);
         assert_eq!(got.len(), 1);
         assert_eq!(
             (got[0].1.topic.as_str(), &got[0].1.payload[..]),
             ("x/y", &b"zipped"[..])
         );
+        assert!(decode_batches(&buf, 3).is_empty(), "past the limit");
+    }
+
+    #[test]
+    fn a_batch_that_cannot_be_read_is_skipped_alone() {
+        let one = |topic: &str, base: i64| {
+            let mut m = sample();
+            m.topic = topic.into();
+            let mut b = encode_batch(&[m]);
+            b[0..8].copy_from_slice(&base.to_be_bytes());
+            b
+        };
+        let mut bad = one("bad", 1);
+        // Claim a second record the bytes do not hold.
+        bad[57..61].copy_from_slice(&2i32.to_be_bytes());
+        let data = [one("a", 0), bad, one("c", 2)].concat();
+        let got: Vec<(i64, String)> = decode_batches(&data, 1 << 20)
+            .into_iter()
+            .map(|(o, m)| (o, m.topic))
+            .collect();
+        assert_eq!(got, vec![(0, "a".to_string()), (2, "c".to_string())]);
     }
 
     #[test]

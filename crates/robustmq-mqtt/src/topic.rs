@@ -13,10 +13,33 @@ pub enum TopicError {
     BadWildcard(String),
     #[error("'{0}': a shared subscription is $share/<group>/<filter> with a non-empty group without wildcards")]
     BadShare(String),
+    #[error("more than {0} topic levels (mqtt.max_topic_levels)")]
+    TooDeep(usize),
 }
 
-/// A PUBLISH topic name: non-empty, no wildcards, no NUL.
-pub fn validate_name(name: &str) -> Result<(), TopicError> {
+/// Default of `mqtt.max_topic_levels`: deep enough for any real hierarchy, shallow enough that
+/// walking the subscription trie stays far inside a runtime thread's stack.
+pub const DEFAULT_MAX_LEVELS: usize = 128;
+
+/// The largest `mqtt.max_topic_levels` the daemon accepts (see [`DEFAULT_MAX_LEVELS`]).
+pub const MAX_LEVELS_LIMIT: usize = 1024;
+
+/// Refuses a topic or filter with more than `max_levels` levels, counting without allocating.
+fn check_depth(topic: &str, max_levels: usize) -> Result<(), TopicError> {
+    // Levels = separators + 1; stop counting as soon as the limit is passed.
+    if topic
+        .bytes()
+        .filter(|&b| b == b'/')
+        .nth(max_levels.saturating_sub(1))
+        .is_some()
+    {
+        return Err(TopicError::TooDeep(max_levels));
+    }
+    Ok(())
+}
+
+/// A PUBLISH topic name: non-empty, no wildcards, no NUL, at most `max_levels` levels.
+pub fn validate_name(name: &str, max_levels: usize) -> Result<(), TopicError> {
     if name.is_empty() {
         return Err(TopicError::Empty);
     }
@@ -26,22 +49,24 @@ pub fn validate_name(name: &str) -> Result<(), TopicError> {
     if name.contains(['+', '#']) {
         return Err(TopicError::WildcardInName);
     }
-    Ok(())
+    check_depth(name, max_levels)
 }
 
-/// A subscription filter: `+` only as a whole level, `#` only as the whole last level.
-pub fn validate_filter(filter: &str) -> Result<(), TopicError> {
+/// A subscription filter: `+` only as a whole level, `#` only as the whole last level, at
+/// most `max_levels` levels.
+pub fn validate_filter(filter: &str, max_levels: usize) -> Result<(), TopicError> {
     if filter.is_empty() {
         return Err(TopicError::Empty);
     }
     if filter.contains('\0') {
         return Err(TopicError::Nul);
     }
-    let levels: Vec<&str> = filter.split('/').collect();
-    for (i, level) in levels.iter().enumerate() {
-        let ok = match *level {
+    check_depth(filter, max_levels)?;
+    let mut levels = filter.split('/').peekable();
+    while let Some(level) = levels.next() {
+        let ok = match level {
             "+" => true,
-            "#" => i == levels.len() - 1,
+            "#" => levels.peek().is_none(),
             l => !l.contains(['+', '#']),
         };
         if !ok {
@@ -58,7 +83,7 @@ pub struct Filter<'a> {
     pub filter: &'a str,
 }
 
-pub fn parse_filter(raw: &str) -> Result<Filter<'_>, TopicError> {
+pub fn parse_filter(raw: &str, max_levels: usize) -> Result<Filter<'_>, TopicError> {
     if let Some(rest) = raw.strip_prefix("$share/") {
         let Some((group, filter)) = rest.split_once('/') else {
             return Err(TopicError::BadShare(raw.to_string()));
@@ -66,13 +91,13 @@ pub fn parse_filter(raw: &str) -> Result<Filter<'_>, TopicError> {
         if group.is_empty() || group.contains(['+', '#']) {
             return Err(TopicError::BadShare(raw.to_string()));
         }
-        validate_filter(filter)?;
+        validate_filter(filter, max_levels)?;
         return Ok(Filter {
             share_group: Some(group),
             filter,
         });
     }
-    validate_filter(raw)?;
+    validate_filter(raw, max_levels)?;
     Ok(Filter {
         share_group: None,
         filter: raw,
@@ -140,20 +165,43 @@ mod tests {
 
     #[test]
     fn filters_and_shares_are_validated() {
-        assert!(validate_filter("a/+/#").is_ok());
-        assert!(validate_filter("a/b+").is_err());
-        assert!(validate_filter("a/#/b").is_err());
-        assert!(validate_filter("").is_err());
+        let max = DEFAULT_MAX_LEVELS;
+        assert!(validate_filter("a/+/#", max).is_ok());
+        assert!(validate_filter("a/b+", max).is_err());
+        assert!(validate_filter("a/#/b", max).is_err());
+        assert!(validate_filter("", max).is_err());
         assert_eq!(
-            parse_filter("$share/g1/a/+").unwrap(),
+            parse_filter("$share/g1/a/+", max).unwrap(),
             Filter {
                 share_group: Some("g1"),
                 filter: "a/+"
             }
         );
-        assert!(parse_filter("$share/g1").is_err());
-        assert!(parse_filter("$share//a").is_err());
-        assert!(validate_name("a/+").is_err());
-        assert!(validate_name("a/b").is_ok());
+        assert!(parse_filter("$share/g1", max).is_err());
+        assert!(parse_filter("$share//a", max).is_err());
+        assert!(validate_name("a/+", max).is_err());
+        assert!(validate_name("a/b", max).is_ok());
+    }
+
+    #[test]
+    fn depth_is_capped_at_exactly_max_levels() {
+        let at = "/".repeat(3); // 4 empty levels
+        assert!(validate_name(&at, 4).is_ok());
+        assert!(validate_filter(&at, 4).is_ok());
+        assert_eq!(
+            validate_name(&"/".repeat(4), 4),
+            Err(TopicError::TooDeep(4))
+        );
+        assert_eq!(
+            validate_filter(&format!("{}#", "a/".repeat(4)), 4),
+            Err(TopicError::TooDeep(4))
+        );
+        assert!(validate_filter(&format!("{}#", "a/".repeat(3)), 4).is_ok());
+        assert_eq!(
+            parse_filter(&format!("$share/g/{}", "/".repeat(65_000)), 128),
+            Err(TopicError::TooDeep(128))
+        );
+        assert!(validate_name("a", 1).is_ok());
+        assert!(validate_name("a/b", 1).is_err());
     }
 }

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use futures::future::select_all;
 use futures::FutureExt;
-use kafka_protocol::records::RecordBatchDecoder;
 use robustmq_api::admin::consume_request::Start;
 use robustmq_api::admin::*;
 use robustmq_broker::metrics::TopicLabels;
 use robustmq_broker::Broker;
-use robustmq_journal::{batch, JournalError, Partition};
+use robustmq_journal::record::{read_batch, Records};
+use robustmq_journal::{batch, decompress, JournalError, Partition};
 use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::Status;
@@ -53,40 +53,49 @@ fn start_offset(broker: &Broker, part: &Partition, req: &ConsumeRequest) -> Resu
 }
 
 /// Decodes whole batches into records at or after `cursor.offset`, advancing it past every
-/// batch read (control batches and compacted-away records included).
+/// batch read (control batches and compacted-away records included). Compressed batches are
+/// decompressed to at most the topic's `max.message.bytes`.
 fn decode(
     cursor: &mut Cursor,
-    mut data: bytes::Bytes,
+    data: bytes::Bytes,
     max: u64,
 ) -> Result<Vec<ConsumedRecord>, Status> {
     let (headers, _) = batch::scan(&data);
     let batches_end = headers.last().map(|(_, h)| h.last_offset() + 1);
-    let sets = RecordBatchDecoder::decode_all(&mut data)
-        .map_err(|e| Status::internal(format!("cannot decode stored records: {e}")))?;
+    let limit = cursor.partition.config().max_message_bytes;
     let mut out = Vec::new();
-    for rec in sets.into_iter().flat_map(|s| s.records) {
-        if out.len() as u64 >= max {
-            return Ok(out);
+    for (pos, h) in headers {
+        let plain = decompress::plain_batch(&data[pos..pos + h.total_size()], limit)
+            .map_err(|e| Status::internal(format!("cannot decode stored records: {e}")))?;
+        let Records::Plain(records) = read_batch(&plain)
+            .map_err(|e| Status::internal(format!("cannot decode stored records: {e}")))?
+        else {
+            continue; // control batch
+        };
+        for rec in records {
+            if out.len() as u64 >= max {
+                return Ok(out);
+            }
+            if rec.offset < cursor.offset {
+                continue;
+            }
+            cursor.offset = rec.offset + 1;
+            out.push(ConsumedRecord {
+                partition: cursor.partition.id,
+                offset: rec.offset,
+                timestamp_ms: rec.timestamp,
+                key: rec.key.map(<[u8]>::to_vec),
+                value: rec.value.map(<[u8]>::to_vec),
+                headers: rec
+                    .headers
+                    .into_iter()
+                    .map(|(k, v)| Header {
+                        key: String::from_utf8_lossy(k).into_owned(),
+                        value: v.map(<[u8]>::to_vec).unwrap_or_default(),
+                    })
+                    .collect(),
+            });
         }
-        if rec.offset < cursor.offset || rec.control {
-            continue;
-        }
-        cursor.offset = rec.offset + 1;
-        out.push(ConsumedRecord {
-            partition: cursor.partition.id,
-            offset: rec.offset,
-            timestamp_ms: rec.timestamp,
-            key: rec.key.map(|k| k.to_vec()),
-            value: rec.value.map(|v| v.to_vec()),
-            headers: rec
-                .headers
-                .into_iter()
-                .map(|(k, v)| Header {
-                    key: k.to_string(),
-                    value: v.map(|v| v.to_vec()).unwrap_or_default(),
-                })
-                .collect(),
-        });
     }
     if let Some(end) = batches_end {
         cursor.offset = cursor.offset.max(end);

@@ -94,7 +94,7 @@ fn apply(
         return Err(BrokerError::UnknownTopic(topic.to_string()));
     }
     for (k, v) in &configs {
-        topic_config::validate(k, v)?;
+        ctx.broker.topics.validate_config(k, v)?;
     }
     if validate_only {
         return Ok(());

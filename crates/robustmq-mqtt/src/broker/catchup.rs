@@ -19,8 +19,7 @@ impl MqttCore {
     fn read_at(&self, pos: &LogPos) -> Option<Message> {
         let part = self.broker.topics.partition(&pos.topic, pos.partition)?;
         let read = part.read(pos.offset, 1, true).ok()?;
-        decode_batches(&read.records)
-            .ok()?
+        decode_batches(&read.records, part.config().max_message_bytes)
             .into_iter()
             .find(|(offset, _)| *offset == pos.offset)
             .map(|(_, m)| m)
@@ -88,7 +87,8 @@ impl MqttCore {
                         new_next = new_next.max(h.last_offset() + 1);
                     }
                     let now = self.now_ms();
-                    for (offset, m) in decode_batches(&read.records).unwrap_or_default() {
+                    let limit = part.config().max_message_bytes;
+                    for (offset, m) in decode_batches(&read.records, limit) {
                         if offset < start {
                             continue;
                         }

@@ -27,6 +27,8 @@ pub struct MqttConfig {
     /// Longest session expiry we grant, in seconds (`u32::MAX`: never expire).
     pub max_session_expiry: u32,
     pub topic_alias_maximum: u16,
+    /// Most levels a topic name or filter may have; deeper ones are refused.
+    pub max_topic_levels: usize,
     /// Messages queued in memory per online session before the rest waits in the log.
     pub max_queued: usize,
     /// How often `$SYS` statistics are published; zero disables them.
@@ -45,6 +47,7 @@ impl Default for MqttConfig {
             max_keep_alive: 0,
             max_session_expiry: u32::MAX,
             topic_alias_maximum: 64,
+            max_topic_levels: crate::topic::DEFAULT_MAX_LEVELS,
             max_queued: 10_000,
             sys_interval: Duration::from_secs(10),
         }

@@ -48,17 +48,24 @@ impl MqttCore {
                 st.restored_inflight = stored.inflight.clone();
                 for s in &stored.subscriptions {
                     let entry = s.entry();
-                    if let Ok(f) = topic::parse_filter(&s.filter) {
-                        subs.insert(
-                            f.filter,
-                            f.share_group,
-                            Subscriber {
-                                session: Arc::clone(&session),
-                                options: entry.options,
-                                id: entry.id,
-                            },
-                        );
-                    }
+                    // A filter stored before a lower mqtt.max_topic_levels (or by a version
+                    // without the cap) is dropped, never walked.
+                    let f = match topic::parse_filter(&s.filter, self.config.max_topic_levels) {
+                        Ok(f) => f,
+                        Err(e) => {
+                            tracing::warn!(%client_id, filter_len = s.filter.len(), error = %e, "dropping a stored subscription");
+                            continue;
+                        }
+                    };
+                    subs.insert(
+                        f.filter,
+                        f.share_group,
+                        Subscriber {
+                            session: Arc::clone(&session),
+                            options: entry.options,
+                            id: entry.id,
+                        },
+                    );
                     st.subscriptions.insert(s.filter.clone(), entry);
                 }
             }
@@ -176,7 +183,7 @@ impl MqttCore {
         {
             let mut subs = self.subs.write().unwrap_or_else(|p| p.into_inner());
             for raw in &filters {
-                if let Ok(f) = topic::parse_filter(raw) {
+                if let Ok(f) = topic::parse_filter(raw, self.config.max_topic_levels) {
                     subs.remove(f.filter, f.share_group, &s.client_id);
                 }
             }
@@ -226,7 +233,7 @@ impl MqttCore {
         options: SubscriptionOptions,
         id: Option<u32>,
     ) -> Result<bool, TopicError> {
-        let f = topic::parse_filter(raw)?;
+        let f = topic::parse_filter(raw, self.config.max_topic_levels)?;
         self.subs.write().unwrap_or_else(|p| p.into_inner()).insert(
             f.filter,
             f.share_group,
@@ -247,7 +254,7 @@ impl MqttCore {
     /// Removes a subscription; false when there was none.
     pub fn unsubscribe(&self, s: &Arc<Session>, raw: &str) -> bool {
         let existed = s.lock().subscriptions.remove(raw).is_some();
-        if let Ok(f) = topic::parse_filter(raw) {
+        if let Ok(f) = topic::parse_filter(raw, self.config.max_topic_levels) {
             self.subs.write().unwrap_or_else(|p| p.into_inner()).remove(
                 f.filter,
                 f.share_group,

@@ -371,13 +371,7 @@ impl MqttCore {
         self.lock_marks().entry(key.clone()).or_default().claimed = end;
         let messages: Vec<(i64, Message)> = match PUBLISHING.with(|c| c.borrow_mut().take()) {
             Some(ms) if ms.len() as i64 == info.records => (info.base_offset..).zip(ms).collect(),
-            _ => match decode_batches(batches) {
-                Ok(messages) => messages,
-                Err(e) => {
-                    tracing::warn!(topic = %partition.topic, partition = partition.id, error = %e, "cannot decode appended records for MQTT subscribers");
-                    Vec::new()
-                }
-            },
+            _ => decode_batches(batches, partition.config().max_message_bytes),
         };
         let mut out = Outbox::default();
         let mut retained = Vec::new();

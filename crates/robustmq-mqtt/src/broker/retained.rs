@@ -23,9 +23,11 @@ impl Retained {
     pub fn load(meta: Arc<dyn MetaStore>) -> Result<Retained, robustmq_meta::MetaError> {
         let mut map = BTreeMap::new();
         for (key, value) in meta.entries(NAMESPACE)? {
-            let msg = decode_batches(&value)
-                .ok()
-                .and_then(|r| r.into_iter().next().map(|(_, m)| m));
+            // Stored uncompressed by us: nothing in it may decompress past its own size.
+            let msg = decode_batches(&value, value.len())
+                .into_iter()
+                .next()
+                .map(|(_, m)| m);
             match msg {
                 Some(m) => {
                     map.insert(key, Arc::new(m));

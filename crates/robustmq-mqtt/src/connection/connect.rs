@@ -93,7 +93,7 @@ pub async fn accept(core: &Arc<MqttCore>, c: Connect) -> Result<Accepted, Refuse
     let will = match &c.will {
         None => None,
         Some(w) => {
-            if let Err(e) = topic::validate_name(&w.topic) {
+            if let Err(e) = topic::validate_name(&w.topic, core.config.max_topic_levels) {
                 return Err(refused(
                     version,
                     refuse::TOPIC_NAME_INVALID,

@@ -120,7 +120,7 @@ impl Conn {
                 self.inbound_aliases.insert(alias, p.topic.clone());
             }
         }
-        if let Err(e) = topic::validate_name(&p.topic) {
+        if let Err(e) = topic::validate_name(&p.topic, self.core.config.max_topic_levels) {
             return Some(self.violation(rc::TOPIC_NAME_INVALID, &e.to_string()));
         }
         let packet_id = p.packet_id.unwrap_or(0);
@@ -322,7 +322,7 @@ impl Conn {
         let mut retained = Vec::new();
         let now = self.core.now_ms();
         for (raw, options) in &s.filters {
-            let parsed = match topic::parse_filter(raw) {
+            let parsed = match topic::parse_filter(raw, self.core.config.max_topic_levels) {
                 Ok(f) => f,
                 Err(e) => {
                     tracing::debug!(client_id = %self.client_id, filter = %raw, error = %e, "subscription refused");

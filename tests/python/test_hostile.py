@@ -1,0 +1,326 @@
+"""Hostile input that once took the whole daemon down or made it allocate without bound
+(issue: hostile input and resource bounds). Each case runs against a spawned robustmqd and
+then checks that it still serves a bystander, that its RSS stayed under a ceiling, and that
+data stored before is intact.
+
+- MQTT filters and topics of 65,000 levels (once a stack overflow in the subscription trie).
+- Kafka record batches that decompress far past `max.message.bytes` (a gzip bomb) or claim
+  2^30 headers in a few bytes, produced with raw Produce requests (no client library builds
+  such batches) to a compacted topic and to the MQTT log topic.
+- Partition directories that meta does not list: start-up refuses instead of deleting them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import DaemonStartError
+from mqtt_support import V5, V311, MqttBroker, MqttClient, uid
+from support import create_topic, crc32c, read_partition, unique
+
+pytestmark = pytest.mark.timeout(120)
+
+# Kafka error codes.
+CORRUPT_MESSAGE, MESSAGE_TOO_LARGE = 2, 10
+# Well above an idle debug robustmqd (~30-60 MB), well below what each attack cost before.
+RSS_CEILING_MB = 250
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):  # the peak, so a spike that came and went still counts
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM in /proc status")
+
+
+def roundtrip(broker: MqttBroker, version: int = V5) -> None:
+    topic = uid("alive") + "/t"
+    sub = MqttClient(broker, version)
+    pub = MqttClient(broker, version)
+    try:
+        sub.connect()
+        sub.subscribe(topic, 1)
+        pub.connect()
+        pub.publish(topic, b"still here", qos=1)
+        sub.messages.wait_topic(topic, b"still here")
+    finally:
+        sub.close()
+        pub.close()
+
+
+# ------------------------------------------------------------------ MQTT topic depth
+
+@pytest.mark.parametrize("version", [V5, V311], ids=["v5", "v311"])
+def test_a_filter_of_65000_levels_is_refused_and_publishing_to_it_is_harmless(daemon_factory, version):
+    d = daemon_factory()
+    broker = MqttBroker.of_daemon(d)
+    deep = "/" * 65_000
+    s = MqttClient(broker, version, clean=False)
+    s.connect(**({"SessionExpiryInterval": 3600} if version == V5 else {}))
+    assert s.subscribe(deep, 1) == [0x8F if version == V5 else 0x80]
+    # The 128-level limit itself is accepted, and matches.
+    at_limit = "/".join(["l"] * 128)
+    assert s.subscribe(at_limit, 1) == [1]
+    s.close()
+
+    pub = MqttClient(broker, V5)
+    pub.connect()
+    pub.publish(at_limit, b"deepest", qos=1)
+    # A PUBLISH to a topic deeper than the limit closes that connection with 0x90.
+    pub.c.publish(deep, b"x", qos=0)
+    gone = pub.wait_closed_by_server()
+    assert gone.reason == 0x90, gone
+
+    back = MqttClient(broker, version, client_id=s.client_id, clean=False)
+    back.connect(**({"SessionExpiryInterval": 3600} if version == V5 else {}))
+    back.messages.wait_topic(at_limit, b"deepest")
+    back.close()
+    assert d.alive(), "robustmqd died"
+    # The persistent session survives a restart and the daemon still serves everyone.
+    d.terminate()
+    d.start()
+    roundtrip(broker, version)
+
+
+def test_a_deep_topic_written_through_kafka_reaches_only_hash_subscribers(daemon_factory):
+    from support import producer
+    d = daemon_factory()
+    broker = MqttBroker.of_daemon(d)
+    all_ = MqttClient(broker, V5)
+    all_.connect()
+    all_.subscribe("#", 1)
+    p = producer(d.bootstrap, linger_ms=0)
+    deep = "a" + "/" * 65_000
+    p.produce("mqtt", key=deep.encode(), value=b"through kafka")
+    p.produce("mqtt", key=b"plain/topic", value=b"after")
+    assert p.flush(20) == 0
+    got = all_.messages.wait_topic("plain/topic", b"after")
+    assert got is not None
+    assert [m.payload for m in all_.messages.snapshot()] == [b"through kafka", b"after"]
+    all_.close()
+    assert d.alive()
+    roundtrip(broker)
+
+
+# ------------------------------------------------------------------ Kafka record batches
+
+def varint(n: int) -> bytes:
+    z = (n << 1) ^ (n >> 63)
+    out = bytearray()
+    while z >= 0x80:
+        out.append((z & 0x7F) | 0x80)
+        z >>= 7
+    out.append(z)
+    return bytes(out)
+
+
+def kbytes(b: bytes | None) -> bytes:
+    return varint(-1) if b is None else varint(len(b)) + b
+
+
+def batch(records_section: bytes, count: int, attributes: int) -> bytes:
+    """A RecordBatch v2 around already encoded (maybe compressed) records."""
+    after_crc = struct.pack(">hiqqqhii", attributes, count - 1, 1000, 1000, -1, -1, -1, count) + records_section
+    body = struct.pack(">iB", -1, 2) + struct.pack(">I", crc32c(after_crc)) + after_crc
+    return struct.pack(">qi", 0, len(body)) + body
+
+
+def gzip_bomb(key: bytes, value_size: int) -> bytes:
+    """One keyed record whose value is `value_size` zero bytes, gzip-compressed in a stream
+    (the value is never held in memory)."""
+    # attributes, timestamp delta, offset delta, key, value length; then value; then 0 headers.
+    head = b"\x00" + varint(0) + varint(0) + kbytes(key) + varint(value_size)
+    body_len = len(head) + value_size + 1
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    out = [z.compress(varint(body_len) + head)]
+    chunk = bytes(1 << 20)
+    left = value_size
+    while left:
+        n = min(left, len(chunk))
+        out.append(z.compress(chunk[:n]))
+        left -= n
+    out.append(z.compress(varint(0)))
+    out.append(z.flush())
+    return batch(b"".join(out), 1, 1)
+
+
+def header_count_lie(key: bytes) -> bytes:
+    """One gzip-compressed record that claims 2^30 headers and holds none."""
+    rec = b"\x00" + varint(0) + varint(0) + kbytes(key) + kbytes(b"v") + varint(1 << 30)
+    return batch(_gzip(varint(len(rec)) + rec), 1, 1)
+
+
+def _gzip(data: bytes) -> bytes:
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return z.compress(data) + z.flush()
+
+
+def produce_raw(bootstrap: str, topic: str, records: bytes, partition: int = 0) -> int:
+    """A Produce v3 request (acks=-1) with one partition's records; returns its error code."""
+    t = topic.encode()
+    body = (struct.pack(">hhi", -1, -1, 30_000) + struct.pack(">i", 1) + struct.pack(">h", len(t)) + t
+            + struct.pack(">i", 1) + struct.pack(">ii", partition, len(records)) + records)
+    client = b"hostile"
+    req = struct.pack(">hhih", 0, 3, 77, len(client)) + client + body
+    host, port = bootstrap.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(struct.pack(">i", len(req)) + req)
+        size = struct.unpack(">i", _recv(s, 4))[0]
+        resp = _recv(s, size)
+    # correlation id, topics[1]: name, partitions[1]: index, error code, ...
+    (corr,) = struct.unpack_from(">i", resp, 0)
+    assert corr == 77
+    name_len = struct.unpack_from(">h", resp, 8)[0]
+    at = 10 + name_len + 4 + 4
+    return struct.unpack_from(">h", resp, at)[0]
+
+
+def _recv(s: socket.socket, n: int) -> bytes:
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        assert chunk, "connection closed"
+        buf += chunk
+    return bytes(buf)
+
+
+@pytest.fixture(scope="module")
+def bombs():
+    bomb = gzip_bomb(b"k", 512 << 20)
+    assert len(bomb) < 1 << 20, f"the bomb is {len(bomb)} bytes: it must fit max.message.bytes"
+    return {"gzip_bomb_512MiB": (bomb, MESSAGE_TOO_LARGE), "2^30_headers": (header_count_lie(b"k"), CORRUPT_MESSAGE)}
+
+
+@pytest.mark.parametrize("kind", ["gzip_bomb_512MiB", "2^30_headers"])
+@pytest.mark.parametrize("target", ["compacted", "mqtt_log"])
+def test_records_that_lie_about_their_size_are_refused_within_the_memory_ceiling(daemon_factory, bombs, kind, target):
+    d = daemon_factory()
+    broker = MqttBroker.of_daemon(d)
+    if target == "compacted":
+        topic = unique("compacted")
+        create_topic(d.bootstrap, topic, config={"cleanup.policy": "compact"})
+    else:
+        topic = "mqtt"
+        # The log topic exists once MQTT has stored something; a `#` subscriber sees the rest.
+        roundtrip(broker)
+    before = read_partition(d.bootstrap, topic)
+    watcher = MqttClient(broker, V5)
+    watcher.connect()
+    watcher.subscribe("#", 1)
+    data, want = bombs[kind]
+    assert produce_raw(d.bootstrap, topic, data) == want
+    assert d.alive(), "robustmqd died"
+    peak = rss_mb(d.proc.pid)
+    assert peak < RSS_CEILING_MB, f"peak RSS {peak:.0f} MB"
+    assert len(read_partition(d.bootstrap, topic)) == len(before), "the refused batch was stored"
+    roundtrip(broker)
+    watcher.close()
+
+
+# ------------------------------------------------------------------ start-up and meta
+
+def test_partitions_meta_does_not_list_are_kept_and_start_up_refuses(daemon_factory):
+    from support import producer, partition_dir
+    d = daemon_factory()
+    topic = unique("kept")
+    create_topic(d.bootstrap, topic)
+    p = producer(d.bootstrap, linger_ms=0)
+    p.produce(topic, value=b"precious", partition=0)
+    assert p.flush(20) == 0
+    d.terminate()
+    # Meta is lost (say a restore from an old backup without this topic).
+    import shutil
+    shutil.rmtree(d.data_dir / "meta")
+    with pytest.raises(DaemonStartError) as e:
+        d.start(timeout=30)
+    assert "--delete-unknown-partitions" in str(e.value)
+    assert partition_dir(d.data_dir, topic, 0).is_dir(), "start-up deleted the data"
+    # Told explicitly, it deletes them and starts.
+    d.extra_args.append("--delete-unknown-partitions")
+    d.start()
+    assert not partition_dir(d.data_dir, topic, 0).exists()
+
+
+def test_a_deleted_topic_leaves_nothing_behind_after_a_restart(daemon_factory):
+    from confluent_kafka.admin import AdminClient
+    from support import partition_dir
+    d = daemon_factory()
+    topic = unique("gone")
+    create_topic(d.bootstrap, topic, partitions=2)
+    adm = AdminClient({"bootstrap.servers": d.bootstrap})
+    adm.delete_topics([topic])[topic].result(20)
+    d.terminate()
+    d.start()
+    for p in range(2):
+        assert not partition_dir(d.data_dir, topic, p).exists()
+
+
+# ------------------------------------------------------------------ limits on what clients grow
+
+def _create_error(adm, topic: str, partitions: int, config: dict | None = None):
+    from confluent_kafka.admin import NewTopic
+    fut = adm.create_topics([NewTopic(topic, partitions, 1, config=config or {})])[topic]
+    try:
+        fut.result(20)
+        return None
+    except Exception as e:  # KafkaException carrying the KafkaError
+        return e.args[0].code()
+
+
+def test_partition_counts_and_tiny_segments_past_the_limits_are_refused(daemon_factory):
+    from confluent_kafka import KafkaError
+    from confluent_kafka.admin import AdminClient, NewPartitions
+    d = daemon_factory(env={"ROBUSTMQ_JOURNAL__MAX_PARTITIONS": "12"})
+    adm = AdminClient({"bootstrap.servers": d.bootstrap})
+    assert _create_error(adm, unique("huge"), 10_000) == KafkaError.INVALID_PARTITIONS
+    assert _create_error(adm, unique("tiny"), 1, {"segment.bytes": "14"}) == KafkaError.INVALID_CONFIG
+    first = unique("first")
+    assert _create_error(adm, first, 8) is None
+    # 8 + 5 would pass journal.max_partitions = 12, by creation or by growth.
+    assert _create_error(adm, unique("second"), 5) == KafkaError.INVALID_PARTITIONS
+    grow = adm.create_partitions([NewPartitions(first, 13)])[first]
+    with pytest.raises(Exception) as e:
+        grow.result(20)
+    assert e.value.args[0].code() == KafkaError.INVALID_PARTITIONS
+    assert _create_error(adm, unique("fits"), 4) is None
+    d.terminate()
+    d.start()
+    assert len(adm.list_topics(timeout=10).topics[first].partitions) == 8
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bool:
+    sock.settimeout(seconds)
+    try:
+        return sock.recv(1) == b""
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        return False
+
+
+def test_idle_and_trickling_kafka_connections_are_closed(daemon_factory):
+    d = daemon_factory(env={"ROBUSTMQ_KAFKA__CONNECTIONS_MAX_IDLE_MS": "500"})
+    host, port = d.bootstrap.split(":")
+    idle = socket.create_connection((host, int(port)))
+    # Slowloris: a frame header and then one byte at a time, slower than the idle limit.
+    trickle = socket.create_connection((host, int(port)))
+    trickle.sendall(struct.pack(">i", 100) + b"\x00")
+    assert _closed_within(idle, 5), "an idle connection stayed open"
+    assert _closed_within(trickle, 5), "a trickling connection stayed open"
+    # A connection that keeps talking stays.
+    busy = socket.create_connection((host, int(port)))
+    api_versions = struct.pack(">hhih", 18, 0, 1, -1)
+    for _ in range(6):
+        busy.sendall(struct.pack(">i", len(api_versions)) + api_versions)
+        size = struct.unpack(">i", _recv(busy, 4))[0]
+        _recv(busy, size)
+        import time
+        time.sleep(0.25)
+    busy.close()
+    assert "idle (connections_max_idle_ms)" in d.log_text()
