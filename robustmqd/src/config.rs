@@ -76,8 +76,13 @@ pub struct MqttSection {
     pub receive_maximum: u16,
     /// Longest keep alive granted (seconds); 0 accepts the client's.
     pub max_keep_alive: u16,
-    /// Longest session expiry granted (seconds); 4294967295 never expires.
+    /// Longest session expiry granted (seconds); 4294967295 never expires. 3.x persistent
+    /// sessions get exactly this.
     pub max_session_expiry: u32,
+    /// Sessions held, online and offline; a CONNECT needing a new one past this is refused.
+    pub max_sessions: usize,
+    /// Retained messages held; a retained PUBLISH to a new topic past this is refused.
+    pub max_retained_messages: usize,
     pub topic_alias_maximum: u16,
     /// Most levels in a topic name or filter; deeper ones are refused (0x90 / 0x8F).
     pub max_topic_levels: usize,
@@ -109,6 +114,8 @@ impl Default for MqttSection {
             receive_maximum: d.receive_maximum,
             max_keep_alive: d.max_keep_alive,
             max_session_expiry: d.max_session_expiry,
+            max_sessions: d.max_sessions,
+            max_retained_messages: d.max_retained,
             topic_alias_maximum: d.topic_alias_maximum,
             max_topic_levels: d.max_topic_levels,
             max_queued_messages: d.max_queued,
@@ -138,6 +145,8 @@ impl MqttSection {
             receive_maximum: self.receive_maximum,
             max_keep_alive: self.max_keep_alive,
             max_session_expiry: self.max_session_expiry,
+            max_sessions: self.max_sessions,
+            max_retained: self.max_retained_messages,
             topic_alias_maximum: self.topic_alias_maximum,
             max_topic_levels: self.max_topic_levels,
             max_queued: self.max_queued_messages,

@@ -324,3 +324,99 @@ def test_idle_and_trickling_kafka_connections_are_closed(daemon_factory):
         time.sleep(0.25)
     busy.close()
     assert "idle (connections_max_idle_ms)" in d.log_text()
+
+
+# ------------------------------------------------------------------ MQTT state a client can grow
+
+def test_sessions_past_max_sessions_are_refused_with_quota_exceeded(daemon_factory):
+    d = daemon_factory(env={"ROBUSTMQ_MQTT__MAX_SESSIONS": "3"})
+    broker = MqttBroker.of_daemon(d)
+    held = []
+    for i in range(3):
+        c = MqttClient(broker, V5, clean=False)
+        c.connect(SessionExpiryInterval=3600)
+        held.append(c)
+    assert MqttClient(broker, V5).connect(expect=None).reason == 0x97
+    # Return code 3, server unavailable (paho reports it as its MQTT 5 twin 0x88).
+    assert MqttClient(broker, V311).connect(expect=None).reason in (3, 0x88)
+    # An existing session can still be resumed, and freeing one makes room.
+    held[0].close()
+    again = MqttClient(broker, V5, client_id=held[0].client_id, clean=False)
+    assert again.connect(SessionExpiryInterval=0).session_present
+    again.close()  # expiry 0: the session ends with this connection
+    newcomer = MqttClient(broker, V5)
+    newcomer.connect()
+    newcomer.close()
+    for c in held[1:]:
+        c.close()
+    assert d.alive()
+
+
+def test_retained_messages_past_the_limit_are_refused_or_not_retained(daemon_factory):
+    d = daemon_factory(env={"ROBUSTMQ_MQTT__MAX_RETAINED_MESSAGES": "2"})
+    broker = MqttBroker.of_daemon(d)
+    base = uid("ret")
+    pub = MqttClient(broker, V5)
+    pub.connect()
+    assert pub.publish(f"{base}/1", b"a", qos=1, retain=True) == 0
+    assert pub.publish(f"{base}/2", b"b", qos=1, retain=True) == 0
+    # A third topic: MQTT 5 QoS 1 is told 0x97 Quota exceeded; replacing one still works.
+    assert pub.publish(f"{base}/3", b"c", qos=1, retain=True, expect_ok=False) == 0x97
+    assert pub.publish(f"{base}/1", b"a2", qos=1, retain=True) == 0
+    pub.close()
+    # 3.1.1 cannot be told: its message is delivered live but not retained.
+    live = MqttClient(broker, V5)
+    live.connect()
+    live.subscribe(f"{base}/4", 1)
+    old = MqttClient(broker, V311)
+    old.connect()
+    old.publish(f"{base}/4", b"d", qos=1, retain=True)
+    live.messages.wait_topic(f"{base}/4", b"d")
+    live.close()
+    old.close()
+    late = MqttClient(broker, V5)
+    late.connect()
+    late.subscribe(f"{base}/#", 1)
+    got = sorted((m.topic, m.payload) for m in late.messages.wait_exactly(2))
+    assert got == [(f"{base}/1", b"a2"), (f"{base}/2", b"b")]
+    late.close()
+
+
+def test_a_311_persistent_session_expires_after_max_session_expiry(daemon_factory):
+    import time
+    d = daemon_factory(env={"ROBUSTMQ_MQTT__MAX_SESSION_EXPIRY": "1"})
+    broker = MqttBroker.of_daemon(d)
+    c = MqttClient(broker, V311, clean=False)
+    c.connect()
+    c.subscribe(uid("x") + "/t", 1)
+    c.close()
+    back = MqttClient(broker, V311, client_id=c.client_id, clean=False)
+    assert back.connect().session_present, "resumed within the expiry"
+    back.close()
+    time.sleep(2.5)  # expiry 1 s, checked every second
+    gone = MqttClient(broker, V311, client_id=c.client_id, clean=False)
+    assert not gone.connect().session_present, "the session outlived mqtt.max_session_expiry"
+    gone.close()
+
+
+def test_a_resumed_session_cancels_its_delayed_will(daemon_factory):
+    import time
+    d = daemon_factory()
+    broker = MqttBroker.of_daemon(d)
+    topic = uid("will") + "/t"
+    watcher = MqttClient(broker, V5)
+    watcher.connect()
+    watcher.subscribe(topic, 1)
+    props = __import__("mqtt_support").props
+    from paho.mqtt.packettypes import PacketTypes
+    c = MqttClient(broker, V5, clean=False)
+    c.connect(SessionExpiryInterval=60,
+              will=dict(topic=topic, payload=b"gone", qos=1, retain=False,
+                        properties=props(PacketTypes.WILLMESSAGE, WillDelayInterval=2)))
+    c.drop()  # abnormal close: the will waits 2 s
+    back = MqttClient(broker, V5, client_id=c.client_id, clean=False)
+    back.connect(SessionExpiryInterval=60, clean_start=False)
+    time.sleep(3)
+    assert watcher.messages.snapshot() == [], "a will was sent although the session resumed"
+    back.close()
+    watcher.close()

@@ -24,8 +24,15 @@ pub struct MqttConfig {
     pub receive_maximum: u16,
     /// Longest keep alive we allow; 0 accepts what the client asks.
     pub max_keep_alive: u16,
-    /// Longest session expiry we grant, in seconds (`u32::MAX`: never expire).
+    /// Longest session expiry we grant, in seconds (`u32::MAX`: never expire). MQTT 3.x
+    /// sessions with clean session 0 get exactly this.
     pub max_session_expiry: u32,
+    /// Sessions (online and offline persistent) the server holds; a CONNECT that needs a new
+    /// one past this is refused.
+    pub max_sessions: usize,
+    /// Retained messages the server holds; a retained PUBLISH to a new topic past this is
+    /// refused.
+    pub max_retained: usize,
     pub topic_alias_maximum: u16,
     /// Most levels a topic name or filter may have; deeper ones are refused.
     pub max_topic_levels: usize,
@@ -45,7 +52,9 @@ impl Default for MqttConfig {
             max_packet_size: 10 * 1024 * 1024,
             receive_maximum: 1024,
             max_keep_alive: 0,
-            max_session_expiry: u32::MAX,
+            max_session_expiry: 7 * 24 * 3600,
+            max_sessions: 200_000,
+            max_retained: 1_000_000,
             topic_alias_maximum: 64,
             max_topic_levels: crate::topic::DEFAULT_MAX_LEVELS,
             max_queued: 10_000,

@@ -34,7 +34,9 @@ impl MqttCore {
                     continue;
                 }
             };
-            let session = Arc::new(Session::new(client_id.clone(), stored.expiry_interval));
+            // A lower mqtt.max_session_expiry since it was stored applies to it too.
+            let expiry = stored.expiry_interval.min(self.config.max_session_expiry);
+            let session = Arc::new(Session::new(client_id.clone(), expiry));
             {
                 let mut st = session.lock();
                 st.disconnected_at_ms = stored.disconnected_at_ms.or(Some(self.now_ms()));
@@ -81,14 +83,20 @@ impl MqttCore {
 
     /// Opens the session of `client_id` for a new connection, taking it over from any
     /// connection that holds it. Returns the session, whether it was present, the connection
-    /// id, and the receiver the connection watches for being kicked.
+    /// id, and the receiver the connection watches for being kicked; `None` when a new session
+    /// is needed and `mqtt.max_sessions` are held. Opens of one client id run one at a time,
+    /// so two CONNECTs racing cannot both create or both resume it.
     pub async fn open_session(
         &self,
         client_id: &str,
         clean_start: bool,
         expiry_interval: u32,
-    ) -> (Arc<Session>, bool, u64, oneshot::Receiver<u8>) {
+    ) -> Option<(Arc<Session>, bool, u64, oneshot::Receiver<u8>)> {
+        let _opening = self.opening.lock(client_id).await;
         let existing = self.lock_sessions().get(client_id).cloned();
+        if existing.is_none() && self.lock_sessions().len() >= self.config.max_sessions {
+            return None;
+        }
         if let Some(old) = &existing {
             let released = old.released.notified();
             tokio::pin!(released);
@@ -118,6 +126,9 @@ impl MqttCore {
                     st.owner = Some(owner);
                     st.generation += 1;
                     st.disconnected_at_ms = None;
+                    if let Some(will) = st.will_task.take() {
+                        will.abort(); // resumed in time: the delayed will is not sent
+                    }
                     st.expiry_interval = expiry;
                     // Resume reading every log partition where this session left it; what is
                     // published from now on is owed at every QoS.
@@ -134,7 +145,7 @@ impl MqttCore {
                     std::mem::take(&mut st.restored_inflight)
                 };
                 self.restore_inflight(&s, restored);
-                (s, true, conn_id, kick_rx)
+                Some((s, true, conn_id, kick_rx))
             }
             old => {
                 if let Some(old) = old {
@@ -150,7 +161,7 @@ impl MqttCore {
                 self.lock_sessions()
                     .insert(client_id.to_string(), Arc::clone(&s));
                 self.persist(&s, true);
-                (s, false, conn_id, kick_rx)
+                Some((s, false, conn_id, kick_rx))
             }
         }
     }
@@ -273,16 +284,21 @@ impl MqttCore {
             return;
         }
         let generation = s.lock().generation;
-        let (core, s) = (Arc::clone(self), Arc::clone(s));
-        tokio::spawn(async move {
+        let (core, session) = (Arc::clone(self), Arc::clone(s));
+        let task = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_secs(u64::from(delay))).await;
-            let st = s.lock();
+            let mut st = session.lock();
             let resumed = st.generation != generation || st.online();
+            st.will_task = None;
             drop(st);
             if !resumed {
                 core.publish_will(will);
             }
         });
+        // One delayed will per session: a newer one replaces (and cancels) an older one.
+        if let Some(old) = s.lock().will_task.replace(task.abort_handle()) {
+            old.abort();
+        }
     }
 
     fn publish_will(&self, mut will: Message) {

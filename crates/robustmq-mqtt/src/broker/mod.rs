@@ -5,6 +5,7 @@
 
 mod catchup;
 mod config;
+mod keyed_lock;
 mod lifecycle;
 pub mod retained;
 pub mod session;
@@ -26,6 +27,7 @@ use crate::message::{decode_batches, encode_batch, Message};
 use crate::topic;
 
 pub use config::{MqttConfig, Route};
+use keyed_lock::KeyedLock;
 use retained::Retained;
 use session::{CatchUp, Delivery, LogPartition, LogPos, Session};
 use subscriptions::{Subscriber, Subscriptions};
@@ -120,6 +122,8 @@ pub struct MqttCore {
     pub config: MqttConfig,
     pub broker: Arc<Broker>,
     sessions: Mutex<HashMap<String, Arc<Session>>>,
+    /// Client ids whose session is being opened (see [`MqttCore::open_session`]).
+    opening: KeyedLock,
     subs: RwLock<Subscriptions>,
     pub retained: Retained,
     marks: Mutex<HashMap<LogPartition, Marks>>,
@@ -157,6 +161,7 @@ impl MqttCore {
             config,
             broker,
             sessions: Mutex::new(HashMap::new()),
+            opening: KeyedLock::default(),
             subs: RwLock::new(Subscriptions::default()),
             retained,
             marks: Mutex::new(HashMap::new()),

@@ -48,6 +48,12 @@ impl Retained {
         self.map.read().unwrap_or_else(|p| p.into_inner()).len()
     }
 
+    /// Whether a new retained message for `topic` would pass `max` (replacing one would not).
+    pub fn is_full_for(&self, topic: &str, max: usize) -> bool {
+        let map = self.map.read().unwrap_or_else(|p| p.into_inner());
+        map.len() >= max && !map.contains_key(topic)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

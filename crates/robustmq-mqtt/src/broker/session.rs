@@ -111,6 +111,8 @@ pub struct SessionState {
     pub catchup: BTreeMap<LogPartition, CatchUp>,
     /// Bumped at every connect, so a delayed will of an older connection stays unsent.
     pub generation: u64,
+    /// The delayed will waiting to be sent, cancelled when the session resumes.
+    pub will_task: Option<tokio::task::AbortHandle>,
     /// State changed since it was last written to meta.
     pub dirty: bool,
     /// In-flight messages loaded from meta after a restart, read back from the log when the
@@ -143,6 +145,7 @@ impl Session {
                 cursor: BTreeMap::new(),
                 catchup: BTreeMap::new(),
                 generation: 0,
+                will_task: None,
                 dirty: false,
                 restored_inflight: Vec::new(),
             }),

@@ -18,6 +18,7 @@ pub mod refuse {
     pub const BAD_CREDENTIALS: (u8, u8) = (0x86, 4);
     pub const NOT_AUTHORIZED: (u8, u8) = (0x87, 5);
     pub const SERVER_UNAVAILABLE: (u8, u8) = (0x88, 3);
+    pub const QUOTA_EXCEEDED: (u8, u8) = (0x97, 3);
     pub const BAD_AUTH_METHOD: (u8, u8) = (0x8C, 5);
     pub const TOPIC_NAME_INVALID: (u8, u8) = (0x90, 2);
 }
@@ -134,8 +135,18 @@ pub async fn accept(core: &Arc<MqttCore>, c: Connect) -> Result<Accepted, Refuse
         }
     }
 
-    let (session, present, conn_id, kick) =
-        core.open_session(&client_id, c.clean_start, expiry).await;
+    let Some((session, present, conn_id, kick)) =
+        core.open_session(&client_id, c.clean_start, expiry).await
+    else {
+        return Err(refused(
+            version,
+            refuse::QUOTA_EXCEEDED,
+            format!(
+                "the server holds mqtt.max_sessions = {} sessions",
+                core.config.max_sessions
+            ),
+        ));
+    };
 
     if v5 {
         props.receive_maximum = Some(core.config.receive_maximum);

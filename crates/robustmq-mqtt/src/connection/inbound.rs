@@ -25,6 +25,7 @@ mod rc {
     pub const PACKET_ID_NOT_FOUND: u8 = 0x92;
     pub const RECEIVE_MAXIMUM_EXCEEDED: u8 = 0x93;
     pub const TOPIC_ALIAS_INVALID: u8 = 0x94;
+    pub const QUOTA_EXCEEDED: u8 = 0x97;
     pub const PAYLOAD_FORMAT_INVALID: u8 = 0x99;
     pub const NO_SUBSCRIPTION_EXISTED: u8 = 0x11;
 }
@@ -159,6 +160,25 @@ impl Conn {
             self.push_ack(p.qos, packet_id, rc::PAYLOAD_FORMAT_INVALID, None);
             self.seal_acks();
             return None;
+        }
+        let max_retained = self.core.config.max_retained;
+        if p.retain
+            && !p.payload.is_empty()
+            && self.core.retained.is_full_for(&p.topic, max_retained)
+        {
+            if self.version.is_v5() && p.qos > QoS::AtMostOnce {
+                // Refused whole, so the client knows it was not retained.
+                if let Some(closed) = self.flush_publishes() {
+                    return Some(closed);
+                }
+                self.inbound_unacked += 1;
+                self.push_ack(p.qos, packet_id, rc::QUOTA_EXCEEDED, None);
+                self.seal_acks();
+                return None;
+            }
+            // 3.x and QoS 0 have no way to say so: published, but not retained.
+            tracing::warn!(client_id = %self.client_id, max_retained, "retained message not stored: mqtt.max_retained_messages reached");
+            p.retain = false;
         }
         self.core
             .stats
