@@ -56,6 +56,8 @@ pub struct KafkaConfig {
     /// Kafka's `connections.max.idle.ms`: a connection with nothing in flight and no request
     /// for this long is closed.
     pub connections_max_idle_ms: u64,
+    /// Kafka's broker `fetch.max.bytes`: the most record bytes in one Fetch response.
+    pub fetch_max_bytes: usize,
     pub group_initial_rebalance_delay_ms: u64,
     pub group_min_session_timeout_ms: i32,
     pub group_max_session_timeout_ms: i32,
@@ -213,6 +215,7 @@ impl Default for KafkaConfig {
             max_frame_bytes: 100 * 1024 * 1024,
             max_connections: 10_000,
             connections_max_idle_ms: 600_000,
+            fetch_max_bytes: 55 * 1024 * 1024,
             group_initial_rebalance_delay_ms: 3000,
             group_min_session_timeout_ms: 1000,
             group_max_session_timeout_ms: 1_800_000,

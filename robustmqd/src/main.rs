@@ -229,6 +229,7 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
                 max_frame_bytes: config.kafka.max_frame_bytes,
                 max_connections: config.kafka.max_connections,
                 idle_timeout: Duration::from_millis(config.kafka.connections_max_idle_ms.max(1)),
+                fetch_max_bytes: config.kafka.fetch_max_bytes.max(1),
                 cluster_id: cluster_id.clone(),
             },
             Arc::clone(&broker),

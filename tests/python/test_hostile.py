@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DaemonStartError
-from mqtt_support import V5, V311, MqttBroker, MqttClient, uid
+from mqtt_support import V5, V311, MqttBroker, MqttClient, roundtrip_ok, uid
 from support import create_topic, crc32c, read_partition, unique
 
 pytestmark = pytest.mark.timeout(120)
@@ -40,18 +40,7 @@ def rss_mb(pid: int) -> float:
 
 
 def roundtrip(broker: MqttBroker, version: int = V5) -> None:
-    topic = uid("alive") + "/t"
-    sub = MqttClient(broker, version)
-    pub = MqttClient(broker, version)
-    try:
-        sub.connect()
-        sub.subscribe(topic, 1)
-        pub.connect()
-        pub.publish(topic, b"still here", qos=1)
-        sub.messages.wait_topic(topic, b"still here")
-    finally:
-        sub.close()
-        pub.close()
+    roundtrip_ok(broker, version)
 
 
 # ------------------------------------------------------------------ MQTT topic depth
@@ -420,3 +409,47 @@ def test_a_resumed_session_cancels_its_delayed_will(daemon_factory):
     assert watcher.messages.snapshot() == [], "a will was sent although the session resumed"
     back.close()
     watcher.close()
+
+
+def test_http_slowloris_is_cut_off_and_probes_still_answer(daemon_factory):
+    d = daemon_factory()
+    port = d.http_port
+    # Headers that never end: closed after the 10 s header timeout, not held forever.
+    slow = socket.create_connection(("127.0.0.1", port))
+    slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    assert d.http_get("/healthz")[0] == 200, "a probe waited behind the slow client"
+    assert _closed_within(slow, 20), "a request with unfinished headers held its connection"
+    assert d.http_get("/readyz")[0] == 200
+
+
+def test_a_fetch_asking_for_2_gib_gets_at_most_fetch_max_bytes(daemon_factory):
+    from support import producer
+    d = daemon_factory(env={"ROBUSTMQ_KAFKA__FETCH_MAX_BYTES": str(1 << 20)})
+    topic = unique("fetchcap")
+    create_topic(d.bootstrap, topic)
+    p = producer(d.bootstrap, linger_ms=0)
+    for i in range(20):  # 20 batches of 100 KB
+        p.produce(topic, value=bytes([i]) * 100_000, partition=0)
+        assert p.flush(20) == 0
+    t = topic.encode()
+    big = 0x7FFFFFFF
+    # Fetch v4: replica -1, max_wait 0, min_bytes 0, max_bytes 2 GiB, read_uncommitted, one
+    # partition from offset 0 with partition_max_bytes 2 GiB.
+    body = (struct.pack(">iiiib", -1, 0, 0, big, 0) + struct.pack(">ih", 1, len(t)) + t
+            + struct.pack(">iiqi", 1, 0, 0, big))
+    client = b"hostile"
+    req = struct.pack(">hhih", 1, 4, 78, len(client)) + client + body
+    host, port = d.bootstrap.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(struct.pack(">i", len(req)) + req)
+        size = struct.unpack(">i", _recv(s, 4))[0]
+        resp = _recv(s, size)
+    # correlation, throttle, topics[1]: name, partitions[1]: index, error, hw, lso, aborted, records
+    at = 4 + 4 + 4
+    name_len = struct.unpack_from(">h", resp, at)[0]
+    at += 2 + name_len + 4
+    _index, error, hw, _lso, _aborted = struct.unpack_from(">ihqqi", resp, at)
+    at += 4 + 2 + 8 + 8 + 4
+    (records_len,) = struct.unpack_from(">i", resp, at)
+    assert error == 0 and hw == 20
+    assert 0 < records_len <= (1 << 20), f"{records_len} record bytes in one Fetch response"

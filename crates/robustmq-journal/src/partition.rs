@@ -187,6 +187,12 @@ impl Partition {
             )?;
             segments.insert(base, seg);
         }
+        // What recovery kept may still be only in the page cache (a crash of this process, not
+        // of the machine): make it durable before counting it as synced. Sealed segments were
+        // synced when they were rolled.
+        if let Some(active) = segments.values().next_back() {
+            active.file.sync_data()?;
+        }
         let first_base = *segments.keys().next().unwrap_or(&0);
         let inner = Inner {
             segments,
@@ -561,6 +567,12 @@ impl Partition {
             });
         }
         if target > inner.log_start {
+            // Never persist a log start past what is durable: a power loss would leave a start
+            // beyond the recovered end.
+            if target > self.synced.load(Ordering::Acquire) {
+                inner.active().file.sync_data()?;
+                self.synced.fetch_max(end, Ordering::AcqRel);
+            }
             inner.log_start = target;
             write_atomic(&self.dir, LOG_START_FILE, target.to_string().as_bytes())?;
             self.drop_segments_below_start(&mut inner)?;

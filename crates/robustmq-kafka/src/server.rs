@@ -23,6 +23,8 @@ pub struct KafkaServerConfig {
     pub max_connections: usize,
     /// `connections.max.idle.ms`: how long a connection may sit with nothing in flight.
     pub idle_timeout: Duration,
+    /// `fetch.max.bytes`: the most record bytes one Fetch response holds.
+    pub fetch_max_bytes: usize,
     pub cluster_id: String,
 }
 
@@ -73,6 +75,7 @@ impl KafkaServer {
                         cluster_id: self.config.cluster_id.clone(),
                         peer,
                         client_id: String::new(),
+                        fetch_max_bytes: self.config.fetch_max_bytes,
                     };
                     let limits = Limits { max_frame_bytes: self.config.max_frame_bytes, idle: self.config.idle_timeout };
                     let rx = shutdown.clone();

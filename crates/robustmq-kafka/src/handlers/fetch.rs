@@ -46,11 +46,10 @@ fn read_once(wanted: &[Wanted], max_bytes: usize) -> (FetchResponse, usize) {
             // Only the first partition with data may exceed the limits, by one batch (KIP-74).
             let first = total == 0;
             let limit = if first {
-                (*part_max).max(1) as usize
+                ((*part_max).max(1) as usize).min(max_bytes.max(1))
             } else {
-                (*part_max).max(0) as usize
-            }
-            .min(if first { usize::MAX } else { remaining });
+                ((*part_max).max(0) as usize).min(remaining)
+            };
             match partition.read(*offset, limit, first) {
                 Ok(r) => {
                     pd.high_watermark = r.high_watermark;
@@ -127,11 +126,14 @@ pub async fn handle(ctx: &Ctx, req: FetchRequest, _v: i16) -> FetchResponse {
                 .collect(),
         })
         .collect();
+    // The request's limit, never past the broker's (a 2 GiB max_bytes must not make us
+    // build a 2 GiB response). Partition limits are capped by it in read_once.
     let max_bytes = if req.max_bytes > 0 {
         req.max_bytes as usize
     } else {
         50 * 1024 * 1024
-    };
+    }
+    .min(ctx.fetch_max_bytes);
     let min_bytes = req.min_bytes.max(0) as usize;
     let deadline =
         Instant::now() + Duration::from_millis(req.max_wait_ms.max(0) as u64).min(MAX_WAIT);

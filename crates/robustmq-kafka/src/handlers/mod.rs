@@ -40,6 +40,9 @@ pub struct Ctx {
     pub cluster_id: String,
     pub peer: SocketAddr,
     pub client_id: String,
+    /// The broker's `fetch.max.bytes`: no Fetch response carries more records than this,
+    /// whatever the request asks for.
+    pub fetch_max_bytes: usize,
 }
 
 /// A handler's answer: bytes to write now, bytes to write when a future resolves (a produce

@@ -545,11 +545,14 @@ impl MqttCore {
 
     /// Writes a persistent session to meta. `sync` for state whose loss would break a
     /// guarantee (subscriptions, QoS 2 steps); checkpoints of cursors skip the fsync.
-    pub fn persist(&self, session: &Session, sync: bool) {
+    /// Writes a persistent session to meta. False when that failed (logged, and the session
+    /// left dirty so the next checkpoint tries again): the caller must not acknowledge what
+    /// depended on it.
+    pub fn persist(&self, session: &Session, sync: bool) -> bool {
         let stored = {
             let mut st = session.lock();
             if !st.persistent() {
-                return;
+                return true;
             }
             st.dirty = false;
             let done = if st.online() {
@@ -563,7 +566,8 @@ impl MqttCore {
             Ok(v) => v,
             Err(e) => {
                 tracing::error!(client_id = %session.client_id, error = %e, "cannot encode session");
-                return;
+                session.lock().dirty = true;
+                return false;
             }
         };
         if let Err(e) = self
@@ -572,7 +576,10 @@ impl MqttCore {
             .put_entry(SESSION_NS, &session.client_id, &value, sync)
         {
             tracing::error!(client_id = %session.client_id, error = %e, "cannot store session");
+            session.lock().dirty = true;
+            return false;
         }
+        true
     }
 
     /// Current time for expiry decisions.

@@ -89,6 +89,18 @@ impl Conn {
         None
     }
 
+    /// Answers a QoS 1/2 publish with an error reason code, in order after the publishes read
+    /// before it, without storing it.
+    fn refuse_publish(&mut self, qos: QoS, packet_id: u16, code: u8) -> Option<Closed> {
+        if let Some(closed) = self.flush_publishes() {
+            return Some(closed);
+        }
+        self.inbound_unacked += 1;
+        self.push_ack(qos, packet_id, code, None);
+        self.seal_acks();
+        None
+    }
+
     /// Sends DISCONNECT (v5) and ends the connection with a protocol error.
     fn violation(&mut self, code: u8, why: &str) -> Closed {
         self.disconnect(code, why);
@@ -153,13 +165,7 @@ impl Conn {
             if p.qos == QoS::AtMostOnce {
                 return Some(self.violation(rc::PAYLOAD_FORMAT_INVALID, "payload is not UTF-8"));
             }
-            if let Some(closed) = self.flush_publishes() {
-                return Some(closed);
-            }
-            self.inbound_unacked += 1;
-            self.push_ack(p.qos, packet_id, rc::PAYLOAD_FORMAT_INVALID, None);
-            self.seal_acks();
-            return None;
+            return self.refuse_publish(p.qos, packet_id, rc::PAYLOAD_FORMAT_INVALID);
         }
         let max_retained = self.core.config.max_retained;
         if p.retain
@@ -168,13 +174,7 @@ impl Conn {
         {
             if self.version.is_v5() && p.qos > QoS::AtMostOnce {
                 // Refused whole, so the client knows it was not retained.
-                if let Some(closed) = self.flush_publishes() {
-                    return Some(closed);
-                }
-                self.inbound_unacked += 1;
-                self.push_ack(p.qos, packet_id, rc::QUOTA_EXCEEDED, None);
-                self.seal_acks();
-                return None;
+                return self.refuse_publish(p.qos, packet_id, rc::QUOTA_EXCEEDED);
             }
             // 3.x and QoS 0 have no way to say so: published, but not retained.
             tracing::warn!(client_id = %self.client_id, max_retained, "retained message not stored: mqtt.max_retained_messages reached");
@@ -310,8 +310,11 @@ impl Conn {
                     .await
                     .map_err(|e| format!("fsync failed: {e}"))?;
             }
+            // The QoS 2 packet id must be stored before PUBREC promises exactly once.
             if let Some((core, session)) = remember {
-                core.persist(&session, true);
+                if !core.persist(&session, true) {
+                    return Err("cannot store the session".to_string());
+                }
             }
             Ok(acks)
         };
@@ -387,7 +390,13 @@ impl Conn {
                 }
             }
         }
-        self.core.persist(&self.session, true);
+        if !self.core.persist(&self.session, true) {
+            // Not stored: granted nothing that a restart would lose.
+            for c in codes.iter_mut().filter(|c| **c < 0x80) {
+                *c = rc::UNSPECIFIED;
+            }
+            retained.clear();
+        }
         self.write(Packet::SubAck(SubAck {
             packet_id: s.packet_id,
             properties: Properties::default(),
