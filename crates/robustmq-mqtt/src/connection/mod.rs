@@ -27,6 +27,8 @@ use outbound::Refill;
 
 /// Publishes stored with one append at most (see `Conn::flush_publishes`).
 const PUBLISH_BATCH: usize = 512;
+/// An output buffer that grew past this is dropped once written, not kept for the connection's life.
+const OUT_KEEP_BYTES: usize = 1 << 20;
 
 /// How long a new connection may take to send its CONNECT.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -286,6 +288,10 @@ where
             }
             conn.core.stats.bytes_sent.fetch_add(n, Ordering::Relaxed);
             conn.out.clear();
+            // A burst (or one large message) grew the buffer: give the memory back.
+            if conn.out.capacity() > OUT_KEEP_BYTES {
+                conn.out = BytesMut::new();
+            }
         }
         read_size.prepare(buf);
         tokio::select! {

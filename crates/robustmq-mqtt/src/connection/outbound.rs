@@ -30,15 +30,24 @@ impl Conn {
     pub(super) fn fill_window(&mut self) -> Refill {
         let mut qos2_sent = false;
         loop {
-            let (batch, catching_up, persistent) = {
+            let (batch, catching_up, persistent, capped) = {
                 let mut st = self.session.lock();
                 let max = usize::from(self.client_receive_max);
                 let mut batch = Vec::new();
                 let now = self.core.now_ms();
+                // Bytes taken this round: a slow subscriber's whole queue (QoS 0 has no
+                // window) is never encoded into one buffer, only about CATCHUP_WRITE at a time.
+                let mut taken = 0usize;
+                let mut capped = false;
                 while let Some(d) = st.pending.front() {
                     if d.qos > QoS::AtMostOnce && st.inflight.len() >= max {
                         break;
                     }
+                    if taken >= CATCHUP_WRITE {
+                        capped = true;
+                        break;
+                    }
+                    taken += d.message.payload.len() + d.message.topic.len();
                     let Some(d) = st.pending.pop_front() else {
                         break;
                     };
@@ -69,6 +78,7 @@ impl Conn {
                     batch,
                     !st.catchup.is_empty() && st.pending.len() < CATCHUP_BELOW,
                     st.persistent(),
+                    capped,
                 )
             };
             if persistent && batch.iter().any(|(_, d)| d.qos == QoS::ExactlyOnce) && !qos2_sent {
@@ -79,6 +89,9 @@ impl Conn {
             }
             for (id, d) in batch {
                 self.send(id, &d, false);
+            }
+            if capped {
+                return Refill::Now;
             }
             if !catching_up {
                 return Refill::Idle;
