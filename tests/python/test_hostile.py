@@ -302,6 +302,21 @@ def test_idle_and_trickling_kafka_connections_are_closed(daemon_factory):
     trickle.sendall(struct.pack(">i", 100) + b"\x00")
     assert _closed_within(idle, 5), "an idle connection stayed open"
     assert _closed_within(trickle, 5), "a trickling connection stayed open"
+    # A byte every 200 ms, faster than the 500 ms limit, still never completes a request.
+    import time
+    steady = socket.create_connection((host, int(port)))
+    steady.sendall(struct.pack(">i", 100))
+    closed = False
+    for _ in range(25):
+        try:
+            steady.sendall(b"\x00")
+        except OSError:
+            closed = True
+            break
+        if _closed_within(steady, 0.2):
+            closed = True
+            break
+    assert closed, "a request trickled a byte at a time held its connection for 5 s"
     # A connection that keeps talking stays.
     busy = socket.create_connection((host, int(port)))
     api_versions = struct.pack(">hhih", 18, 0, 1, -1)
@@ -363,6 +378,11 @@ def test_retained_messages_past_the_limit_are_refused_or_not_retained(daemon_fac
     live.messages.wait_topic(f"{base}/4", b"d")
     live.close()
     old.close()
+    # Records written through Kafka with mqtt.retain=1 are bound by the same limit.
+    from support import producer
+    kp = producer(d.bootstrap, linger_ms=0)
+    kp.produce("mqtt", key=f"{base}/5".encode(), value=b"e", headers=[("mqtt.retain", b"1")])
+    assert kp.flush(20) == 0
     late = MqttClient(broker, V5)
     late.connect()
     late.subscribe(f"{base}/#", 1)

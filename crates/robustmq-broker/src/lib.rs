@@ -193,10 +193,7 @@ impl Broker {
 fn check_records(partition: &Partition, data: &[u8]) -> std::result::Result<(), JournalError> {
     let limit = partition.config().max_message_bytes;
     let (headers, _) = robustmq_journal::batch::scan(data);
-    for (pos, h) in headers
-        .into_iter()
-        .filter(|(_, h)| h.attributes & 0x07 != 0)
-    {
+    for (pos, h) in headers.into_iter().filter(|(_, h)| h.compression() != 0) {
         let end = (pos + h.total_size()).min(data.len());
         robustmq_journal::decompress::check_batch(&data[pos..end], limit)?;
     }

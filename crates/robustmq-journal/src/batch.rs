@@ -15,6 +15,8 @@ const ATTRIBUTES_POS: usize = 21;
 
 const TRANSACTIONAL_FLAG: i16 = 0x10;
 const CONTROL_FLAG: i16 = 0x20;
+/// The attribute bits that name the compression codec.
+pub const COMPRESSION_MASK: i16 = 0x07;
 
 /// The fixed fields of a RecordBatch v2 header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +106,10 @@ impl BatchHeader {
     }
     pub fn is_control(&self) -> bool {
         self.attributes & CONTROL_FLAG != 0
+    }
+    /// The compression codec (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd).
+    pub fn compression(&self) -> i16 {
+        self.attributes & COMPRESSION_MASK
     }
     pub fn has_producer_id(&self) -> bool {
         self.producer_id >= 0

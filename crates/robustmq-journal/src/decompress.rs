@@ -8,10 +8,9 @@
 use std::borrow::Cow;
 use std::io::Read;
 
-use crate::batch::{BatchHeader, HEADER_SIZE, LOG_OVERHEAD};
+use crate::batch::{BatchHeader, COMPRESSION_MASK, HEADER_SIZE, LOG_OVERHEAD};
 use crate::error::{JournalError, Result};
 
-const COMPRESSION_MASK: i16 = 0x07;
 const ATTRIBUTES_POS: usize = 21;
 /// snappy-java's stream header (Kafka's Java clients frame snappy this way).
 const XERIAL_MAGIC: &[u8; 8] = b"\x82SNAPPY\x00";
@@ -29,7 +28,7 @@ pub fn plain_batch(batch: &[u8], limit: usize) -> Result<Cow<'_, [u8]>> {
             batch.len()
         )));
     }
-    let codec = h.attributes & COMPRESSION_MASK;
+    let codec = h.compression();
     if codec == 0 {
         return Ok(Cow::Borrowed(&batch[..end]));
     }

@@ -556,6 +556,16 @@ impl Partition {
 
     /// Makes `offset` the new log start (Kafka's DeleteRecords); `-1` means the log end.
     pub fn delete_records_before(&self, offset: i64) -> Result<i64> {
+        // Make the log durable up to the new start before it is persisted (see below), with
+        // the fsync outside the partition lock so appends are not held up by it.
+        let wanted = if offset == -1 {
+            self.log_end_offset()
+        } else {
+            offset
+        };
+        if wanted > self.synced.load(Ordering::Acquire) {
+            self.sync_now()?;
+        }
         let mut inner = self.lock()?;
         let end = inner.next_offset();
         let target = if offset == -1 { end } else { offset };
@@ -568,7 +578,7 @@ impl Partition {
         }
         if target > inner.log_start {
             // Never persist a log start past what is durable: a power loss would leave a start
-            // beyond the recovered end.
+            // beyond the recovered end. (Only an append racing the sync above gets here.)
             if target > self.synced.load(Ordering::Acquire) {
                 inner.active().file.sync_data()?;
                 self.synced.fetch_max(end, Ordering::AcqRel);

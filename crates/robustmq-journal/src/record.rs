@@ -8,7 +8,6 @@
 use crate::batch::{BatchHeader, HEADER_SIZE};
 use crate::error::{JournalError, Result};
 
-const COMPRESSION_MASK: i16 = 0x07;
 const CONTROL_FLAG: i16 = 0x20;
 
 /// Builds one uncompressed v2 batch (create-time timestamps, no producer id).
@@ -115,7 +114,7 @@ pub fn read_batch(batch: &[u8]) -> Result<Records<'_>> {
     if h.attributes & CONTROL_FLAG != 0 {
         return Ok(Records::Control);
     }
-    if h.attributes & COMPRESSION_MASK != 0 {
+    if h.compression() != 0 {
         return Ok(Records::Compressed);
     }
     let end = h.total_size().min(batch.len());

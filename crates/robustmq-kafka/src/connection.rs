@@ -47,7 +47,8 @@ pub async fn serve(
     mut shutdown: watch::Receiver<bool>,
 ) -> Closed {
     let max_frame_bytes = limits.max_frame_bytes;
-    // Last read, or last response completed: the idle clock's start.
+    // Last whole request read, or last response completed: the idle clock's start. Bytes
+    // alone do not reset it, so a request trickled in a byte at a time still times out.
     let mut last_read = Instant::now();
     let _ = stream.set_nodelay(true);
     let (mut reader, mut writer) = stream.split();
@@ -61,6 +62,7 @@ pub async fn serve(
             match take_frame(&mut buf, max_frame_bytes) {
                 Err(e) => return Closed::Protocol(e),
                 Ok(Some(frame)) => {
+                    last_read = Instant::now();
                     let raw = match parse_request(frame) {
                         Ok(r) => r,
                         Err(e) => return Closed::Protocol(e),
@@ -105,7 +107,7 @@ pub async fn serve(
             },
             read = reader.read_buf(&mut buf), if !closing && pending.len() < MAX_IN_FLIGHT => match read {
                 Ok(0) => return Closed::ByPeer,
-                Ok(_) => last_read = Instant::now(),
+                Ok(_) => {}
                 Err(e) => return Closed::Io(e),
             },
             // Idle: nothing owed and nothing read (a half-sent request counts as idle too, so

@@ -289,7 +289,14 @@ impl MqttCore {
             tokio::time::sleep(Duration::from_secs(u64::from(delay))).await;
             let mut st = session.lock();
             let resumed = st.generation != generation || st.online();
-            st.will_task = None;
+            // Forget the handle only if it is still this task's (a newer will replaced it).
+            if st
+                .will_task
+                .as_ref()
+                .is_some_and(|h| h.id() == tokio::task::id())
+            {
+                st.will_task = None;
+            }
             drop(st);
             if !resumed {
                 core.publish_will(will);

@@ -156,7 +156,7 @@ impl AppendTap for Tap {
 impl MqttCore {
     /// Loads retained messages and persistent sessions from meta and installs the append tap.
     pub fn start(config: MqttConfig, broker: Arc<Broker>) -> Result<Arc<MqttCore>, BrokerError> {
-        let retained = Retained::load(Arc::clone(&broker.meta))?;
+        let retained = Retained::load(Arc::clone(&broker.meta), config.max_retained)?;
         let core = Arc::new(MqttCore {
             config,
             broker,

@@ -13,6 +13,8 @@ const NAMESPACE: &str = "mqtt.retained";
 
 pub struct Retained {
     meta: Arc<dyn MetaStore>,
+    /// `mqtt.max_retained_messages`: past it, messages for topics without one are not retained.
+    max: usize,
     map: RwLock<BTreeMap<String, Arc<Message>>>,
     /// `$SYS` statistics: retained in memory only, never written to meta or the log.
     sys: RwLock<BTreeMap<String, Arc<Message>>>,
@@ -20,7 +22,10 @@ pub struct Retained {
 
 impl Retained {
     /// Loads the stored messages; an entry that does not decode is logged and skipped.
-    pub fn load(meta: Arc<dyn MetaStore>) -> Result<Retained, robustmq_meta::MetaError> {
+    pub fn load(
+        meta: Arc<dyn MetaStore>,
+        max: usize,
+    ) -> Result<Retained, robustmq_meta::MetaError> {
         let mut map = BTreeMap::new();
         for (key, value) in meta.entries(NAMESPACE)? {
             // Stored uncompressed by us: nothing in it may decompress past its own size.
@@ -39,6 +44,7 @@ impl Retained {
         }
         Ok(Retained {
             meta,
+            max,
             map: RwLock::new(map),
             sys: RwLock::new(BTreeMap::new()),
         })
@@ -48,10 +54,12 @@ impl Retained {
         self.map.read().unwrap_or_else(|p| p.into_inner()).len()
     }
 
-    /// Whether a new retained message for `topic` would pass `max` (replacing one would not).
-    pub fn is_full_for(&self, topic: &str, max: usize) -> bool {
+    /// Whether a new retained message for `topic` would pass the limit (replacing one would
+    /// not). Publishers ask first so MQTT 5 can be told; [`Retained::set_all`] enforces it for
+    /// every path (wills, records written by other protocols).
+    pub fn is_full_for(&self, topic: &str) -> bool {
         let map = self.map.read().unwrap_or_else(|p| p.into_inner());
-        map.len() >= max && !map.contains_key(topic)
+        map.len() >= self.max && !map.contains_key(topic)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -61,10 +69,37 @@ impl Retained {
     /// Applies retained messages appended together, in order: each becomes its topic's
     /// retained message, or clears it when its payload is empty. One synced meta write for all
     /// of them (not one fsync per message), before the log append they accompany is
-    /// acknowledged.
+    /// acknowledged. A message for a topic without one is skipped (logged) once the limit
+    /// is reached; replacing and clearing always work.
     pub fn set_all(&self, msgs: &[Arc<Message>]) -> Result<(), robustmq_meta::MetaError> {
         if msgs.is_empty() {
             return Ok(());
+        }
+        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+        let mut room = self.max.saturating_sub(map.len());
+        let mut added = std::collections::HashSet::new();
+        let before = msgs.len();
+        let msgs: Vec<&Arc<Message>> = msgs
+            .iter()
+            .filter(|m| {
+                let known = map.contains_key(&m.topic) || added.contains(m.topic.as_str());
+                if m.payload.is_empty() || known {
+                    return true;
+                }
+                if room == 0 {
+                    return false;
+                }
+                room -= 1;
+                added.insert(m.topic.as_str());
+                true
+            })
+            .collect();
+        if msgs.len() < before {
+            tracing::warn!(
+                skipped = before - msgs.len(),
+                max = self.max,
+                "retained messages not stored: mqtt.max_retained_messages reached"
+            );
         }
         let encoded: Vec<Option<Vec<u8>>> = msgs
             .iter()
@@ -75,7 +110,6 @@ impl Retained {
             .zip(&encoded)
             .map(|(m, e)| (m.topic.as_str(), e.as_deref()))
             .collect();
-        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
         self.meta.write_entries(NAMESPACE, &changes, true)?;
         for m in msgs {
             if m.payload.is_empty() {

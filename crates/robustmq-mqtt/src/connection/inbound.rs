@@ -167,17 +167,13 @@ impl Conn {
             }
             return self.refuse_publish(p.qos, packet_id, rc::PAYLOAD_FORMAT_INVALID);
         }
-        let max_retained = self.core.config.max_retained;
-        if p.retain
-            && !p.payload.is_empty()
-            && self.core.retained.is_full_for(&p.topic, max_retained)
-        {
+        if p.retain && !p.payload.is_empty() && self.core.retained.is_full_for(&p.topic) {
             if self.version.is_v5() && p.qos > QoS::AtMostOnce {
                 // Refused whole, so the client knows it was not retained.
                 return self.refuse_publish(p.qos, packet_id, rc::QUOTA_EXCEEDED);
             }
             // 3.x and QoS 0 have no way to say so: published, but not retained.
-            tracing::warn!(client_id = %self.client_id, max_retained, "retained message not stored: mqtt.max_retained_messages reached");
+            tracing::warn!(client_id = %self.client_id, max_retained = self.core.config.max_retained, "retained message not stored: mqtt.max_retained_messages reached");
             p.retain = false;
         }
         self.core
