@@ -3,6 +3,7 @@
 
 mod admin;
 mod config;
+mod fault_injection;
 mod http;
 
 use std::fs::File;
@@ -175,7 +176,11 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
         RocksMeta::open(&config.meta_dir())
             .with_context(|| format!("cannot open metadata in {}", config.meta_dir().display()))?,
     );
-    let journal = Arc::new(Journal::new(&config.journal_dir(), config.journal.fsync)?);
+    let journal = Arc::new(Journal::on(
+        fault_injection::journal_fs()?,
+        &config.journal_dir(),
+        config.journal.fsync,
+    )?);
     let j = &config.journal;
     let log_defaults = LogConfig {
         segment_bytes: j.segment_bytes,

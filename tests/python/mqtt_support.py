@@ -834,3 +834,53 @@ class Raw:
             self.sock.close()
         except OSError:
             pass
+
+
+class AckedPublisher:
+    """A paho MQTT 5 QoS 1 publisher streaming without waiting, which records the payloads
+    PUBACKed with a success code (for crash and power-loss tests: what was acknowledged)."""
+
+    def __init__(self, port: int, client_id: str | None = None, inflight: int = 50):
+        self.lock = threading.Lock()
+        self.sent: dict[int, bytes] = {}
+        # PUBACKs that arrived before publish() recorded their mid (paho's thread is fast).
+        self.early: dict[int, int] = {}
+        self.acked: list[bytes] = []
+        self.c = paho.Client(CallbackAPIVersion.VERSION2, client_id=client_id or uid("pub"),
+                             protocol=paho.MQTTv5, reconnect_on_failure=False)
+        self.c.max_inflight_messages_set(inflight)
+        self.c.on_publish = self._on_publish
+        self.c.connect("127.0.0.1", port)
+        self.c.loop_start()
+
+    def _record(self, payload: bytes, reason: int) -> None:
+        if reason < 0x80:
+            self.acked.append(payload)
+
+    def _on_publish(self, _c, _u, mid, reason, _props):
+        with self.lock:
+            payload = self.sent.pop(mid, None)
+            if payload is None:
+                self.early[mid] = reason.value
+            else:
+                self._record(payload, reason.value)
+
+    def publish(self, topic: str, payload: bytes) -> None:
+        # Not under self.lock: paho calls on_publish holding its own lock, which publish takes.
+        info = self.c.publish(topic, payload, qos=1)
+        with self.lock:
+            reason = self.early.pop(info.mid, None)
+            if reason is None:
+                self.sent[info.mid] = payload
+            else:
+                self._record(payload, reason)
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.acked)
+
+    def stop(self) -> list[bytes]:
+        """Stops the network loop; returns the acknowledged payloads."""
+        self.c.loop_stop()
+        with self.lock:
+            return list(self.acked)

@@ -335,6 +335,8 @@ def segment_base_offset(path: Path) -> int:
 def daemon_env(extra: dict | None = None) -> dict:
     """Environment for a daemon: no inherited ROBUSTMQ_* settings, fast groups."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROBUSTMQ_")}
+    # Storage fault injection only where a test asks for it.
+    env.pop("ROBUSTMQD_FAULT_INJECTION", None)
     env.setdefault("RUST_BACKTRACE", "1")
     env.setdefault("RUST_LOG", "info")
     env["ROBUSTMQ_KAFKA__GROUP_INITIAL_REBALANCE_DELAY_MS"] = "0"

@@ -7,9 +7,6 @@
 //! distinct key of the partition in memory: bounded by the key space, not by the log size.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::Write;
-use std::os::unix::fs::FileExt;
 
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::records::{
@@ -44,6 +41,13 @@ fn for_each_batch(
     while pos + HEADER_SIZE as u64 <= view.size {
         view.file.read_exact_at(&mut head, pos)?;
         let h = BatchHeader::parse(&head)?;
+        if pos + h.total_size() as u64 > view.size {
+            return Err(JournalError::Corrupt(format!(
+                "batch at {pos} of segment {} claims {} bytes past its end",
+                view.base_offset,
+                h.total_size()
+            )));
+        }
         let mut whole = vec![0u8; h.total_size()];
         view.file.read_exact_at(&mut whole, pos)?;
         pos += whole.len() as u64;
@@ -127,13 +131,13 @@ fn rewrite(p: &Partition, views: &[SegmentView], now_ms: i64) -> Result<Option<C
         let cleaned_path = p
             .dir()
             .join(format!("{:020}.log.cleaned", view.base_offset));
-        let mut out = File::create(&cleaned_path)?;
+        let out = p.fs().create(&cleaned_path)?;
         let mut removed = 0u64;
         let mut written = 0u64;
         for_each_batch(view, |h, whole| {
             let tombstones_expire = h.max_timestamp < now_ms - delete_retention_ms;
             let Some(mut set) = decode_checked(p, &h, &whole) else {
-                out.write_all(&whole)?;
+                out.write_all_at(&whole, written)?;
                 written += whole.len() as u64;
                 return Ok(());
             };
@@ -144,7 +148,7 @@ fn rewrite(p: &Partition, views: &[SegmentView], now_ms: i64) -> Result<Option<C
             });
             removed += (before - set.records.len()) as u64;
             if set.records.len() == before {
-                out.write_all(&whole)?;
+                out.write_all_at(&whole, written)?;
                 written += whole.len() as u64;
             } else if !set.records.is_empty() {
                 let mut buf = BytesMut::new();
@@ -153,17 +157,17 @@ fn rewrite(p: &Partition, views: &[SegmentView], now_ms: i64) -> Result<Option<C
                     compression: set.compression,
                 };
                 RecordBatchEncoder::encode(&mut buf, &set.records, &options).map_err(decode_err)?;
-                out.write_all(&buf)?;
+                out.write_all_at(&buf, written)?;
                 written += buf.len() as u64;
             }
             Ok(())
         })?;
         if removed == 0 {
             drop(out);
-            std::fs::remove_file(&cleaned_path)?;
+            p.fs().remove_file(&cleaned_path)?;
             continue;
         }
-        out.sync_all()?;
+        out.sync()?;
         drop(out);
         if p.replace_sealed(view.base_offset, &cleaned_path)? {
             stats.segments_rewritten += 1;

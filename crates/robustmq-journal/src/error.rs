@@ -37,6 +37,8 @@ pub enum JournalError {
     UnknownPartitions(Vec<String>),
     #[error("partition {0} is deleted")]
     Deleted(String),
+    #[error("partition {partition} is offline after a storage failure ({reason}); restart robustmqd to recover it")]
+    Offline { partition: String, reason: String },
 }
 
 pub type Result<T> = std::result::Result<T, JournalError>;

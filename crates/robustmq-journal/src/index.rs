@@ -5,11 +5,11 @@
 //! before it. Offset lookups find the last entry at or below an offset; timestamp lookups find the
 //! last entry whose preceding batches are all older than the target, then scan forward.
 
-use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::error::Result;
+use crate::fs::{FileSystem, FsFile};
 
 pub const ENTRY_SIZE: usize = 16;
 
@@ -49,28 +49,22 @@ impl IndexEntry {
 #[derive(Debug)]
 pub struct SparseIndex {
     entries: Vec<IndexEntry>,
-    file: File,
+    file: Arc<dyn FsFile>,
 }
 
 impl SparseIndex {
     /// Creates an empty index, truncating any file at `path`.
-    pub fn create(path: &Path) -> Result<Self> {
-        let file = File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(path)?;
+    pub fn create(fs: &dyn FileSystem, path: &Path) -> Result<Self> {
         Ok(SparseIndex {
             entries: Vec::new(),
-            file,
+            file: fs.create(path)?,
         })
     }
 
     /// Loads entries from `path`, keeping only a strictly increasing prefix that lies inside a log
     /// of `log_size` bytes. Returns `None` when the file is missing.
-    pub fn load(path: &Path, log_size: u64) -> Result<Option<Self>> {
-        let bytes = match std::fs::read(path) {
+    pub fn load(fs: &dyn FileSystem, path: &Path, log_size: u64) -> Result<Option<Self>> {
+        let bytes = match fs.read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e.into()),
@@ -86,7 +80,7 @@ impl SparseIndex {
             }
             entries.push(e);
         }
-        let file = File::options().read(true).write(true).open(path)?;
+        let file = fs.open(path)?;
         file.set_len((entries.len() * ENTRY_SIZE) as u64)?;
         Ok(Some(SparseIndex { entries, file }))
     }
@@ -127,7 +121,7 @@ impl SparseIndex {
     }
 
     pub fn sync(&self) -> Result<()> {
-        self.file.sync_data()?;
+        self.file.sync()?;
         Ok(())
     }
 }
@@ -135,6 +129,7 @@ impl SparseIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fs::OsFs;
     use proptest::prelude::*;
 
     fn entry(o: u32, p: u32, t: i64) -> IndexEntry {
@@ -148,7 +143,7 @@ mod tests {
     #[test]
     fn floor_lookups() {
         let dir = tempfile::tempdir().unwrap();
-        let mut idx = SparseIndex::create(&dir.path().join("0.index")).unwrap();
+        let mut idx = SparseIndex::create(&OsFs, &dir.path().join("0.index")).unwrap();
         idx.append(entry(0, 0, i64::MIN)).unwrap();
         idx.append(entry(10, 4096, 100)).unwrap();
         idx.append(entry(25, 8192, 300)).unwrap();
@@ -167,7 +162,7 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("0.index");
             std::fs::write(&path, &data).unwrap();
-            let idx = SparseIndex::load(&path, log_size).unwrap().unwrap();
+            let idx = SparseIndex::load(&OsFs, &path, log_size).unwrap().unwrap();
             for w in idx.entries.windows(2) {
                 prop_assert!(w[0].position < w[1].position && w[0].relative_offset < w[1].relative_offset);
             }
@@ -180,7 +175,7 @@ mod tests {
         fn append_then_load_round_trips(steps in proptest::collection::vec((1u32..1000, 1u32..5000, any::<i64>()), 0..50)) {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("0.index");
-            let mut idx = SparseIndex::create(&path).unwrap();
+            let mut idx = SparseIndex::create(&OsFs, &path).unwrap();
             let (mut o, mut p) = (0u32, 0u32);
             let mut want = Vec::new();
             for (d_o, dp, t) in steps {
@@ -189,7 +184,7 @@ mod tests {
                 want.push(e);
                 o += d_o; p += dp;
             }
-            let loaded = SparseIndex::load(&path, u64::MAX).unwrap().unwrap();
+            let loaded = SparseIndex::load(&OsFs, &path, u64::MAX).unwrap().unwrap();
             prop_assert_eq!(loaded.entries, want);
         }
     }

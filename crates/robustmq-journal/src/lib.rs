@@ -5,8 +5,12 @@
 
 pub mod batch;
 pub mod compaction;
+pub mod crash;
 pub mod decompress;
 pub mod error;
+pub mod fault;
+pub mod fs;
+pub mod fuzzing;
 pub mod index;
 pub mod partition;
 pub mod producer;
@@ -20,6 +24,7 @@ use std::sync::{Arc, RwLock};
 use serde::{Deserialize, Serialize};
 
 pub use error::{JournalError, Result};
+pub use fs::{FileSystem, OsFs};
 pub use partition::{now_ms, AppendInfo, Partition, PartitionStats, ReadResult};
 
 /// When appended data is forced to stable storage.
@@ -77,15 +82,23 @@ pub type TopicPartition = (String, i32);
 /// Every partition on this node, under `<root>/<topic>-<partition>/`.
 pub struct Journal {
     root: PathBuf,
+    fs: Arc<dyn FileSystem>,
     policy: FsyncPolicy,
     partitions: RwLock<HashMap<TopicPartition, Arc<Partition>>>,
 }
 
 impl Journal {
+    /// The journal on the real disk under `root`.
     pub fn new(root: &Path, policy: FsyncPolicy) -> Result<Self> {
-        std::fs::create_dir_all(root)?;
+        Self::on(OsFs::shared(), root, policy)
+    }
+
+    /// The journal under `root` of `fs` (a [`fault::FaultFs`] in storage-fault tests).
+    pub fn on(fs: Arc<dyn FileSystem>, root: &Path, policy: FsyncPolicy) -> Result<Self> {
+        fs::create_dir_durably(&*fs, root)?;
         Ok(Journal {
             root: root.to_path_buf(),
+            fs,
             policy,
             partitions: RwLock::new(HashMap::new()),
         })
@@ -110,7 +123,14 @@ impl Journal {
             p.set_config(config);
             return Ok(p);
         }
-        let p = Arc::new(Partition::open(topic, id, self.dir_for(topic, id), config)?);
+        let p = Arc::new(Partition::open_on(
+            Arc::clone(&self.fs),
+            self.policy,
+            topic,
+            id,
+            self.dir_for(topic, id),
+            config,
+        )?);
         let mut map = self.partitions.write().unwrap_or_else(|e| e.into_inner());
         Ok(Arc::clone(map.entry((topic.to_string(), id)).or_insert(p)))
     }
@@ -133,7 +153,7 @@ impl Journal {
         };
         match removed {
             Some(p) => p.delete(),
-            None => match std::fs::remove_dir_all(self.dir_for(topic, id)) {
+            None => match self.fs.remove_dir_all(&self.dir_for(topic, id)) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
                 Err(e) => Err(e.into()),
@@ -146,12 +166,11 @@ impl Journal {
     /// [`Journal::remove_orphans`]).
     pub fn mark_deleting(&self, topic: &str, id: i32) -> Result<()> {
         let dir = self.dir_for(topic, id);
-        if !dir.is_dir() {
+        if !self.fs.is_dir(&dir) {
             return Ok(());
         }
-        let marker = std::fs::File::create(dir.join(DELETING_MARKER))?;
-        marker.sync_all()?;
-        std::fs::File::open(&dir)?.sync_all()?;
+        self.fs.create(&dir.join(DELETING_MARKER))?.sync()?;
+        self.fs.sync_dir(&dir)?;
         Ok(())
     }
 
@@ -165,20 +184,20 @@ impl Journal {
         delete_unknown: bool,
     ) -> Result<Vec<String>> {
         let mut orphans = Vec::new();
-        for entry in std::fs::read_dir(&self.root)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().to_string();
+        for entry in self.fs.list_dir(&self.root)? {
+            let name = entry.name;
             let Some((topic, id)) = name.rsplit_once('-') else {
                 continue;
             };
             let Ok(id) = id.parse::<i32>() else { continue };
-            if !known(topic, id) && entry.file_type()?.is_dir() {
-                orphans.push((name, entry.path()));
+            if !known(topic, id) && entry.is_dir {
+                let path = self.root.join(&name);
+                orphans.push((name, path));
             }
         }
         let unknown: Vec<String> = orphans
             .iter()
-            .filter(|(_, path)| !path.join(DELETING_MARKER).exists())
+            .filter(|(_, path)| !self.fs.exists(&path.join(DELETING_MARKER)))
             .map(|(name, _)| name.clone())
             .collect();
         if !unknown.is_empty() && !delete_unknown {
@@ -186,8 +205,11 @@ impl Journal {
         }
         let mut removed = Vec::new();
         for (name, path) in orphans {
-            std::fs::remove_dir_all(path)?;
+            self.fs.remove_dir_all(&path)?;
             removed.push(name);
+        }
+        if !removed.is_empty() {
+            self.fs.sync_dir(&self.root)?;
         }
         Ok(removed)
     }
@@ -196,7 +218,8 @@ impl Journal {
     pub fn sync_all(&self) -> Result<()> {
         for p in self.partitions() {
             match p.sync_now() {
-                Ok(()) | Err(JournalError::Deleted(_)) => {}
+                // An offline partition logged its failure when it went offline.
+                Ok(()) | Err(JournalError::Deleted(_)) | Err(JournalError::Offline { .. }) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -206,7 +229,7 @@ impl Journal {
     /// Compacts every partition of a compacted topic that has new sealed data.
     pub fn compact(&self, now_ms: i64) {
         for p in self.partitions() {
-            if !p.config().compact {
+            if !p.config().compact || p.failure().is_some() {
                 continue;
             }
             match compaction::compact(&p, now_ms) {

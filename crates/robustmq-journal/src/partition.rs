@@ -2,20 +2,19 @@
 //! commit of fsyncs, retention, and reads that hand out stored bytes without re-encoding.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 
 use bytes::Bytes;
 use tokio::sync::watch;
 
 use crate::batch::{self, BatchHeader};
 use crate::error::{JournalError, Result};
+use crate::fs::{self as jfs, FileSystem, FsFile, OsFs};
 use crate::producer::{ProducerStates, SequenceCheck};
 use crate::segment::{self, Segment};
-use crate::LogConfig;
+use crate::{FsyncPolicy, LogConfig};
 
 const LOG_START_FILE: &str = "log-start-offset";
 
@@ -83,6 +82,11 @@ pub struct Partition {
     pub topic: String,
     pub id: i32,
     dir: PathBuf,
+    fs: Arc<dyn FileSystem>,
+    policy: FsyncPolicy,
+    /// Set by the first failed write or fsync (why): the partition takes no more appends, and
+    /// serves reads only below the synced mark, until a restart recovers it from disk.
+    failed: OnceLock<String>,
     config: RwLock<LogConfig>,
     inner: Mutex<Inner>,
     /// Offsets below this are on stable storage.
@@ -99,7 +103,7 @@ pub struct Partition {
 /// A segment's file and size, for reading outside the partition lock.
 pub struct SegmentView {
     pub base_offset: i64,
-    pub file: Arc<File>,
+    pub file: Arc<dyn FsFile>,
     pub size: u64,
 }
 
@@ -112,15 +116,13 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn list_segments(dir: &Path) -> Result<Vec<i64>> {
+fn list_segments(fs: &dyn FileSystem, dir: &Path) -> Result<Vec<i64>> {
     let mut bases = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
+    for entry in fs.list_dir(dir)? {
+        let name = entry.name;
         if name.ends_with(".cleaned") || name.ends_with(".tmp") {
             // Left by a compaction or a snapshot write that a crash interrupted.
-            std::fs::remove_file(entry.path())?;
+            fs.remove_file(&dir.join(&name))?;
             continue;
         }
         if let Some(stem) = name.strip_suffix(".log") {
@@ -133,39 +135,43 @@ fn list_segments(dir: &Path) -> Result<Vec<i64>> {
     Ok(bases)
 }
 
-fn read_log_start(dir: &Path) -> Result<i64> {
-    match std::fs::read_to_string(dir.join(LOG_START_FILE)) {
-        Ok(s) => Ok(s.trim().parse().unwrap_or(0)),
+fn read_log_start(fs: &dyn FileSystem, dir: &Path) -> Result<i64> {
+    match fs.read(&dir.join(LOG_START_FILE)) {
+        Ok(s) => Ok(String::from_utf8_lossy(&s).trim().parse().unwrap_or(0)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
         Err(e) => Err(e.into()),
     }
 }
 
-/// Writes a small file atomically: temp file, fsync, rename, fsync the directory.
-fn write_atomic(dir: &Path, name: &str, data: &[u8]) -> Result<()> {
-    let tmp = dir.join(format!("{name}.tmp"));
-    std::fs::write(&tmp, data)?;
-    File::open(&tmp)?.sync_all()?;
-    std::fs::rename(&tmp, dir.join(name))?;
-    File::open(dir)?.sync_all()?;
-    Ok(())
-}
-
 impl Partition {
-    /// Opens (recovering) or creates the partition stored in `dir`.
+    /// Opens (recovering) or creates the partition stored in `dir` on the real disk, with
+    /// the `always` fsync policy.
     pub fn open(topic: &str, id: i32, dir: PathBuf, config: LogConfig) -> Result<Self> {
-        std::fs::create_dir_all(&dir)?;
-        let bases = list_segments(&dir)?;
+        Self::open_on(OsFs::shared(), FsyncPolicy::Always, topic, id, dir, config)
+    }
+
+    /// Opens (recovering) or creates the partition stored in `dir` of `fs`.
+    pub fn open_on(
+        fs: Arc<dyn FileSystem>,
+        policy: FsyncPolicy,
+        topic: &str,
+        id: i32,
+        dir: PathBuf,
+        config: LogConfig,
+    ) -> Result<Self> {
+        jfs::create_dir_durably(&*fs, &dir)?;
+        let bases = list_segments(&*fs, &dir)?;
         let mut segments = BTreeMap::new();
         let mut producers = ProducerStates::default();
         if bases.is_empty() {
-            segments.insert(0, Segment::create(&dir, 0)?);
+            segments.insert(0, Segment::create(&*fs, &dir, 0)?);
+            fs.sync_dir(&dir)?;
         }
         for (i, &base) in bases.iter().enumerate() {
             let is_last = i + 1 == bases.len();
             if is_last {
                 // The snapshot taken when this segment was opened holds every producer before it.
-                if let Ok(json) = std::fs::read(segment::snapshot_path(&dir, base)) {
+                if let Ok(json) = fs.read(&segment::snapshot_path(&dir, base)) {
                     producers = serde_json::from_slice(&json).unwrap_or_else(|e| {
                         tracing::warn!(dir = %dir.display(), error = %e,
                             "unreadable producer snapshot: idempotence state comes from the last segment only");
@@ -179,6 +185,7 @@ impl Partition {
                 }
             };
             let seg = Segment::open(
+                &*fs,
                 &dir,
                 base,
                 is_last,
@@ -191,12 +198,12 @@ impl Partition {
         // of the machine): make it durable before counting it as synced. Sealed segments were
         // synced when they were rolled.
         if let Some(active) = segments.values().next_back() {
-            active.file.sync_data()?;
+            active.file.sync()?;
         }
         let first_base = *segments.keys().next().unwrap_or(&0);
         let inner = Inner {
             segments,
-            log_start: read_log_start(&dir)?.max(first_base),
+            log_start: read_log_start(&*fs, &dir)?.max(first_base),
             producers,
             deleted: false,
         };
@@ -206,6 +213,9 @@ impl Partition {
             topic: topic.to_string(),
             id,
             dir,
+            fs,
+            policy,
+            failed: OnceLock::new(),
             config: RwLock::new(config),
             inner: Mutex::new(inner),
             synced: AtomicI64::new(end),
@@ -222,6 +232,62 @@ impl Partition {
             return Err(JournalError::Deleted(format!("{}-{}", self.topic, self.id)));
         }
         Ok(inner)
+    }
+
+    /// The file system this partition lives on.
+    pub fn fs(&self) -> &dyn FileSystem {
+        &*self.fs
+    }
+
+    /// Why the partition went offline (a failed write or fsync), if it did.
+    pub fn failure(&self) -> Option<&str> {
+        self.failed.get().map(String::as_str)
+    }
+
+    fn check_online(&self) -> Result<()> {
+        match self.failed.get() {
+            None => Ok(()),
+            Some(reason) => Err(JournalError::Offline {
+                partition: format!("{}-{}", self.topic, self.id),
+                reason: reason.clone(),
+            }),
+        }
+    }
+
+    /// Takes the partition offline after a failed write or fsync. What was written since the
+    /// last good fsync may be gone (Linux can drop the dirty pages of a failed fsync and report
+    /// the next one clean), so nothing past it may ever be acknowledged; Kafka takes a log
+    /// directory offline for the same reason. A restart recovers from what is on disk.
+    fn fail(&self, e: &std::io::Error) -> JournalError {
+        if self.failed.set(e.to_string()).is_ok() {
+            tracing::error!(
+                topic = %self.topic,
+                partition = self.id,
+                error = %e,
+                synced_offset = self.synced.load(Ordering::Acquire),
+                "storage failure: partition offline until restart (data below the synced offset is safe and still readable)"
+            );
+        }
+        self.check_online()
+            .err()
+            .unwrap_or_else(|| JournalError::Io(std::io::Error::other(e.to_string())))
+    }
+
+    /// An I/O error on the write path takes the partition offline; other errors pass.
+    fn on_write_error(&self, e: JournalError) -> JournalError {
+        match e {
+            JournalError::Io(io) => self.fail(&io),
+            other => other,
+        }
+    }
+
+    /// The end offset readers may see: everything, or only the synced part once offline.
+    fn readable_end(&self, inner: &Inner) -> i64 {
+        let end = inner.next_offset();
+        match self.failed.get() {
+            None => end,
+            Some(_) => end.min(self.synced.load(Ordering::Acquire)),
+        }
     }
 
     pub fn config(&self) -> LogConfig {
@@ -291,6 +357,7 @@ impl Partition {
             records += h.last_offset_delta as i64 + 1;
         }
         let mut inner = self.lock()?;
+        self.check_online()?;
         // A retried request is answered with the original offsets; one that mixes retried
         // and new batches is refused rather than half-stored.
         if let SequenceCheck::Duplicate(m) = inner.producers.check(&headers[0].1)? {
@@ -314,7 +381,8 @@ impl Partition {
             });
         }
         let now = now_ms();
-        self.maybe_roll(&mut inner, data.len() as u64, &config, now)?;
+        self.maybe_roll(&mut inner, data.len() as u64, &config, now)
+            .map_err(|e| self.on_write_error(e))?;
         let base_offset = inner.next_offset();
         let mut next = base_offset;
         let mut placed = Vec::with_capacity(headers.len());
@@ -329,7 +397,8 @@ impl Partition {
         }
         inner
             .active_mut()
-            .append(&data, &placed, config.index_interval_bytes, now)?;
+            .append(&data, &placed, config.index_interval_bytes, now)
+            .map_err(|e| self.on_write_error(e))?;
         for (_, h) in &placed {
             inner.producers.update(h);
         }
@@ -367,17 +436,33 @@ impl Partition {
         let base = active.next_offset;
         let snapshot = serde_json::to_vec(&inner.producers)
             .map_err(|e| JournalError::Corrupt(e.to_string()))?;
-        write_atomic(&self.dir, &format!("{base:020}.snapshot"), &snapshot)?;
-        let seg = Segment::create(&self.dir, base)?;
-        File::open(&self.dir)?.sync_all()?;
+        jfs::write_atomic(
+            &*self.fs,
+            &self.dir,
+            &format!("{base:020}.snapshot"),
+            &snapshot,
+        )?;
+        let seg = Segment::create(&*self.fs, &self.dir, base)?;
+        self.fs.sync_dir(&self.dir)?;
         inner.segments.insert(base, seg);
         // Snapshots of sealed segments are no longer needed: only the active one's is read.
         for &b in inner.segments.keys() {
             if b != base {
-                let _ = std::fs::remove_file(segment::snapshot_path(&self.dir, b));
+                let _ = self.fs.remove_file(&segment::snapshot_path(&self.dir, b));
             }
         }
         Ok(())
+    }
+
+    /// Resolves once every offset below `end` is as durable as this partition promises:
+    /// fsynced (group commit) under the `always` policy, at once under `interval` and `never`.
+    /// Fails once the partition is offline, so no acknowledgement covers data a failed write
+    /// or fsync may have lost. What protocols wait on before they acknowledge.
+    pub async fn durable(self: &Arc<Self>, end: i64) -> Result<()> {
+        match self.policy {
+            FsyncPolicy::Always => self.sync_to(end).await,
+            FsyncPolicy::Interval | FsyncPolicy::Never => self.check_online(),
+        }
     }
 
     /// Waits until every offset below `end` is on stable storage; one fsync serves every caller
@@ -401,9 +486,10 @@ impl Partition {
     pub fn sync_now(&self) -> Result<()> {
         let (file, end) = {
             let inner = self.lock()?;
+            self.check_online()?;
             (Arc::clone(&inner.active().file), inner.next_offset())
         };
-        file.sync_data()?;
+        file.sync().map_err(|e| self.fail(&e))?;
         self.synced.fetch_max(end, Ordering::AcqRel);
         Ok(())
     }
@@ -436,14 +522,15 @@ impl Partition {
             // Snapshot what to read under the lock; do the I/O without it.
             let (file, start_pos, seg_end, next_base, hw, log_start) = {
                 let inner = self.lock()?;
-                let hw = inner.next_offset();
-                if offset < inner.log_start || offset > hw {
+                let end = inner.next_offset();
+                if offset < inner.log_start || offset > end {
                     return Err(JournalError::OffsetOutOfRange {
                         offset,
                         start: inner.log_start,
-                        end: hw,
+                        end,
                     });
                 }
+                let hw = self.readable_end(&inner);
                 let empty = ReadResult {
                     records: Bytes::new(),
                     high_watermark: hw,
@@ -482,7 +569,7 @@ impl Partition {
             let mut pos = start_pos;
             let mut found = None;
             while pos < seg_end {
-                let h = Segment::header_at(&file, pos)?;
+                let h = Segment::header_at(&*file, pos)?;
                 if h.last_offset() >= from {
                     found = Some(h);
                     break;
@@ -508,8 +595,13 @@ impl Partition {
                 .min(seg_end - pos);
             let mut buf = vec![0u8; want as usize];
             file.read_exact_at(&mut buf, pos)?;
-            let (_, whole) = batch::scan(&buf);
-            buf.truncate(whole);
+            let (headers, whole) = batch::scan(&buf);
+            // Never past the readable end (the synced offset of an offline partition).
+            let keep = headers
+                .iter()
+                .find(|(_, h)| h.base_offset >= hw)
+                .map_or(whole, |(at, _)| *at);
+            buf.truncate(keep);
             return Ok(ReadResult {
                 records: Bytes::from(buf),
                 high_watermark: hw,
@@ -520,7 +612,7 @@ impl Partition {
 
     /// The first offset whose record timestamp is at or after `timestamp`, with that timestamp.
     pub fn offset_for_timestamp(&self, timestamp: i64) -> Result<Option<(i64, i64)>> {
-        let candidates: Vec<(Arc<File>, u64, u64)> = {
+        let candidates: Vec<(Arc<dyn FsFile>, u64, u64)> = {
             let inner = self.lock()?;
             inner
                 .segments
@@ -539,7 +631,11 @@ impl Partition {
         let log_start = self.lock()?.log_start;
         for (file, mut pos, end) in candidates {
             while pos < end {
-                let h = Segment::header_at(&file, pos)?;
+                let h = Segment::header_at(&*file, pos)?;
+                if pos + h.total_size() as u64 > end {
+                    // A damaged sealed segment: its header claims more than the file holds.
+                    break;
+                }
                 if h.max_timestamp >= timestamp && h.last_offset() >= log_start {
                     let mut whole = vec![0u8; h.total_size()];
                     file.read_exact_at(&mut whole, pos)?;
@@ -567,6 +663,7 @@ impl Partition {
             self.sync_now()?;
         }
         let mut inner = self.lock()?;
+        self.check_online()?;
         let end = inner.next_offset();
         let target = if offset == -1 { end } else { offset };
         if target < 0 || target > end {
@@ -580,11 +677,17 @@ impl Partition {
             // Never persist a log start past what is durable: a power loss would leave a start
             // beyond the recovered end. (Only an append racing the sync above gets here.)
             if target > self.synced.load(Ordering::Acquire) {
-                inner.active().file.sync_data()?;
+                inner.active().file.sync().map_err(|e| self.fail(&e))?;
                 self.synced.fetch_max(end, Ordering::AcqRel);
             }
+            jfs::write_atomic(
+                &*self.fs,
+                &self.dir,
+                LOG_START_FILE,
+                target.to_string().as_bytes(),
+            )
+            .map_err(|e| self.fail(&e))?;
             inner.log_start = target;
-            write_atomic(&self.dir, LOG_START_FILE, target.to_string().as_bytes())?;
             self.drop_segments_below_start(&mut inner)?;
         }
         Ok(inner.log_start)
@@ -597,7 +700,7 @@ impl Partition {
                 break;
             }
             inner.segments.remove(&base);
-            Segment::delete_files(&self.dir, base)?;
+            Segment::delete_files(&*self.fs, &self.dir, base)?;
         }
         inner.raise_start_to_first_segment();
         Ok(())
@@ -625,7 +728,7 @@ impl Partition {
             total -= first.size;
             let next = first.next_offset;
             inner.segments.remove(&base);
-            Segment::delete_files(&self.dir, base)?;
+            Segment::delete_files(&*self.fs, &self.dir, base)?;
             inner.log_start = inner.log_start.max(next);
             inner.raise_start_to_first_segment();
             deleted += 1;
@@ -641,7 +744,7 @@ impl Partition {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         inner.deleted = true;
         inner.segments.clear();
-        match std::fs::remove_dir_all(&self.dir) {
+        match self.fs.remove_dir_all(&self.dir) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e.into()),
@@ -672,16 +775,17 @@ impl Partition {
         let mut inner = self.lock()?;
         let sealed = inner.segments.contains_key(&base) && inner.active().base_offset != base;
         if !sealed {
-            let _ = std::fs::remove_file(cleaned);
+            let _ = self.fs.remove_file(cleaned);
             return Ok(false);
         }
         // The old index goes first: a crash between the two steps leaves a log without an index,
         // which is rebuilt, never an index that points into the wrong file.
-        let _ = std::fs::remove_file(segment::index_path(&self.dir, base));
-        std::fs::rename(cleaned, segment::log_path(&self.dir, base))?;
-        File::open(&self.dir)?.sync_all()?;
+        let _ = self.fs.remove_file(&segment::index_path(&self.dir, base));
+        self.fs
+            .rename(cleaned, &segment::log_path(&self.dir, base))?;
+        self.fs.sync_dir(&self.dir)?;
         let interval = self.config().index_interval_bytes;
-        let seg = Segment::open(&self.dir, base, false, interval, &mut |_| {})?;
+        let seg = Segment::open(&*self.fs, &self.dir, base, false, interval, &mut |_| {})?;
         inner.segments.insert(base, seg);
         Ok(true)
     }

@@ -1,13 +1,12 @@
 //! One segment of a partition log: `<base offset>.log` holding whole batches back to back, and
 //! its sparse `<base offset>.index`.
 
-use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::batch::{self, BatchHeader, HEADER_SIZE};
-use crate::error::{JournalError, Result};
+use crate::error::Result;
+use crate::fs::{remove_if_exists, FileSystem, FsFile};
 use crate::index::{IndexEntry, SparseIndex};
 
 pub fn log_path(dir: &Path, base: i64) -> PathBuf {
@@ -23,7 +22,7 @@ pub fn snapshot_path(dir: &Path, base: i64) -> PathBuf {
 #[derive(Debug)]
 pub struct Segment {
     pub base_offset: i64,
-    pub file: Arc<File>,
+    pub file: Arc<dyn FsFile>,
     /// Bytes of whole batches in the file.
     pub size: u64,
     /// One past the last offset stored here (`base_offset` when empty).
@@ -43,25 +42,21 @@ struct ScanOutcome {
 }
 
 impl Segment {
-    pub fn create(dir: &Path, base_offset: i64) -> Result<Self> {
-        let file = File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(log_path(dir, base_offset))?;
+    /// Creates an empty segment; its names are durable once the caller syncs `dir`.
+    pub fn create(fs: &dyn FileSystem, dir: &Path, base_offset: i64) -> Result<Self> {
+        let file = fs.create(&log_path(dir, base_offset))?;
         Ok(Segment::empty(
             base_offset,
             file,
-            SparseIndex::create(&index_path(dir, base_offset))?,
+            SparseIndex::create(fs, &index_path(dir, base_offset))?,
         ))
     }
 
     /// The state of a segment before any batch is counted.
-    fn empty(base_offset: i64, file: File, index: SparseIndex) -> Self {
+    fn empty(base_offset: i64, file: Arc<dyn FsFile>, index: SparseIndex) -> Self {
         Segment {
             base_offset,
-            file: Arc::new(file),
+            file,
             size: 0,
             next_offset: base_offset,
             max_timestamp: i64::MIN,
@@ -75,25 +70,23 @@ impl Segment {
     /// checks and a torn or corrupt tail is cut off; sealed segments trust their index and scan
     /// only past its last entry. `on_batch` sees every batch scanned.
     pub fn open(
+        fs: &dyn FileSystem,
         dir: &Path,
         base_offset: i64,
         is_last: bool,
         index_interval: u64,
         on_batch: &mut dyn FnMut(&BatchHeader),
     ) -> Result<Self> {
-        let file = File::options()
-            .read(true)
-            .write(true)
-            .open(log_path(dir, base_offset))?;
-        let file_len = file.metadata()?.len();
+        let file = fs.open(&log_path(dir, base_offset))?;
+        let file_len = file.size()?;
         let loaded = if is_last {
             None
         } else {
-            SparseIndex::load(&index_path(dir, base_offset), file_len)?
+            SparseIndex::load(fs, &index_path(dir, base_offset), file_len)?
         };
         let index = match loaded {
             Some(idx) => idx,
-            None => SparseIndex::create(&index_path(dir, base_offset))?,
+            None => SparseIndex::create(fs, &index_path(dir, base_offset))?,
         };
         let mut seg = Segment::empty(base_offset, file, index);
         let start = match seg.index.last() {
@@ -115,7 +108,7 @@ impl Segment {
                 "truncating torn or corrupt tail of the log"
             );
             seg.file.set_len(outcome.valid_end)?;
-            seg.file.sync_all()?;
+            seg.file.sync()?;
         }
         seg.size = outcome.valid_end;
         Ok(seg)
@@ -228,7 +221,7 @@ impl Segment {
     }
 
     /// Reads the header of the batch at `pos`.
-    pub fn header_at(file: &File, pos: u64) -> Result<BatchHeader> {
+    pub fn header_at(file: &dyn FsFile, pos: u64) -> Result<BatchHeader> {
         let mut head = [0u8; HEADER_SIZE];
         file.read_exact_at(&mut head, pos)?;
         BatchHeader::parse(&head)
@@ -236,22 +229,18 @@ impl Segment {
 
     /// Flushes the log and its index to stable storage.
     pub fn sync(&self) -> Result<()> {
-        self.file.sync_data()?;
+        self.file.sync()?;
         self.index.sync()
     }
 
     /// Removes this segment's files.
-    pub fn delete_files(dir: &Path, base: i64) -> Result<()> {
+    pub fn delete_files(fs: &dyn FileSystem, dir: &Path, base: i64) -> Result<()> {
         for p in [
             log_path(dir, base),
             index_path(dir, base),
             snapshot_path(dir, base),
         ] {
-            match std::fs::remove_file(&p) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(JournalError::Io(e)),
-            }
+            remove_if_exists(fs, &p)?;
         }
         Ok(())
     }

@@ -171,15 +171,7 @@ mod tests {
     proptest! {
         #[test]
         fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let mut b = BytesMut::from(&data[..]);
-            while let Ok(Some(frame)) = take_frame(&mut b, 1 << 20) {
-                if let Ok(raw) = parse_request(frame) {
-                    if let Some(key) = raw.api_key {
-                        let mut body = raw.body.clone();
-                        let _ = crate::handlers::decode_any(key, &mut body, raw.header.request_api_version);
-                    }
-                }
-            }
+            crate::apis::fuzz_check(&data);
         }
     }
 }

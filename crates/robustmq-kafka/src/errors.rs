@@ -20,7 +20,9 @@ pub fn journal_code(e: &JournalError) -> i16 {
         JournalError::InvalidRecord(_) => E::InvalidRecord.code(),
         JournalError::TransactionsUnsupported => E::UnsupportedVersion.code(),
         JournalError::Deleted(_) => E::UnknownTopicOrPartition.code(),
-        JournalError::Io(_) | JournalError::UnknownPartitions(_) => E::KafkaStorageError.code(),
+        JournalError::Io(_) | JournalError::Offline { .. } | JournalError::UnknownPartitions(_) => {
+            E::KafkaStorageError.code()
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! `codec` frames and parses (pure), `connection` owns one socket, `handlers` turn each request
 //! into broker-core calls. Requests are decoded and encoded with the `kafka-protocol` crate.
 
+pub mod apis;
 pub mod codec;
 pub mod connection;
 pub mod errors;

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 
 use robustmq_api::admin::*;
 use robustmq_journal::record::BatchWriter;
-use robustmq_journal::{FsyncPolicy, JournalError};
+use robustmq_journal::JournalError;
 use tonic::Status;
 
 use super::{status, AdminService};
@@ -61,7 +61,6 @@ impl AdminService {
         }
         let total: usize = by_partition.values().map(|(ix, _)| ix.len()).sum();
         let mut out = vec![ProducedRecord::default(); total];
-        let wait = self.broker.journal.policy() == FsyncPolicy::Always;
         for (p, (positions, batch)) in by_partition {
             let Some(batch) = batch else { continue };
             let Some(partition) = self.broker.topics.partition(&topic.name, p) else {
@@ -74,15 +73,15 @@ impl AdminService {
                 .broker
                 .append(&partition, batch.finish())
                 .map_err(|e| match e {
-                    JournalError::Io(_) => Status::internal(e.to_string()),
+                    JournalError::Io(_) | JournalError::Offline { .. } => {
+                        Status::unavailable(e.to_string())
+                    }
                     _ => Status::invalid_argument(e.to_string()),
                 })?;
-            if wait {
-                partition
-                    .sync_to(info.last_offset + 1)
-                    .await
-                    .map_err(|e| Status::internal(format!("fsync failed: {e}")))?;
-            }
+            partition
+                .durable(info.last_offset + 1)
+                .await
+                .map_err(|e| Status::unavailable(format!("not durable: {e}")))?;
             for (k, i) in positions.into_iter().enumerate() {
                 if let Some(slot) = out.get_mut(i) {
                     *slot = ProducedRecord {

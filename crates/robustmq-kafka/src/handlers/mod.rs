@@ -23,6 +23,7 @@ use kafka_protocol::protocol::{Encodable, StrBytes, VersionRange};
 use robustmq_broker::metrics::ApiLabels;
 use robustmq_broker::Broker;
 
+pub use crate::apis::{decode_any, supported, SUPPORTED};
 use crate::codec::{decode_body, encode_response, FrameError, RawRequest};
 
 /// Where clients reach this broker, as Metadata and FindCoordinator advertise it.
@@ -51,42 +52,6 @@ pub enum Reply {
     Now(Bytes),
     Later(BoxFuture<'static, Result<Bytes, FrameError>>),
     Nothing,
-}
-
-/// The versions robustmq implements, intersected at run time with what the codec knows.
-pub const SUPPORTED: &[(ApiKey, i16, i16)] = &[
-    (ApiKey::Produce, 3, 9),
-    (ApiKey::Fetch, 4, 12),
-    (ApiKey::ListOffsets, 1, 6),
-    (ApiKey::Metadata, 0, 12),
-    (ApiKey::OffsetCommit, 2, 8),
-    (ApiKey::OffsetFetch, 1, 8),
-    (ApiKey::FindCoordinator, 0, 4),
-    (ApiKey::JoinGroup, 0, 9),
-    (ApiKey::Heartbeat, 0, 4),
-    (ApiKey::LeaveGroup, 0, 5),
-    (ApiKey::SyncGroup, 0, 5),
-    (ApiKey::DescribeGroups, 0, 5),
-    (ApiKey::ListGroups, 0, 4),
-    (ApiKey::ApiVersions, 0, 3),
-    (ApiKey::CreateTopics, 0, 7),
-    (ApiKey::DeleteTopics, 0, 6),
-    (ApiKey::DeleteRecords, 0, 2),
-    (ApiKey::InitProducerId, 0, 4),
-    (ApiKey::DescribeConfigs, 0, 4),
-    (ApiKey::AlterConfigs, 0, 2),
-    (ApiKey::CreatePartitions, 0, 3),
-    (ApiKey::DeleteGroups, 0, 2),
-    (ApiKey::IncrementalAlterConfigs, 0, 1),
-    (ApiKey::OffsetDelete, 0, 0),
-];
-
-/// The supported version range of an API, if any.
-pub fn supported(key: ApiKey) -> Option<(i16, i16)> {
-    let (_, min, max) = SUPPORTED.iter().find(|(k, _, _)| *k == key)?;
-    let codec = key.valid_versions();
-    let (min, max) = ((*min).max(codec.min), (*max).min(codec.max));
-    (min <= max).then_some((min, max))
 }
 
 pub fn api_name(key: ApiKey) -> &'static str {
@@ -268,27 +233,4 @@ fn unsupported_api(ctx: &Ctx, header: &RequestHeader, key: ApiKey) -> Result<Rep
     Err(FrameError::Unsupported(format!(
         "{key:?} v{v} is not implemented"
     )))
-}
-
-/// Decodes any supported request body, for fuzzing and property tests of the decoders.
-pub fn decode_any(key: ApiKey, body: &mut Bytes, v: i16) -> Result<(), FrameError> {
-    macro_rules! d {
-        ($ty:ty) => {
-            decode_body::<$ty>(body, v).map(|_| ())
-        };
-    }
-    if !supported(key).is_some_and(|(min, max)| v >= min && v <= max) {
-        return Ok(());
-    }
-    match key {
-        ApiKey::Produce => d!(ProduceRequest),
-        ApiKey::Fetch => d!(FetchRequest),
-        ApiKey::Metadata => d!(MetadataRequest),
-        ApiKey::ApiVersions => d!(ApiVersionsRequest),
-        ApiKey::ListOffsets => d!(ListOffsetsRequest),
-        ApiKey::JoinGroup => d!(JoinGroupRequest),
-        ApiKey::OffsetCommit => d!(OffsetCommitRequest),
-        ApiKey::CreateTopics => d!(CreateTopicsRequest),
-        _ => Ok(()),
-    }
 }

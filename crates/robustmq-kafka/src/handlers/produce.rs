@@ -8,7 +8,7 @@ use futures::FutureExt;
 use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
 use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse, RequestHeader};
 use kafka_protocol::ResponseError;
-use robustmq_journal::{FsyncPolicy, Partition};
+use robustmq_journal::Partition;
 
 use super::{respond, Ctx, Reply};
 use crate::errors::{journal_code, NONE};
@@ -35,7 +35,8 @@ fn failed(index: i32, code: i16, message: Option<String>) -> Pending {
 
 pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey) -> Reply {
     let acks = req.acks;
-    let wait_fsync = acks == -1 && ctx.broker.journal.policy() == FsyncPolicy::Always;
+    // acks=all is answered once the records are durable (see `Partition::durable`).
+    let wait_durable = acks == -1;
     let mut topics = Vec::with_capacity(req.topic_data.len());
     for td in req.topic_data {
         let name = td.name.0.to_string();
@@ -77,7 +78,7 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                     r.base_offset = info.base_offset;
                     r.log_append_time_ms = -1;
                     r.log_start_offset = info.log_start_offset;
-                    let sync = wait_fsync.then(|| (Arc::clone(&partition), info.last_offset + 1));
+                    let sync = wait_durable.then(|| (Arc::clone(&partition), info.last_offset + 1));
                     parts.push(Pending { response: r, sync });
                 }
                 Err(e) => {
@@ -128,8 +129,8 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                 let mut out = Vec::with_capacity(parts.len());
                 for mut p in parts {
                     if let Some((partition, end)) = p.sync {
-                        if let Err(e) = partition.sync_to(end).await {
-                            tracing::error!(%peer, topic = %partition.topic, partition = partition.id, error = %e, "fsync failed; produce not acknowledged");
+                        if let Err(e) = partition.durable(end).await {
+                            tracing::error!(%peer, topic = %partition.topic, partition = partition.id, error = %e, "records not durable; produce not acknowledged");
                             p.response.error_code = journal_code(&e);
                             p.response.base_offset = -1;
                         }

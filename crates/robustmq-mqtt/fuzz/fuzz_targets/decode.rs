@@ -7,9 +7,14 @@
 
 #![no_main]
 
+// The daemon's codec, compiled from the same source files (it depends on nothing but bytes).
+#[path = "../../src/codec/mod.rs"]
+#[allow(dead_code)]
+mod codec;
+
 use bytes::BytesMut;
+use codec::{decode, encode, Packet, ProtocolVersion};
 use libfuzzer_sys::fuzz_target;
-use robustmq_mqtt::codec::{decode, encode, Packet, ProtocolVersion};
 
 fuzz_target!(|data: &[u8]| {
     let versions = [

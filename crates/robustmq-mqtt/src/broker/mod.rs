@@ -262,8 +262,8 @@ impl MqttCore {
     }
 
     /// Appends `msg` to its log topic (created on first use). Subscribers are offered it by the
-    /// tap before this returns; the caller waits for `Partition::sync_to(end)` when the
-    /// publisher needs durability. Returns the partition and the end offset to sync to.
+    /// tap before this returns; the caller waits for `Partition::durable(end)` when the
+    /// publisher needs durability. Returns the partition and the end offset to wait for.
     pub fn publish(&self, msg: Message) -> Published {
         self.publish_batch(vec![msg])
             .pop()

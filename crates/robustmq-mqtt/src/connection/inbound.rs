@@ -4,7 +4,6 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use futures::FutureExt;
-use robustmq_journal::FsyncPolicy;
 
 use super::{Ack, AckBatch, Closed, Conn};
 use crate::broker::session::{Delivery, Session};
@@ -210,7 +209,6 @@ impl Conn {
         let results = self
             .core
             .publish_batch(batch.into_iter().map(|(m, _)| m).collect());
-        let fsync = self.core.broker.journal.policy() == FsyncPolicy::Always;
         let mut lost = None;
         for ((qos, packet_id), stored) in ids.into_iter().zip(results) {
             match (stored, qos) {
@@ -237,7 +235,7 @@ impl Conn {
                             remember = Some((Arc::clone(&self.core), Arc::clone(&self.session)));
                         }
                     }
-                    self.push_ack_with(qos, packet_id, 0, fsync.then_some((part, end)), remember);
+                    self.push_ack_with(qos, packet_id, 0, Some((part, end)), remember);
                 }
             }
         }
@@ -254,7 +252,7 @@ impl Conn {
     }
 
     /// Adds the PUBACK/PUBREC for a publish to the batch [`Conn::seal_acks`] sends once the
-    /// fsync that makes it durable is done (when the policy asks for one). For QoS 2 in a
+    /// record is durable (see `Partition::durable`). For QoS 2 in a
     /// persistent session (`remember`) the packet id is saved only after the record is
     /// durable: a crash in between makes the client resend a message we do not have, rather
     /// than have us refuse a resend of one we lost.
@@ -302,9 +300,9 @@ impl Conn {
         } = std::mem::take(&mut self.ack_batch);
         let fut = async move {
             for (part, end) in waits {
-                part.sync_to(end)
+                part.durable(end)
                     .await
-                    .map_err(|e| format!("fsync failed: {e}"))?;
+                    .map_err(|e| format!("not durable: {e}"))?;
             }
             // The QoS 2 packet id must be stored before PUBREC promises exactly once.
             if let Some((core, session)) = remember {

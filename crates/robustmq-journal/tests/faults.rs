@@ -1,0 +1,311 @@
+//! Storage faults through the file-system seam: failed writes and fsyncs, a full disk, and
+//! power loss (which `kill -9` cannot show). The promise under test: an append is acknowledged
+//! only when `Partition::durable` resolved, and every acknowledged record survives a power loss.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::records::{
+    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+};
+use proptest::prelude::*;
+use robustmq_journal::fault::FaultFs;
+use robustmq_journal::{batch, FileSystem, FsyncPolicy, Journal, JournalError, LogConfig};
+
+const ROOT: &str = "/data/journal";
+
+fn batch_of(n: usize, tag: u32) -> Vec<u8> {
+    let records: Vec<Record> = (0..n)
+        .map(|i| Record {
+            transactional: false,
+            control: false,
+            delete_horizon: false,
+            partition_leader_epoch: 0,
+            producer_id: -1,
+            producer_epoch: -1,
+            timestamp_type: TimestampType::Creation,
+            offset: i as i64,
+            sequence: -1 + i as i32,
+            timestamp: 1_000 + i as i64,
+            key: Some(Bytes::from(format!("k{i}"))),
+            value: Some(Bytes::from(format!("{tag}-{i}-{}", "x".repeat(40)))),
+            headers: Default::default(),
+        })
+        .collect();
+    let mut buf = BytesMut::new();
+    let options = RecordEncodeOptions {
+        version: 2,
+        compression: Compression::None,
+    };
+    RecordBatchEncoder::encode(&mut buf, &records, &options).unwrap();
+    buf.to_vec()
+}
+
+fn small_segments() -> LogConfig {
+    LogConfig {
+        segment_bytes: 1024,
+        index_interval_bytes: 128,
+        ..LogConfig::default()
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn journal(fs: &Arc<FaultFs>, policy: FsyncPolicy) -> Journal {
+    let shared: Arc<dyn FileSystem> = Arc::new(Arc::clone(fs));
+    Journal::on(shared, Path::new(ROOT), policy).unwrap()
+}
+
+/// Every batch in the log: base offset -> bytes after the base offset field.
+fn read_all(p: &robustmq_journal::Partition) -> BTreeMap<i64, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut at = p.stats().unwrap().log_start_offset;
+    loop {
+        let r = p.read(at, 1 << 20, true).unwrap();
+        if r.records.is_empty() {
+            return out;
+        }
+        let (batches, _) = batch::scan(&r.records);
+        for (pos, h) in batches {
+            out.insert(
+                h.base_offset,
+                r.records[pos + 12..pos + h.total_size()].to_vec(),
+            );
+            at = h.last_offset() + 1;
+        }
+    }
+}
+
+fn payload(stored: &[u8]) -> Vec<u8> {
+    stored[12..].to_vec()
+}
+
+/// What a test step does.
+#[derive(Debug, Clone)]
+enum Step {
+    /// Append a batch of this many records without waiting.
+    Append(usize),
+    /// Append, then wait for durability and count it acknowledged.
+    AppendAcked(usize),
+    /// Kill the process (not the machine): reopen from what the page cache holds.
+    Crash,
+    /// DeleteRecords up to the log end.
+    DeleteAll,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (1usize..6).prop_map(Step::Append),
+        4 => (1usize..6).prop_map(Step::AppendAcked),
+        1 => Just(Step::Crash),
+        1 => Just(Step::DeleteAll),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// After any mix of appends, acknowledgements, process crashes and DeleteRecords, a power
+    /// loss keeps every acknowledged batch at its offset, byte for byte, and a log start that
+    /// does not pass the recovered end.
+    #[test]
+    fn power_loss_keeps_every_acknowledged_batch(steps in proptest::collection::vec(step(), 1..30), policy_always in any::<bool>()) {
+        let policy = if policy_always { FsyncPolicy::Always } else { FsyncPolicy::Never };
+        let fs = FaultFs::new();
+        let rt = runtime();
+        let mut acked: BTreeMap<i64, Vec<u8>> = BTreeMap::new();
+        let mut j = journal(&fs, policy);
+        let mut p = j.open_partition("t", 0, small_segments()).unwrap();
+        for (tag, s) in steps.iter().enumerate() {
+            match s {
+                Step::Append(n) | Step::AppendAcked(n) => {
+                    let data = batch_of(*n, tag as u32);
+                    let info = p.append(data.clone()).unwrap();
+                    if matches!(s, Step::AppendAcked(_)) && policy == FsyncPolicy::Always {
+                        rt.block_on(p.durable(info.last_offset + 1)).unwrap();
+                        acked.insert(info.base_offset, payload(&data));
+                    }
+                }
+                Step::Crash => {
+                    drop(p);
+                    drop(j);
+                    j = journal(&fs, policy);
+                    p = j.open_partition("t", 0, small_segments()).unwrap();
+                    // Whatever recovery kept is durable once it says so.
+                    let end = p.log_end_offset();
+                    if policy == FsyncPolicy::Always {
+                        rt.block_on(p.durable(end)).unwrap();
+                        for (base, bytes) in read_all(&p) {
+                            acked.insert(base, bytes);
+                        }
+                    }
+                }
+                Step::DeleteAll => {
+                    p.delete_records_before(-1).unwrap();
+                    acked.clear();
+                }
+            }
+        }
+        drop(p);
+        drop(j);
+        fs.power_loss();
+        let j = journal(&fs, policy);
+        let p = j.open_partition("t", 0, small_segments()).unwrap();
+        let stats = p.stats().unwrap();
+        prop_assert!(stats.log_start_offset <= stats.log_end_offset, "{stats:?}");
+        let found = read_all(&p);
+        for (base, bytes) in &acked {
+            prop_assert_eq!(found.get(base), Some(bytes), "acknowledged batch at {} lost", base);
+        }
+    }
+}
+
+#[test]
+fn a_failed_fsync_takes_the_partition_offline_and_a_restart_recovers() {
+    let fs = FaultFs::new();
+    let rt = runtime();
+    let j = journal(&fs, FsyncPolicy::Always);
+    let p = j.open_partition("t", 0, LogConfig::default()).unwrap();
+    let first = batch_of(3, 1);
+    let info = p.append(first.clone()).unwrap();
+    rt.block_on(p.durable(info.last_offset + 1)).unwrap();
+
+    let second = p.append(batch_of(2, 2)).unwrap();
+    fs.fail_syncs(true);
+    let err = rt.block_on(p.durable(second.last_offset + 1)).unwrap_err();
+    assert!(matches!(err, JournalError::Offline { .. }), "{err}");
+    fs.fail_syncs(false);
+    // The kernel may have dropped the pages: a retry that succeeds proves nothing.
+    assert!(rt.block_on(p.durable(second.last_offset + 1)).is_err());
+    assert!(matches!(
+        p.append(batch_of(1, 3)),
+        Err(JournalError::Offline { .. })
+    ));
+    assert!(p.failure().is_some());
+    // Durable data stays readable; the batch past the synced offset is not served.
+    let readable = read_all(&p);
+    assert_eq!(readable.len(), 1);
+    assert_eq!(readable.get(&0), Some(&payload(&first)));
+
+    drop(p);
+    drop(j);
+    fs.power_loss();
+    let j = journal(&fs, FsyncPolicy::Always);
+    let p = j.open_partition("t", 0, LogConfig::default()).unwrap();
+    assert_eq!(read_all(&p).get(&0), Some(&payload(&first)));
+    let next = p.append(batch_of(1, 4)).unwrap();
+    rt.block_on(p.durable(next.last_offset + 1)).unwrap();
+    assert_eq!(
+        next.base_offset, 3,
+        "the unacknowledged batch was lost with the power"
+    );
+}
+
+#[test]
+fn a_full_disk_refuses_the_append_and_loses_nothing_acknowledged() {
+    for kind in [io::ErrorKind::StorageFull, io::ErrorKind::Other] {
+        let fs = FaultFs::new();
+        let rt = runtime();
+        let j = journal(&fs, FsyncPolicy::Always);
+        let p = j.open_partition("t", 0, small_segments()).unwrap();
+        let mut acked = BTreeMap::new();
+        for tag in 0..5 {
+            let data = batch_of(4, tag);
+            let info = p.append(data.clone()).unwrap();
+            rt.block_on(p.durable(info.last_offset + 1)).unwrap();
+            acked.insert(info.base_offset, payload(&data));
+        }
+        fs.fail_writes(Some(kind));
+        let err = p.append(batch_of(4, 9)).unwrap_err();
+        assert!(matches!(err, JournalError::Offline { .. }), "{err}");
+        assert_eq!(read_all(&p), acked);
+        drop(p);
+        drop(j);
+        fs.power_loss();
+        let j = journal(&fs, FsyncPolicy::Always);
+        let p = j.open_partition("t", 0, small_segments()).unwrap();
+        assert_eq!(read_all(&p), acked, "{kind:?}");
+        p.append(batch_of(1, 10)).unwrap();
+    }
+}
+
+#[test]
+fn faults_in_one_partition_leave_the_others_alone() {
+    let fs = FaultFs::new();
+    let rt = runtime();
+    let j = journal(&fs, FsyncPolicy::Always);
+    let bad = j.open_partition("t", 0, LogConfig::default()).unwrap();
+    let good = j.open_partition("t", 1, LogConfig::default()).unwrap();
+    fs.only_paths_with(Some("/t-0/"));
+    fs.fail_syncs(true);
+    let i = bad.append(batch_of(1, 0)).unwrap();
+    assert!(rt.block_on(bad.durable(i.last_offset + 1)).is_err());
+    let i = good.append(batch_of(1, 0)).unwrap();
+    rt.block_on(good.durable(i.last_offset + 1)).unwrap();
+    // Shutdown's sync of everything passes over the offline partition.
+    j.sync_all().unwrap();
+}
+
+#[test]
+fn interval_and_never_policies_still_refuse_on_an_offline_partition() {
+    let fs = FaultFs::new();
+    let rt = runtime();
+    let j = journal(&fs, FsyncPolicy::Interval);
+    let p = j.open_partition("t", 0, LogConfig::default()).unwrap();
+    let i = p.append(batch_of(1, 0)).unwrap();
+    let before = fs.syncs();
+    rt.block_on(p.durable(i.last_offset + 1)).unwrap();
+    assert_eq!(fs.syncs(), before, "interval waits for no fsync");
+    fs.fail_syncs(true);
+    assert!(j.sync_all().is_ok());
+    assert!(p.failure().is_some());
+    assert!(rt.block_on(p.durable(i.last_offset + 1)).is_err());
+}
+
+#[test]
+fn a_new_partition_directory_survives_power_loss() {
+    let fs = FaultFs::new();
+    let rt = runtime();
+    let j = journal(&fs, FsyncPolicy::Always);
+    let p = j.open_partition("fresh", 3, LogConfig::default()).unwrap();
+    let data = batch_of(2, 0);
+    let i = p.append(data.clone()).unwrap();
+    rt.block_on(p.durable(i.last_offset + 1)).unwrap();
+    drop(p);
+    drop(j);
+    fs.power_loss();
+    assert!(fs.is_dir(Path::new("/data/journal/fresh-3")));
+    let j = journal(&fs, FsyncPolicy::Always);
+    let p = j.open_partition("fresh", 3, LogConfig::default()).unwrap();
+    assert_eq!(read_all(&p).get(&0), Some(&payload(&data)));
+}
+
+#[test]
+fn a_deletion_cut_short_by_power_loss_is_finished_at_start() {
+    let fs = FaultFs::new();
+    let rt = runtime();
+    let j = journal(&fs, FsyncPolicy::Always);
+    let p = j.open_partition("gone", 0, LogConfig::default()).unwrap();
+    let i = p.append(batch_of(2, 0)).unwrap();
+    rt.block_on(p.durable(i.last_offset + 1)).unwrap();
+    drop(p);
+    j.mark_deleting("gone", 0).unwrap();
+    j.remove_partition("gone", 0).unwrap();
+    drop(j);
+    fs.power_loss();
+    // The removal was not durable, so the directory is back, with its marker.
+    assert!(fs.is_dir(Path::new("/data/journal/gone-0")));
+    let j = journal(&fs, FsyncPolicy::Always);
+    let removed = j.remove_orphans(&|_, _| false, false).unwrap();
+    assert_eq!(removed, vec!["gone-0".to_string()]);
+    fs.power_loss();
+    assert!(!fs.exists(Path::new("/data/journal/gone-0")));
+}
