@@ -61,6 +61,10 @@ pub struct KafkaConfig {
     pub group_initial_rebalance_delay_ms: u64,
     pub group_min_session_timeout_ms: i32,
     pub group_max_session_timeout_ms: i32,
+    /// Kafka's `group.max.size`.
+    pub group_max_size: usize,
+    /// Kafka's `offset.metadata.max.bytes`.
+    pub offset_metadata_max_bytes: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -219,6 +223,8 @@ impl Default for KafkaConfig {
             group_initial_rebalance_delay_ms: 3000,
             group_min_session_timeout_ms: 1000,
             group_max_session_timeout_ms: 1_800_000,
+            group_max_size: 1000,
+            offset_metadata_max_bytes: 4096,
         }
     }
 }

@@ -473,3 +473,51 @@ def test_a_fetch_asking_for_2_gib_gets_at_most_fetch_max_bytes(daemon_factory):
     (records_len,) = struct.unpack_from(">i", resp, at)
     assert error == 0 and hw == 20
     assert 0 < records_len <= (1 << 20), f"{records_len} record bytes in one Fetch response"
+
+
+def test_a_group_past_group_max_size_and_oversized_offset_metadata_are_refused(daemon_factory):
+    """JoinGroup past `kafka.group_max_size` gets GROUP_MAX_SIZE_REACHED (confluent-kafka
+    reports it to the third consumer), and OffsetCommit metadata past
+    `kafka.offset_metadata_max_bytes` gets OFFSET_METADATA_TOO_LARGE for that partition only."""
+    from confluent_kafka import Consumer, KafkaError, TopicPartition
+
+    d = daemon_factory(env={"ROBUSTMQ_KAFKA__GROUP_MAX_SIZE": "2",
+                            "ROBUSTMQ_KAFKA__OFFSET_METADATA_MAX_BYTES": "100"})
+    topic = unique("grp")
+    create_topic(d.bootstrap, topic, partitions=2)
+    group = unique("g")
+    conf = {"bootstrap.servers": d.bootstrap, "group.id": group, "session.timeout.ms": 6000,
+            "enable.auto.commit": False}
+    consumers = [Consumer(conf) for _ in range(3)]
+    try:
+        for c in consumers[:2]:
+            c.subscribe([topic])
+        for _ in range(20):  # let the first two join
+            for c in consumers[:2]:
+                c.poll(0.1)
+        third = consumers[2]
+        third.subscribe([topic])
+        errors = []
+        for _ in range(100):
+            m = third.poll(0.1)
+            if m is not None and m.error():
+                errors.append(m.error().code())
+                break
+        assert KafkaError.GROUP_MAX_SIZE_REACHED in errors, errors
+    finally:
+        for c in consumers:
+            c.close()
+
+    c = Consumer({"bootstrap.servers": d.bootstrap, "group.id": unique("meta")})
+    try:
+        result = c.commit(offsets=[TopicPartition(topic, 0, 5, metadata="m" * 101),
+                                   TopicPartition(topic, 1, 7, metadata="m" * 40)],
+                          asynchronous=False)
+        errs = {tp.partition: (tp.error.code() if tp.error else None) for tp in result}
+    except Exception as e:  # confluent-kafka raises when any partition failed
+        errs = {"raised": e.args[0].code()}
+    assert errs.get(0, errs.get("raised")) == KafkaError.OFFSET_METADATA_TOO_LARGE, errs
+    committed = {tp.partition: tp.offset for tp in
+                 c.committed([TopicPartition(topic, 0), TopicPartition(topic, 1)], timeout=10)}
+    assert committed[1] == 7 and committed[0] < 0, committed
+    c.close()

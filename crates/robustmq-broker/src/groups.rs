@@ -34,6 +34,8 @@ pub enum GroupError {
     GroupIdNotFound,
     #[error("invalid group id")]
     InvalidGroupId,
+    #[error("the group has reached its maximum size of {0} members")]
+    GroupMaxSizeReached(usize),
     #[error("coordinator storage error: {0}")]
     Storage(String),
 }
@@ -133,6 +135,11 @@ pub struct CoordinatorConfig {
     pub initial_rebalance_delay: Duration,
     pub min_session_timeout_ms: i32,
     pub max_session_timeout_ms: i32,
+    /// Kafka's `group.max.size`: members plus ids handed out and not yet used, so anonymous
+    /// JoinGroups cannot grow one group without bound.
+    pub max_size: usize,
+    /// Kafka's `offset.metadata.max.bytes`: longer commit metadata is refused.
+    pub offset_metadata_max_bytes: usize,
 }
 
 impl Default for CoordinatorConfig {
@@ -141,6 +148,8 @@ impl Default for CoordinatorConfig {
             initial_rebalance_delay: Duration::from_millis(3000),
             min_session_timeout_ms: 1000,
             max_session_timeout_ms: 1_800_000,
+            max_size: 1000,
+            offset_metadata_max_bytes: 4096,
         }
     }
 }
@@ -165,7 +174,8 @@ struct Group {
     generation: i32,
     leader: Option<String>,
     members: BTreeMap<String, Member>,
-    /// Ids handed out with MEMBER_ID_REQUIRED that have not joined yet.
+    /// Ids handed out with MEMBER_ID_REQUIRED that have not joined yet, each until the end
+    /// of its session timeout (as in Kafka): a client that never comes back frees its place.
     pending_ids: HashMap<String, Instant>,
     rebalance_deadline: Option<Instant>,
     join_not_before: Option<Instant>,
@@ -322,6 +332,7 @@ impl Group {
     }
 
     fn expire_members(&mut self, now: Instant, initial_delay: Duration) {
+        self.pending_ids.retain(|_, until| *until > now);
         let dead: Vec<String> = self
             .members
             .iter()
@@ -340,8 +351,6 @@ impl Group {
             self.remove_member(id);
         }
         self.after_departure(now, initial_delay);
-        self.pending_ids
-            .retain(|_, t| now.duration_since(*t) < Duration::from_secs(300));
     }
 
     fn after_departure(&mut self, now: Instant, initial_delay: Duration) {
@@ -430,10 +439,15 @@ impl GroupCoordinator {
         {
             return Err(GroupError::InconsistentGroupProtocol);
         }
+        if req.member_id.is_empty() && g.members.len() + g.pending_ids.len() >= self.config.max_size
+        {
+            return Err(GroupError::GroupMaxSizeReached(self.config.max_size));
+        }
         let member_id = if req.member_id.is_empty() {
             let id = format!("{}-{}", req.client_id, uuid::Uuid::new_v4());
             if req.require_known_member_id {
-                g.pending_ids.insert(id.clone(), now);
+                let session = Duration::from_millis(req.session_timeout_ms.max(0) as u64);
+                g.pending_ids.insert(id.clone(), now + session);
                 return Err(GroupError::MemberIdRequired(id));
             }
             id
@@ -768,6 +782,44 @@ mod tests {
         )
         .unwrap();
         (dir, c)
+    }
+
+    #[test]
+    fn a_group_refuses_members_past_its_maximum_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta: Arc<dyn MetaStore> = Arc::new(RocksMeta::open(dir.path()).unwrap());
+        let config = CoordinatorConfig {
+            initial_rebalance_delay: Duration::ZERO,
+            max_size: 2,
+            ..Default::default()
+        };
+        let c = GroupCoordinator::new(meta, config).unwrap();
+        let ask = |c: &GroupCoordinator| {
+            c.join(JoinRequest {
+                group: "g".into(),
+                member_id: String::new(),
+                instance_id: None,
+                client_id: "c".into(),
+                client_host: "h".into(),
+                protocol_type: "consumer".into(),
+                protocols: vec![("range".into(), Bytes::new())],
+                session_timeout_ms: 1000,
+                rebalance_timeout_ms: 1000,
+                require_known_member_id: true,
+            })
+        };
+        // Ids handed out but not used yet count too.
+        assert!(matches!(ask(&c), Err(GroupError::MemberIdRequired(_))));
+        assert!(matches!(ask(&c), Err(GroupError::MemberIdRequired(_))));
+        assert!(matches!(ask(&c), Err(GroupError::GroupMaxSizeReached(2))));
+        // Unused ids lapse after their session timeout and free their places.
+        let later = Instant::now() + Duration::from_millis(1500);
+        c.lock()
+            .get_mut("g")
+            .unwrap()
+            .expire_members(later, Duration::ZERO);
+        assert!(c.lock()["g"].pending_ids.is_empty());
+        assert!(matches!(ask(&c), Err(GroupError::MemberIdRequired(_))));
     }
 
     fn join(

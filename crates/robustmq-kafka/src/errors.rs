@@ -51,6 +51,7 @@ pub fn group_code(e: &GroupError) -> i16 {
         GroupError::NonEmptyGroup => E::NonEmptyGroup.code(),
         GroupError::GroupIdNotFound => E::GroupIdNotFound.code(),
         GroupError::InvalidGroupId => E::InvalidGroupId.code(),
+        GroupError::GroupMaxSizeReached(_) => E::GroupMaxSizeReached.code(),
         GroupError::Storage(_) => E::CoordinatorNotAvailable.code(),
     }
 }

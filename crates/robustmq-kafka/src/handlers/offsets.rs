@@ -37,6 +37,11 @@ pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommi
                 codes.insert(key, ResponseError::UnknownTopicOrPartition.code());
                 continue;
             }
+            let metadata_len = p.committed_metadata.as_ref().map_or(0, |m| m.len());
+            if metadata_len > ctx.broker.config.groups.offset_metadata_max_bytes {
+                codes.insert(key, ResponseError::OffsetMetadataTooLarge.code());
+                continue;
+            }
             offsets.push((
                 key.0.clone(),
                 key.1,

@@ -9,7 +9,7 @@
 
 // The daemon's codec, compiled from the same source files (it depends on nothing but bytes).
 #[path = "../../src/codec/mod.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod codec;
 
 use bytes::BytesMut;
