@@ -53,6 +53,8 @@ pub struct KafkaConfig {
     pub default_partitions: i32,
     pub max_frame_bytes: usize,
     pub max_connections: usize,
+    /// Kafka's `max.connections.per.ip` (0: no limit).
+    pub max_connections_per_ip: usize,
     /// Kafka's `connections.max.idle.ms`: a connection with nothing in flight and no request
     /// for this long is closed.
     pub connections_max_idle_ms: u64,
@@ -96,6 +98,8 @@ pub struct MqttSection {
     /// Seconds between `$SYS` updates; 0 disables them.
     pub sys_interval_secs: u64,
     pub max_connections: usize,
+    /// Connections from one source address across the MQTT listeners (0: no limit).
+    pub max_connections_per_ip: usize,
     /// PEM certificate chain and private key for the TLS listener.
     pub tls_cert: String,
     pub tls_key: String,
@@ -127,6 +131,7 @@ impl Default for MqttSection {
             max_queued_messages: d.max_queued,
             sys_interval_secs: d.sys_interval.as_secs(),
             max_connections: 100_000,
+            max_connections_per_ip: 10_000,
             tls_cert: String::new(),
             tls_key: String::new(),
         }
@@ -218,6 +223,7 @@ impl Default for KafkaConfig {
             default_partitions: 1,
             max_frame_bytes: 100 * 1024 * 1024,
             max_connections: 10_000,
+            max_connections_per_ip: 1_000,
             connections_max_idle_ms: 600_000,
             fetch_max_bytes: 55 * 1024 * 1024,
             group_initial_rebalance_delay_ms: 3000,

@@ -235,6 +235,7 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
                 advertised: config.advertised()?,
                 max_frame_bytes: config.kafka.max_frame_bytes,
                 max_connections: config.kafka.max_connections,
+                max_connections_per_ip: config.kafka.max_connections_per_ip,
                 idle_timeout: Duration::from_millis(config.kafka.connections_max_idle_ms.max(1)),
                 fetch_max_bytes: config.kafka.fetch_max_bytes.max(1),
                 cluster_id: cluster_id.clone(),
@@ -250,7 +251,10 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
     }
     let mqtt = robustmq_mqtt::MqttCore::start(config.mqtt.core_config(), Arc::clone(&broker))
         .context("cannot load MQTT sessions and retained messages")?;
-    let mqtt_limit = Arc::new(tokio::sync::Semaphore::new(config.mqtt.max_connections));
+    let mqtt_limit = robustmq_transport::ConnectionLimit::new(
+        config.mqtt.max_connections,
+        config.mqtt.max_connections_per_ip,
+    );
     let mut mqtt_listeners = vec![
         ("mqtt", &config.listeners.mqtt, Transport::Tcp),
         ("mqtt_ws", &config.listeners.mqtt_ws, Transport::Ws),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import socket
 import struct
+import time
 import zlib
 from pathlib import Path
 
@@ -521,3 +522,40 @@ def test_a_group_past_group_max_size_and_oversized_offset_metadata_are_refused(d
                  c.committed([TopicPartition(topic, 0), TopicPartition(topic, 1)], timeout=10)}
     assert committed[1] == 7 and committed[0] < 0, committed
     c.close()
+
+
+def test_connections_per_source_address_are_capped_on_kafka_and_mqtt(daemon_factory):
+    """One address cannot hold more than `kafka.max_connections_per_ip` /
+    `mqtt.max_connections_per_ip` connections: the next is accepted and closed at once (a log
+    line says why); a slot frees when a connection closes."""
+    d = daemon_factory(env={"ROBUSTMQ_KAFKA__MAX_CONNECTIONS_PER_IP": "3",
+                            "ROBUSTMQ_MQTT__MAX_CONNECTIONS_PER_IP": "2"})
+    api_versions = struct.pack(">hhih", 18, 0, 1, -1)
+
+    def kafka_answers(s: socket.socket) -> bool:
+        s.sendall(struct.pack(">i", len(api_versions)) + api_versions)
+        size = struct.unpack(">i", _recv(s, 4))[0]
+        return len(_recv(s, size)) == size
+
+    host, port = d.bootstrap.split(":")
+    held = [socket.create_connection((host, int(port))) for _ in range(3)]
+    assert all(kafka_answers(s) for s in held)
+    extra = socket.create_connection((host, int(port)))
+    assert _closed_within(extra, 5), "a 4th Kafka connection from one address stayed open"
+    held.pop().close()
+    time.sleep(0.3)
+    again = socket.create_connection((host, int(port)))
+    assert kafka_answers(again)
+
+    mqtt = [socket.create_connection(("127.0.0.1", d.mqtt_port)) for _ in range(2)]
+    third = socket.create_connection(("127.0.0.1", d.mqtt_port))
+    assert _closed_within(third, 5), "a 3rd MQTT connection from one address stayed open"
+    for s in mqtt:
+        s.close()
+    time.sleep(0.3)
+    roundtrip_ok(MqttBroker.of_daemon(d))
+    log = d.log_text()
+    assert "kafka connection refused: too many connections from this address" in log
+    assert "mqtt connection refused: too many connections from this address" in log
+    for s in held + [again]:
+        s.close()

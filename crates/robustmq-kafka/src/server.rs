@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use robustmq_broker::metrics::ProtocolLabels;
 use robustmq_broker::Broker;
+use robustmq_transport::ConnectionLimit;
 use tokio::net::TcpListener;
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::connection::{serve, Closed, Limits};
@@ -21,6 +22,8 @@ pub struct KafkaServerConfig {
     pub advertised: Option<(String, i32)>,
     pub max_frame_bytes: usize,
     pub max_connections: usize,
+    /// `max.connections.per.ip` (0: no limit).
+    pub max_connections_per_ip: usize,
     /// `connections.max.idle.ms`: how long a connection may sit with nothing in flight.
     pub idle_timeout: Duration,
     /// `fetch.max.bytes`: the most record bytes one Fetch response holds.
@@ -49,7 +52,10 @@ impl KafkaServer {
     }
 
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        let limit = Arc::new(Semaphore::new(self.config.max_connections));
+        let limit = ConnectionLimit::new(
+            self.config.max_connections,
+            self.config.max_connections_per_ip,
+        );
         let mut conns = JoinSet::new();
         let labels = ProtocolLabels { protocol: "kafka" };
         loop {
@@ -63,9 +69,12 @@ impl KafkaServer {
                             continue;
                         }
                     };
-                    let Ok(permit) = Arc::clone(&limit).try_acquire_owned() else {
-                        tracing::warn!(%peer, limit = self.config.max_connections, "kafka connection refused: too many connections");
-                        continue;
+                    let permit = match limit.try_admit(peer.ip()) {
+                        Ok(p) => p,
+                        Err(why) => {
+                            tracing::warn!(%peer, "kafka connection refused: {why}");
+                            continue;
+                        }
                     };
                     let local = stream.local_addr().unwrap_or(self.config.listen);
                     let (host, port) = self.config.advertised.clone().unwrap_or((local.ip().to_string(), local.port() as i32));

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use robustmq_broker::metrics::ProtocolLabels;
+use robustmq_transport::ConnectionLimit;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use robustmq_transport::{BoxStream, TlsAcceptor};
@@ -57,7 +58,7 @@ impl Listener {
 pub async fn run(
     listener: Listener,
     core: Arc<MqttCore>,
-    limit: Arc<Semaphore>,
+    limit: Arc<ConnectionLimit>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut conns = JoinSet::new();
@@ -73,9 +74,12 @@ pub async fn run(
                         continue;
                     }
                 };
-                let Ok(permit) = Arc::clone(&limit).try_acquire_owned() else {
-                    tracing::warn!(%peer, "mqtt connection refused: too many connections");
-                    continue;
+                let permit = match limit.try_admit(peer.ip()) {
+                    Ok(p) => p,
+                    Err(why) => {
+                        tracing::warn!(%peer, listener = listener.name, "mqtt connection refused: {why}");
+                        continue;
+                    }
                 };
                 let core = Arc::clone(&core);
                 let transport = listener.transport.clone();

@@ -1,4 +1,5 @@
-//! Byte-stream transports shared by the protocol servers (TLS, WebSocket).
+//! Byte-stream transports shared by the protocol servers (TLS, WebSocket), and the
+//! connection limit their listeners apply.
 //!
 //! Each layer turns a stream into another `AsyncRead + AsyncWrite` stream, so
 //! a server stacks what its listener is configured for (TCP, then TLS, then
@@ -21,12 +22,14 @@
 //! ```
 
 mod error;
+pub mod limit;
 pub mod tls;
 pub mod ws;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
 pub use error::TransportError;
+pub use limit::{Admitted, ConnectionLimit, Refused};
 pub use tls::acceptor as tls_acceptor;
 pub use tokio_rustls::server::TlsStream;
 pub use tokio_rustls::TlsAcceptor;
