@@ -174,7 +174,7 @@ def produce_raw(bootstrap: str, topic: str, records: bytes, partition: int = 0) 
 def _recv(s: socket.socket, n: int) -> bytes:
     buf = bytearray()
     while len(buf) < n:
-        chunk = s.recv(n - len(buf))
+        chunk = s.recv(min(n - len(buf), 1 << 20))
         assert chunk, "connection closed"
         buf += chunk
     return bytes(buf)
@@ -559,3 +559,38 @@ def test_connections_per_source_address_are_capped_on_kafka_and_mqtt(daemon_fact
     assert "mqtt connection refused: too many connections from this address" in log
     for s in held + [again]:
         s.close()
+
+
+def test_pipelined_fetches_a_client_never_reads_stay_under_the_memory_ceiling(daemon_factory):
+    """100 Fetches of ~8 MB each sent in one write by a client that never reads: the
+    connection stops building responses once 16 MiB wait unwritten (responses it owes count,
+    not only requests), so the daemon's RSS stays under the ceiling instead of holding 800 MB."""
+    from support import producer
+    d = daemon_factory()
+    topic = unique("pipefetch")
+    create_topic(d.bootstrap, topic)
+    p = producer(d.bootstrap, linger_ms=0)
+    for i in range(9):  # 9 batches of 900,000 bytes
+        p.produce(topic, value=bytes([i]) * 900_000, partition=0)
+        assert p.flush(20) == 0
+    t = topic.encode()
+    big = 0x7FFFFFFF
+    client = b"pipeline"
+    frames = b""
+    for corr in range(100):
+        body = (struct.pack(">iiiib", -1, 0, 0, big, 0) + struct.pack(">ih", 1, len(t)) + t
+                + struct.pack(">iiqi", 1, 0, 0, big))
+        req = struct.pack(">hhih", 1, 4, corr, len(client)) + client + body
+        frames += struct.pack(">i", len(req)) + req
+    host, port = d.bootstrap.split(":")
+    s = socket.create_connection((host, int(port)), timeout=30)
+    s.sendall(frames)
+    time.sleep(4)  # the daemon builds what it will while we read nothing
+    peak = rss_mb(d.proc.pid)
+    assert peak < RSS_CEILING_MB, f"RSS peaked at {peak:.0f} MB with pipelined Fetches unread"
+    # The connection still serves the requests, in order, once the client reads.
+    for corr in range(5):
+        size = struct.unpack(">i", _recv(s, 4))[0]
+        resp = _recv(s, size)
+        assert struct.unpack_from(">i", resp, 0)[0] == corr
+    s.close()

@@ -16,8 +16,13 @@ use tokio::time::{Duration, Instant};
 use crate::codec::{parse_request, take_frame, FrameError};
 use crate::handlers::{dispatch, Ctx, Reply};
 
-/// Most responses a connection may owe before it stops reading more requests.
+/// Most responses a connection may owe (waiting or not yet written) before it stops reading
+/// more requests.
 const MAX_IN_FLIGHT: usize = 64;
+/// Bytes of finished responses a connection may hold unwritten before it stops handling more
+/// requests: a client that pipelines Fetches and never reads could otherwise make it hold
+/// `MAX_IN_FLIGHT` responses of `fetch.max.bytes` each. One response past it is still taken.
+const MAX_QUEUED_BYTES: usize = 16 << 20;
 
 /// Per-connection limits.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +43,26 @@ pub enum Closed {
     Protocol(FrameError),
 }
 
-type Pending = BoxFuture<'static, Result<Bytes, FrameError>>;
+/// A response owed, and whether its bytes count against [`MAX_QUEUED_BYTES`] (those built at
+/// once do; a produce waiting for durability is small).
+type Pending = BoxFuture<'static, Result<(Bytes, bool), FrameError>>;
+
+/// Responses owed, in request order, and the bytes of those already built.
+#[derive(Default)]
+struct Owed {
+    pending: FuturesOrdered<Pending>,
+    ready: VecDeque<(Bytes, bool)>,
+    /// Bytes of responses built but not written (in `ready`, or queued in `pending` behind
+    /// an earlier one), counted when built and released when written.
+    queued_bytes: usize,
+}
+
+impl Owed {
+    fn room(&self) -> bool {
+        self.pending.len() + self.ready.len() < MAX_IN_FLIGHT
+            && self.queued_bytes < MAX_QUEUED_BYTES
+    }
+}
 
 pub async fn serve(
     mut stream: TcpStream,
@@ -53,12 +77,11 @@ pub async fn serve(
     let _ = stream.set_nodelay(true);
     let (mut reader, mut writer) = stream.split();
     let mut buf = BytesMut::with_capacity(64 * 1024);
-    let mut pending: FuturesOrdered<Pending> = FuturesOrdered::new();
-    let mut ready: VecDeque<Bytes> = VecDeque::new();
+    let mut owed = Owed::default();
     let mut closing = false;
     loop {
         // Requests already buffered are handled before reading more.
-        if !closing && pending.len() < MAX_IN_FLIGHT {
+        if !closing && owed.room() {
             match take_frame(&mut buf, max_frame_bytes) {
                 Err(e) => return Closed::Protocol(e),
                 Ok(Some(frame)) => {
@@ -75,14 +98,21 @@ pub async fn serve(
                     match dispatch(&ctx, raw).await {
                         Err(e) => return Closed::Protocol(e),
                         Ok(Reply::Nothing) => {}
-                        Ok(Reply::Now(b)) if pending.is_empty() => ready.push_back(b),
                         Ok(Reply::Now(b)) => {
-                            pending.push_back(futures::future::ready(Ok(b)).boxed())
+                            owed.queued_bytes += b.len();
+                            if owed.pending.is_empty() {
+                                owed.ready.push_back((b, true))
+                            } else {
+                                let now = futures::future::ready(Ok((b, true)));
+                                owed.pending.push_back(now.boxed())
+                            }
                         }
-                        Ok(Reply::Later(f)) => pending.push_back(f),
+                        Ok(Reply::Later(f)) => owed
+                            .pending
+                            .push_back(f.map(|r| r.map(|b| (b, false))).boxed()),
                     }
-                    if !ready.is_empty() && pending.is_empty() && buf.len() < 4 {
-                        if let Err(e) = flush(&mut writer, &mut ready).await {
+                    if !owed.ready.is_empty() && owed.pending.is_empty() && buf.len() < 4 {
+                        if let Err(e) = flush(&mut writer, &mut owed).await {
                             return Closed::Io(e);
                         }
                     }
@@ -91,28 +121,32 @@ pub async fn serve(
                 Ok(None) => {}
             }
         }
-        if let Err(e) = flush(&mut writer, &mut ready).await {
+        if let Err(e) = flush(&mut writer, &mut owed).await {
             return Closed::Io(e);
         }
-        if closing && pending.is_empty() {
+        if closing && owed.pending.is_empty() {
             return Closed::Shutdown;
         }
+        if !closing && owed.room() && frame_buffered(&buf) {
+            // Writing made room again for requests already read: no need to wait for bytes.
+            continue;
+        }
         tokio::select! {
-            Some(done) = pending.next(), if !pending.is_empty() => match done {
-                Ok(b) => {
+            Some(done) = owed.pending.next(), if !owed.pending.is_empty() => match done {
+                Ok(reply) => {
                     last_read = Instant::now();
-                    ready.push_back(b);
+                    owed.ready.push_back(reply);
                 }
                 Err(e) => return Closed::Protocol(e),
             },
-            read = reader.read_buf(&mut buf), if !closing && pending.len() < MAX_IN_FLIGHT => match read {
+            read = reader.read_buf(&mut buf), if !closing && owed.room() => match read {
                 Ok(0) => return Closed::ByPeer,
                 Ok(_) => {}
                 Err(e) => return Closed::Io(e),
             },
             // Idle: nothing owed and nothing read (a half-sent request counts as idle too, so
             // a client trickling a frame cannot hold the connection).
-            _ = tokio::time::sleep_until(last_read + limits.idle), if pending.is_empty() && !closing => {
+            _ = tokio::time::sleep_until(last_read + limits.idle), if owed.pending.is_empty() && !closing => {
                 return Closed::Idle;
             }
             _ = shutdown.changed(), if !closing => closing = true,
@@ -120,12 +154,23 @@ pub async fn serve(
     }
 }
 
-async fn flush<W: AsyncWriteExt + Unpin>(
-    w: &mut W,
-    ready: &mut VecDeque<Bytes>,
-) -> std::io::Result<()> {
-    while let Some(b) = ready.pop_front() {
+/// Whether `buf` holds a whole frame (or a size that [`take_frame`] refuses).
+fn frame_buffered(buf: &[u8]) -> bool {
+    match buf.get(..4) {
+        Some(&[a, b, c, d]) => {
+            let size = i32::from_be_bytes([a, b, c, d]);
+            usize::try_from(size).map_or(true, |n| buf.len() - 4 >= n)
+        }
+        _ => false,
+    }
+}
+
+async fn flush<W: AsyncWriteExt + Unpin>(w: &mut W, owed: &mut Owed) -> std::io::Result<()> {
+    while let Some((b, counted)) = owed.ready.pop_front() {
         w.write_all(&b).await?;
+        if counted {
+            owed.queued_bytes -= b.len();
+        }
     }
     Ok(())
 }
