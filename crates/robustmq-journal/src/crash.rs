@@ -195,12 +195,7 @@ impl FileSystem for Arc<CrashFs> {
     fn create(&self, path: &Path) -> io::Result<Arc<dyn FsFile>> {
         let mut st = self.lock();
         let existed = path.exists();
-        let file = File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(path)?;
+        let file = crate::fs::create_file(path)?;
         let t = st.files.entry(path.to_path_buf()).or_default();
         t.durable_len = 0;
         if !existed {

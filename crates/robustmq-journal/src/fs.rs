@@ -94,6 +94,16 @@ pub fn create_dir_durably(fs: &dyn FileSystem, dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Creates (or truncates) a file for reading and writing on the real disk.
+pub(crate) fn create_file(path: &Path) -> io::Result<File> {
+    File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+}
+
 /// The real file system.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct OsFs;
@@ -130,13 +140,7 @@ impl FileSystem for OsFs {
         Ok(Arc::new(File::options().read(true).write(true).open(path)?))
     }
     fn create(&self, path: &Path) -> io::Result<Arc<dyn FsFile>> {
-        let file = File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(path)?;
-        Ok(Arc::new(file))
+        Ok(Arc::new(create_file(path)?))
     }
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         std::fs::read(path)

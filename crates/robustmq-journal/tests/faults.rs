@@ -7,41 +7,27 @@ use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
-use kafka_protocol::records::{
-    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
-};
 use proptest::prelude::*;
 use robustmq_journal::fault::FaultFs;
-use robustmq_journal::{batch, FileSystem, FsyncPolicy, Journal, JournalError, LogConfig};
+use robustmq_journal::record::BatchWriter;
+use robustmq_journal::{
+    batch, AppendInfo, FileSystem, FsyncPolicy, Journal, JournalError, LogConfig, Partition,
+};
 
 const ROOT: &str = "/data/journal";
 
+/// One batch of `n` keyed records whose values carry `tag`, built by the journal's own writer.
 fn batch_of(n: usize, tag: u32) -> Vec<u8> {
-    let records: Vec<Record> = (0..n)
-        .map(|i| Record {
-            transactional: false,
-            control: false,
-            delete_horizon: false,
-            partition_leader_epoch: 0,
-            producer_id: -1,
-            producer_epoch: -1,
-            timestamp_type: TimestampType::Creation,
-            offset: i as i64,
-            sequence: -1 + i as i32,
-            timestamp: 1_000 + i as i64,
-            key: Some(Bytes::from(format!("k{i}"))),
-            value: Some(Bytes::from(format!("{tag}-{i}-{}", "x".repeat(40)))),
-            headers: Default::default(),
-        })
-        .collect();
-    let mut buf = BytesMut::new();
-    let options = RecordEncodeOptions {
-        version: 2,
-        compression: Compression::None,
-    };
-    RecordBatchEncoder::encode(&mut buf, &records, &options).unwrap();
-    buf.to_vec()
+    let mut w = BatchWriter::new(1_000);
+    for i in 0..n {
+        let value = format!("{tag}-{i}-{}", "x".repeat(40));
+        w.record(
+            1_000 + i as i64,
+            Some(format!("k{i}").as_bytes()),
+            Some(value.as_bytes()),
+        );
+    }
+    w.finish()
 }
 
 fn small_segments() -> LogConfig {
@@ -64,8 +50,30 @@ fn journal(fs: &Arc<FaultFs>, policy: FsyncPolicy) -> Journal {
     Journal::on(shared, Path::new(ROOT), policy).unwrap()
 }
 
+type Setup = (
+    Arc<FaultFs>,
+    tokio::runtime::Runtime,
+    Journal,
+    Arc<Partition>,
+);
+
+/// A journal on a fresh FaultFs with one partition open, and a runtime to wait on it.
+fn setup(policy: FsyncPolicy, topic: &str, id: i32, config: LogConfig) -> Setup {
+    let fs = FaultFs::new();
+    let j = journal(&fs, policy);
+    let p = j.open_partition(topic, id, config).unwrap();
+    (fs, runtime(), j, p)
+}
+
+/// Appends and waits until the append is durable: an acknowledged append.
+fn append_acked(rt: &tokio::runtime::Runtime, p: &Arc<Partition>, data: Vec<u8>) -> AppendInfo {
+    let info = p.append(data).unwrap();
+    rt.block_on(p.durable(info.last_offset + 1)).unwrap();
+    info
+}
+
 /// Every batch in the log: base offset -> bytes after the base offset field.
-fn read_all(p: &robustmq_journal::Partition) -> BTreeMap<i64, Vec<u8>> {
+fn read_all(p: &Partition) -> BTreeMap<i64, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut at = p.stats().unwrap().log_start_offset;
     loop {
@@ -170,13 +178,9 @@ proptest! {
 
 #[test]
 fn a_failed_fsync_takes_the_partition_offline_and_a_restart_recovers() {
-    let fs = FaultFs::new();
-    let rt = runtime();
-    let j = journal(&fs, FsyncPolicy::Always);
-    let p = j.open_partition("t", 0, LogConfig::default()).unwrap();
+    let (fs, rt, j, p) = setup(FsyncPolicy::Always, "t", 0, LogConfig::default());
     let first = batch_of(3, 1);
-    let info = p.append(first.clone()).unwrap();
-    rt.block_on(p.durable(info.last_offset + 1)).unwrap();
+    append_acked(&rt, &p, first.clone());
 
     let second = p.append(batch_of(2, 2)).unwrap();
     fs.fail_syncs(true);
@@ -201,8 +205,7 @@ fn a_failed_fsync_takes_the_partition_offline_and_a_restart_recovers() {
     let j = journal(&fs, FsyncPolicy::Always);
     let p = j.open_partition("t", 0, LogConfig::default()).unwrap();
     assert_eq!(read_all(&p).get(&0), Some(&payload(&first)));
-    let next = p.append(batch_of(1, 4)).unwrap();
-    rt.block_on(p.durable(next.last_offset + 1)).unwrap();
+    let next = append_acked(&rt, &p, batch_of(1, 4));
     assert_eq!(
         next.base_offset, 3,
         "the unacknowledged batch was lost with the power"
@@ -212,15 +215,11 @@ fn a_failed_fsync_takes_the_partition_offline_and_a_restart_recovers() {
 #[test]
 fn a_full_disk_refuses_the_append_and_loses_nothing_acknowledged() {
     for kind in [io::ErrorKind::StorageFull, io::ErrorKind::Other] {
-        let fs = FaultFs::new();
-        let rt = runtime();
-        let j = journal(&fs, FsyncPolicy::Always);
-        let p = j.open_partition("t", 0, small_segments()).unwrap();
+        let (fs, rt, j, p) = setup(FsyncPolicy::Always, "t", 0, small_segments());
         let mut acked = BTreeMap::new();
         for tag in 0..5 {
             let data = batch_of(4, tag);
-            let info = p.append(data.clone()).unwrap();
-            rt.block_on(p.durable(info.last_offset + 1)).unwrap();
+            let info = append_acked(&rt, &p, data.clone());
             acked.insert(info.base_offset, payload(&data));
         }
         fs.fail_writes(Some(kind));
@@ -248,18 +247,14 @@ fn faults_in_one_partition_leave_the_others_alone() {
     fs.fail_syncs(true);
     let i = bad.append(batch_of(1, 0)).unwrap();
     assert!(rt.block_on(bad.durable(i.last_offset + 1)).is_err());
-    let i = good.append(batch_of(1, 0)).unwrap();
-    rt.block_on(good.durable(i.last_offset + 1)).unwrap();
+    append_acked(&rt, &good, batch_of(1, 0));
     // Shutdown's sync of everything passes over the offline partition.
     j.sync_all().unwrap();
 }
 
 #[test]
 fn interval_and_never_policies_still_refuse_on_an_offline_partition() {
-    let fs = FaultFs::new();
-    let rt = runtime();
-    let j = journal(&fs, FsyncPolicy::Interval);
-    let p = j.open_partition("t", 0, LogConfig::default()).unwrap();
+    let (fs, rt, j, p) = setup(FsyncPolicy::Interval, "t", 0, LogConfig::default());
     let i = p.append(batch_of(1, 0)).unwrap();
     let before = fs.syncs();
     rt.block_on(p.durable(i.last_offset + 1)).unwrap();
@@ -272,13 +267,9 @@ fn interval_and_never_policies_still_refuse_on_an_offline_partition() {
 
 #[test]
 fn a_new_partition_directory_survives_power_loss() {
-    let fs = FaultFs::new();
-    let rt = runtime();
-    let j = journal(&fs, FsyncPolicy::Always);
-    let p = j.open_partition("fresh", 3, LogConfig::default()).unwrap();
+    let (fs, rt, j, p) = setup(FsyncPolicy::Always, "fresh", 3, LogConfig::default());
     let data = batch_of(2, 0);
-    let i = p.append(data.clone()).unwrap();
-    rt.block_on(p.durable(i.last_offset + 1)).unwrap();
+    append_acked(&rt, &p, data.clone());
     drop(p);
     drop(j);
     fs.power_loss();
@@ -290,12 +281,8 @@ fn a_new_partition_directory_survives_power_loss() {
 
 #[test]
 fn a_deletion_cut_short_by_power_loss_is_finished_at_start() {
-    let fs = FaultFs::new();
-    let rt = runtime();
-    let j = journal(&fs, FsyncPolicy::Always);
-    let p = j.open_partition("gone", 0, LogConfig::default()).unwrap();
-    let i = p.append(batch_of(2, 0)).unwrap();
-    rt.block_on(p.durable(i.last_offset + 1)).unwrap();
+    let (fs, rt, j, p) = setup(FsyncPolicy::Always, "gone", 0, LogConfig::default());
+    append_acked(&rt, &p, batch_of(2, 0));
     drop(p);
     j.mark_deleting("gone", 0).unwrap();
     j.remove_partition("gone", 0).unwrap();
