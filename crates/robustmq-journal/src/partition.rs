@@ -247,10 +247,14 @@ impl Partition {
     fn check_online(&self) -> Result<()> {
         match self.failed.get() {
             None => Ok(()),
-            Some(reason) => Err(JournalError::Offline {
-                partition: format!("{}-{}", self.topic, self.id),
-                reason: reason.clone(),
-            }),
+            Some(reason) => Err(self.offline(reason)),
+        }
+    }
+
+    fn offline(&self, reason: &str) -> JournalError {
+        JournalError::Offline {
+            partition: format!("{}-{}", self.topic, self.id),
+            reason: reason.to_string(),
         }
     }
 
@@ -268,9 +272,7 @@ impl Partition {
                 "storage failure: partition offline until restart (data below the synced offset is safe and still readable)"
             );
         }
-        self.check_online()
-            .err()
-            .unwrap_or_else(|| JournalError::Io(std::io::Error::other(e.to_string())))
+        self.offline(self.failed.get().map_or("", String::as_str))
     }
 
     /// An I/O error on the write path takes the partition offline; other errors pass.
