@@ -95,6 +95,8 @@ pub struct MqttSection {
     /// Most levels in a topic name or filter; deeper ones are refused (0x90 / 0x8F).
     pub max_topic_levels: usize,
     pub max_queued_messages: usize,
+    /// Bytes queued plus in flight in memory for one connected session.
+    pub max_queued_bytes: usize,
     /// Seconds between `$SYS` updates; 0 disables them.
     pub sys_interval_secs: u64,
     pub max_connections: usize,
@@ -129,6 +131,7 @@ impl Default for MqttSection {
             topic_alias_maximum: d.topic_alias_maximum,
             max_topic_levels: d.max_topic_levels,
             max_queued_messages: d.max_queued,
+            max_queued_bytes: d.max_queued_bytes,
             sys_interval_secs: d.sys_interval.as_secs(),
             max_connections: 100_000,
             max_connections_per_ip: 10_000,
@@ -161,6 +164,7 @@ impl MqttSection {
             topic_alias_maximum: self.topic_alias_maximum,
             max_topic_levels: self.max_topic_levels,
             max_queued: self.max_queued_messages,
+            max_queued_bytes: self.max_queued_bytes,
             sys_interval: std::time::Duration::from_secs(self.sys_interval_secs),
         }
     }

@@ -594,3 +594,109 @@ def test_pipelined_fetches_a_client_never_reads_stay_under_the_memory_ceiling(da
         resp = _recv(s, size)
         assert struct.unpack_from(">i", resp, 0)[0] == corr
     s.close()
+
+
+# ------------------------------------------------------------------ MQTT slow subscribers
+
+def _mqtt_str(s: str) -> bytes:
+    b = s.encode()
+    return struct.pack(">H", len(b)) + b
+
+
+def _mqtt_packet(first: int, body: bytes) -> bytes:
+    n, rl = len(body), b""
+    while True:
+        n, digit = divmod(n, 128)
+        rl += bytes([digit | (0x80 if n else 0)])
+        if not n:
+            return bytes([first]) + rl + body
+
+
+def _raw_subscriber(d, topic_filter: str, qos: int) -> socket.socket:
+    """An MQTT 3.1.1 clean session with no keep alive and a small receive buffer, subscribed
+    to `topic_filter`; returns once SUBACK has arrived (3.1.1: no Receive Maximum, so the
+    server may keep up to 65,535 QoS 1 messages in flight towards it)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(30)
+    s.connect(("127.0.0.1", d.mqtt_port))
+    connect = _mqtt_str("MQTT") + bytes([4, 0x02]) + struct.pack(">H", 0) + _mqtt_str(uid("stall"))
+    s.sendall(_mqtt_packet(0x10, connect))
+    assert _recv(s, 4)[:2] == b"\x20\x02"
+    s.sendall(_mqtt_packet(0x82, struct.pack(">H", 1) + _mqtt_str(topic_filter) + bytes([qos])))
+    assert _recv(s, 5) == bytes([0x90, 3, 0, 1, qos])
+    return s
+
+
+def _read_publishes(s: socket.socket, want: int, ack: bool) -> list[tuple[int, bytes]]:
+    """Reads PUBLISH packets until `want` have come, or (want=None) until the server sends
+    nothing for the socket's timeout; returns (the index the payload starts with, the packet
+    id) of each. Sends PUBACK for QoS 1 ones when `ack`."""
+    got = []
+    while want is None or len(got) < want:
+        try:
+            first = _recv(s, 1)[0]
+        except (socket.timeout, TimeoutError):
+            if want is None:
+                return got
+            raise
+        n, shift = 0, 0
+        while True:
+            b = _recv(s, 1)[0]
+            n |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        body = _recv(s, n)
+        if first >> 4 != 3:
+            continue
+        tlen = struct.unpack_from(">H", body, 0)[0]
+        at, pid = 2 + tlen, b""
+        if (first >> 1) & 3:
+            pid = body[at:at + 2]
+            at += 2
+            if ack:
+                s.sendall(b"\x40\x02" + pid)
+        got.append((struct.unpack_from(">I", body, at)[0], pid))
+    return got
+
+
+@pytest.mark.parametrize("sub_qos", [0, 1], ids=["qos0_never_reads", "qos1_never_acks"])
+def test_a_stalled_subscriber_of_large_messages_stays_under_the_memory_ceiling(daemon_factory, sub_qos):
+    """300 messages of 1 MiB to a subscriber that stops reading (QoS 0) or reads but does not
+    acknowledge (QoS 1, 3.x: no Receive Maximum). Before, its queue took all 300 MiB (up to
+    `max_queued_messages` of any size); now it holds about `mqtt.max_queued_bytes` (16 MiB,
+    queued plus unacknowledged) and the rest waits in the log. When it reads and acknowledges
+    again it gets all 300, in order."""
+    import threading
+    d = daemon_factory()
+    broker = MqttBroker.of_daemon(d)
+    topic = uid("stall")
+    sub = _raw_subscriber(d, topic, sub_qos)
+    pub = MqttClient(broker, V311)
+    pub.connect()
+    n, size = 300, 1 << 20
+    unacked: list[tuple[int, bytes]] = []
+    if sub_qos == 1:
+        # Read all the server sends, acknowledging nothing, until it stops sending.
+        sub.settimeout(3)
+        reader = threading.Thread(target=lambda: unacked.extend(_read_publishes(sub, None, False)))
+        reader.start()
+    for i in range(n):
+        pub.publish(topic, struct.pack(">I", i) + bytes(size - 4), qos=1)
+    if sub_qos == 1:
+        reader.join(60)
+        assert not reader.is_alive()
+        assert 0 < len(unacked) < 100, f"{len(unacked)} MiB sent unacknowledged"
+    else:
+        time.sleep(2)  # let the daemon queue what it will
+    peak = rss_mb(d.proc.pid)
+    assert peak < RSS_CEILING_MB, f"RSS peaked at {peak:.0f} MB with a stalled subscriber"
+    sub.settimeout(30)
+    for _, pid in unacked:
+        sub.sendall(b"\x40\x02" + pid)
+    got = [i for i, _ in unacked] + [i for i, _ in _read_publishes(sub, n - len(unacked), True)]
+    assert got == list(range(n))
+    pub.disconnect()
+    sub.close()
+    roundtrip(broker)

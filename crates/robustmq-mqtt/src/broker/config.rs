@@ -38,6 +38,10 @@ pub struct MqttConfig {
     pub max_topic_levels: usize,
     /// Messages queued in memory per online session before the rest waits in the log.
     pub max_queued: usize,
+    /// Bytes (queued plus in flight) held in memory per online session before the rest waits
+    /// in the log, or is dropped if the log cannot give it back (QoS 0 of a shared
+    /// subscription).
+    pub max_queued_bytes: usize,
     /// How often `$SYS` statistics are published; zero disables them.
     pub sys_interval: Duration,
 }
@@ -58,6 +62,7 @@ impl Default for MqttConfig {
             topic_alias_maximum: 64,
             max_topic_levels: crate::topic::DEFAULT_MAX_LEVELS,
             max_queued: 10_000,
+            max_queued_bytes: 16 * 1024 * 1024,
             sys_interval: Duration::from_secs(10),
         }
     }

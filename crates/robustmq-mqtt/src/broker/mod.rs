@@ -7,6 +7,7 @@ mod catchup;
 mod config;
 mod keyed_lock;
 mod lifecycle;
+mod queue;
 pub mod retained;
 pub mod session;
 pub mod subscriptions;
@@ -58,7 +59,8 @@ struct Target {
 #[derive(Default)]
 struct Outbox {
     index: HashMap<*const Session, usize>,
-    sessions: Vec<(Arc<Session>, Vec<Delivery>)>,
+    /// Each session's deliveries and their bytes.
+    sessions: Vec<(Arc<Session>, Vec<Delivery>, usize)>,
 }
 
 impl Outbox {
@@ -66,20 +68,22 @@ impl Outbox {
         let next = self.sessions.len();
         let i = *self.index.entry(Arc::as_ptr(&session)).or_insert(next);
         if i == next {
-            self.sessions.push((session, Vec::new()));
+            self.sessions.push((session, Vec::new(), 0));
         }
-        self.sessions[i].1.push(d);
+        let entry = &mut self.sessions[i];
+        entry.2 += queue::weight(&d);
+        entry.1.push(d);
     }
 
-    /// Deliveries collected for `session` so far.
-    fn queued_for(&self, session: &Arc<Session>) -> usize {
+    /// Deliveries collected for `session` so far, and their bytes.
+    fn queued_for(&self, session: &Arc<Session>) -> (usize, usize) {
         self.index
             .get(&Arc::as_ptr(session))
-            .map_or(0, |&i| self.sessions[i].1.len())
+            .map_or((0, 0), |&i| (self.sessions[i].1.len(), self.sessions[i].2))
     }
 
     fn deliver(self, core: &MqttCore) {
-        for (session, deliveries) in self.sessions {
+        for (session, deliveries, _) in self.sessions {
             core.offer_all(&session, deliveries);
         }
     }
@@ -486,7 +490,8 @@ impl MqttCore {
             if !st.online() {
                 continue;
             }
-            if st.pending.len() + out.queued_for(&m.session) >= self.config.max_queued {
+            let (n, bytes) = out.queued_for(&m.session);
+            if self.is_full(st.pending.len() + n, st.queued_bytes() + bytes) {
                 full.get_or_insert(i);
                 continue;
             }
@@ -498,6 +503,12 @@ impl MqttCore {
         let m = &members[(*turn + i) % members.len()];
         *turn = (*turn + i + 1) % members.len();
         Some(m)
+    }
+
+    /// A session holding `queued` messages and `bytes` in memory takes no more live ones.
+    /// One holding nothing always takes the next, however large.
+    pub(crate) fn is_full(&self, queued: usize, bytes: usize) -> bool {
+        bytes > 0 && (queued >= self.config.max_queued || bytes >= self.config.max_queued_bytes)
     }
 
     /// Queues a delivery for an online session. Offline sessions get nothing here: persistent
@@ -518,7 +529,7 @@ impl MqttCore {
                 if !st.catchup.is_empty() && st.catchup.contains_key(&pos.partition_key()) {
                     continue;
                 }
-                if st.pending.len() >= self.config.max_queued {
+                if self.is_full(st.pending.len(), st.queued_bytes()) {
                     // Too far behind: read the rest of this partition from the log, at the
                     // subscriber's pace, instead of queueing it in memory or dropping it.
                     tracing::debug!(client_id = %session.client_id, topic = %pos.topic, partition = pos.partition, offset = pos.offset, "session fell behind; reading the log from here");
@@ -529,7 +540,7 @@ impl MqttCore {
                     st.catchup.insert(pos.partition_key(), c);
                     continue;
                 }
-            } else if st.pending.len() >= self.config.max_queued {
+            } else if self.is_full(st.pending.len(), st.queued_bytes()) {
                 self.stats.dropped.fetch_add(1, Ordering::Relaxed);
                 continue;
             }

@@ -2,7 +2,7 @@
 //! inbound QoS 2 packet ids, and the log positions an offline persistent session resumes from.
 //! A session outlives its connections; the connection only borrows it.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
@@ -10,6 +10,8 @@ use tokio::sync::{oneshot, Notify};
 
 use crate::codec::{QoS, RetainHandling, SubscriptionOptions};
 use crate::message::Message;
+
+use super::queue::{DeliveryQueue, InflightWindow};
 
 /// A log partition of an MQTT log topic (the name shared, not copied, per delivery).
 pub type LogPartition = (Arc<str>, i32);
@@ -98,8 +100,8 @@ pub struct SessionState {
     pub owner: Option<Owner>,
     /// Unix ms of the last disconnect, while offline.
     pub disconnected_at_ms: Option<i64>,
-    pub pending: VecDeque<Delivery>,
-    pub inflight: BTreeMap<u16, Inflight>,
+    pub pending: DeliveryQueue,
+    pub inflight: InflightWindow,
     pub next_packet_id: u16,
     /// QoS 2 packet ids received and stored, awaiting PUBREL.
     pub inbound_qos2: BTreeSet<u16>,
@@ -138,8 +140,8 @@ impl Session {
                 expiry_interval,
                 owner: None,
                 disconnected_at_ms: None,
-                pending: VecDeque::new(),
-                inflight: BTreeMap::new(),
+                pending: DeliveryQueue::default(),
+                inflight: InflightWindow::default(),
                 next_packet_id: 1,
                 inbound_qos2: BTreeSet::new(),
                 cursor: BTreeMap::new(),
@@ -169,6 +171,11 @@ impl SessionState {
         self.owner.is_some()
     }
 
+    /// Bytes held in memory for this session: queued and in flight.
+    pub fn queued_bytes(&self) -> usize {
+        self.pending.bytes() + self.inflight.bytes()
+    }
+
     /// The next free packet id (1..=65535), skipping ids still in flight.
     pub fn take_packet_id(&mut self) -> Option<u16> {
         for _ in 0..u16::MAX {
@@ -193,7 +200,7 @@ impl SessionState {
             let e = out.entry(k.clone()).or_insert(c.next);
             *e = (*e).min(c.next);
         }
-        for d in &self.pending {
+        for d in self.pending.iter() {
             if let Some(p) = &d.pos {
                 let e = out.entry(p.partition_key()).or_insert(p.offset);
                 *e = (*e).min(p.offset);
@@ -293,9 +300,19 @@ pub struct StoredSession {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use bytes::Bytes;
+
+    /// A QoS 1 delivery of a `payload_len`-byte message.
+    pub(crate) fn delivery_of(payload_len: usize) -> Delivery {
+        let mut d = delivery(0);
+        d.message = Arc::new(Message {
+            payload: Bytes::from(vec![0u8; payload_len]),
+            ..(*d.message).clone()
+        });
+        d
+    }
 
     fn delivery(offset: i64) -> Delivery {
         Delivery {

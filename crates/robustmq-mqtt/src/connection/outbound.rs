@@ -76,7 +76,9 @@ impl Conn {
                 }
                 (
                     batch,
-                    !st.catchup.is_empty() && st.pending.len() < CATCHUP_BELOW,
+                    !st.catchup.is_empty()
+                        && st.pending.len() < CATCHUP_BELOW
+                        && st.queued_bytes() < self.core.config.max_queued_bytes,
                     st.persistent(),
                     capped,
                 )
@@ -218,9 +220,9 @@ impl Conn {
         let (known, persistent) = {
             let mut st = self.session.lock();
             let persistent = st.persistent();
-            match st.inflight.get_mut(&id) {
-                Some(f) if rec.reason_code < 0x80 => {
-                    f.released = true;
+            match st.inflight.get(&id) {
+                Some(_) if rec.reason_code < 0x80 => {
+                    st.inflight.release(&id);
                     (true, persistent)
                 }
                 Some(_) => {
