@@ -172,10 +172,10 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
         ));
     }
 
-    let meta: Arc<dyn MetaStore> = Arc::new(
+    let meta: Arc<dyn MetaStore> = fault_injection::meta(Arc::new(
         RocksMeta::open(&config.meta_dir())
             .with_context(|| format!("cannot open metadata in {}", config.meta_dir().display()))?,
-    );
+    ))?;
     let journal = Arc::new(Journal::on(
         fault_injection::journal_fs()?,
         &config.journal_dir(),

@@ -38,8 +38,20 @@ pub struct BrokerConfig {
 /// whatever protocol wrote the records.
 pub trait AppendTap: Send + Sync {
     fn wants(&self, topic: &str) -> bool;
-    fn appended(&self, partition: &Partition, info: &AppendInfo, batches: &[u8]);
+    /// An error means state that goes with the records (MQTT retained messages) was not
+    /// stored: the append is then not acknowledged, though the records are in the log.
+    fn appended(
+        &self,
+        partition: &Partition,
+        info: &AppendInfo,
+        batches: &[u8],
+    ) -> std::result::Result<(), TapError>;
 }
+
+/// What an [`AppendTap`] could not do for an append.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TapError(pub String);
 
 pub struct Broker {
     pub config: BrokerConfig,
@@ -108,7 +120,16 @@ impl Broker {
                 // The tap decodes every record: refuse here, before storing, what it could not
                 // read within the topic's limit (a decompression bomb, counts the bytes lie about).
                 check_records(partition, &data)?;
-                partition.append_then(data, |info, b| tap.appended(partition, info, b))?
+                let mut tapped = Ok(());
+                let info = partition
+                    .append_then(data, |info, b| tapped = tap.appended(partition, info, b))?;
+                if let Err(e) = tapped {
+                    return Err(JournalError::Io(std::io::Error::other(format!(
+                        "records stored at offsets {}..={}, but {e}",
+                        info.base_offset, info.last_offset
+                    ))));
+                }
+                info
             }
             None => partition.append(data)?,
         };

@@ -6,12 +6,14 @@
 //! machine. Methods are synchronous because every call is a local key-value operation that takes
 //! microseconds; none is on the per-message path.
 
+mod fault;
 mod rocks;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use fault::FaultMeta;
 pub use rocks::RocksMeta;
 
 #[derive(Debug, thiserror::Error)]

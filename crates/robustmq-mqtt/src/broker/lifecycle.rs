@@ -17,6 +17,15 @@ use crate::topic::{self, TopicError};
 /// How long a takeover waits for the previous connection to let go.
 const TAKEOVER_WAIT: Duration = Duration::from_secs(5);
 
+/// Why a CONNECT gets no session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenError {
+    /// A new session is needed and `mqtt.max_sessions` are held.
+    Full,
+    /// A new persistent session could not be stored in meta.
+    NotStored,
+}
+
 /// v5 reason code a taken-over connection is closed with.
 pub const SESSION_TAKEN_OVER: u8 = 0x8E;
 
@@ -83,19 +92,18 @@ impl MqttCore {
 
     /// Opens the session of `client_id` for a new connection, taking it over from any
     /// connection that holds it. Returns the session, whether it was present, the connection
-    /// id, and the receiver the connection watches for being kicked; `None` when a new session
-    /// is needed and `mqtt.max_sessions` are held. Opens of one client id run one at a time,
+    /// id, and the receiver the connection watches for being kicked. Opens of one client id run one at a time,
     /// so two CONNECTs racing cannot both create or both resume it.
     pub async fn open_session(
         &self,
         client_id: &str,
         clean_start: bool,
         expiry_interval: u32,
-    ) -> Option<(Arc<Session>, bool, u64, oneshot::Receiver<u8>)> {
+    ) -> Result<(Arc<Session>, bool, u64, oneshot::Receiver<u8>), OpenError> {
         let _opening = self.opening.lock(client_id).await;
         let existing = self.lock_sessions().get(client_id).cloned();
         if existing.is_none() && self.lock_sessions().len() >= self.config.max_sessions {
-            return None;
+            return Err(OpenError::Full);
         }
         if let Some(old) = &existing {
             let released = old.released.notified();
@@ -145,7 +153,7 @@ impl MqttCore {
                     std::mem::take(&mut st.restored_inflight)
                 };
                 self.restore_inflight(&s, restored);
-                Some((s, true, conn_id, kick_rx))
+                Ok((s, true, conn_id, kick_rx))
             }
             old => {
                 if let Some(old) = old {
@@ -160,8 +168,13 @@ impl MqttCore {
                 }
                 self.lock_sessions()
                     .insert(client_id.to_string(), Arc::clone(&s));
-                self.persist(&s, true);
-                Some((s, false, conn_id, kick_rx))
+                if !self.persist(&s, true) {
+                    // A persistent session meta does not hold would be lost by a crash while
+                    // the client believes it exists: refuse the CONNECT instead.
+                    self.lock_sessions().remove(client_id);
+                    return Err(OpenError::NotStored);
+                }
+                Ok((s, false, conn_id, kick_rx))
             }
         }
     }

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Instant;
 
 use robustmq_broker::partitioner::partition_for;
-use robustmq_broker::{AppendTap, Broker, BrokerError};
+use robustmq_broker::{AppendTap, Broker, BrokerError, TapError};
 use robustmq_journal::{now_ms, AppendInfo, Partition};
 
 use crate::codec::QoS;
@@ -29,6 +29,7 @@ use crate::topic;
 
 pub use config::{MqttConfig, Route};
 use keyed_lock::KeyedLock;
+pub use lifecycle::OpenError;
 use retained::Retained;
 use session::{CatchUp, Delivery, LogPartition, LogPos, Session};
 use subscriptions::{Subscriber, Subscriptions};
@@ -150,9 +151,15 @@ impl AppendTap for Tap {
         self.0.upgrade().is_some_and(|c| c.is_log_topic(topic))
     }
 
-    fn appended(&self, partition: &Partition, info: &AppendInfo, batches: &[u8]) {
-        if let Some(core) = self.0.upgrade() {
-            core.appended(partition, info, batches);
+    fn appended(
+        &self,
+        partition: &Partition,
+        info: &AppendInfo,
+        batches: &[u8],
+    ) -> Result<(), TapError> {
+        match self.0.upgrade() {
+            Some(core) => core.appended(partition, info, batches),
+            None => Ok(()),
         }
     }
 }
@@ -374,7 +381,12 @@ impl MqttCore {
     }
 
     /// The tap: runs under the partition's lock, in offset order.
-    fn appended(&self, partition: &Partition, info: &AppendInfo, batches: &[u8]) {
+    fn appended(
+        &self,
+        partition: &Partition,
+        info: &AppendInfo,
+        batches: &[u8],
+    ) -> Result<(), TapError> {
         let key: LogPartition = (Arc::from(partition.topic.as_str()), partition.id);
         let end = info.last_offset + 1;
         self.lock_marks().entry(key.clone()).or_default().claimed = end;
@@ -397,12 +409,16 @@ impl MqttCore {
             self.route(msg, Some(pos), &mut out);
         }
         // Stored before any subscriber is offered the batch, and before its PUBACKs (which wait
-        // for the append this tap runs in).
-        if let Err(e) = self.retained.set_all(&retained) {
-            tracing::error!(topic = %partition.topic, messages = retained.len(), error = %e, "cannot store retained messages");
-        }
+        // for the append this tap runs in). When meta cannot store them, the append is not
+        // acknowledged (the publisher sees an error and may retry); the records are in the log
+        // all the same, so subscribers get them.
+        let stored = self.retained.set_all(&retained).map_err(|e| {
+            tracing::error!(topic = %partition.topic, messages = retained.len(), error = %e, "cannot store retained messages; the append is not acknowledged");
+            TapError(format!("cannot store retained messages: {e}"))
+        });
         out.deliver(self);
         self.lock_marks().entry(key).or_default().done = end;
+        stored
     }
 
     /// Offers a message to every session whose subscriptions match it (see [`Self::route`]).

@@ -7,7 +7,7 @@ use robustmq_broker::users::Users;
 use tokio::sync::oneshot;
 
 use crate::broker::session::Session;
-use crate::broker::MqttCore;
+use crate::broker::{MqttCore, OpenError};
 use crate::codec::{ConnAck, Connect, Properties, ProtocolVersion};
 use crate::message::Message;
 use crate::topic;
@@ -135,18 +135,27 @@ pub async fn accept(core: &Arc<MqttCore>, c: Connect) -> Result<Accepted, Refuse
         }
     }
 
-    let Some((session, present, conn_id, kick)) =
-        core.open_session(&client_id, c.clean_start, expiry).await
-    else {
-        return Err(refused(
-            version,
-            refuse::QUOTA_EXCEEDED,
-            format!(
-                "the server holds mqtt.max_sessions = {} sessions",
-                core.config.max_sessions
-            ),
-        ));
-    };
+    let (session, present, conn_id, kick) =
+        match core.open_session(&client_id, c.clean_start, expiry).await {
+            Ok(opened) => opened,
+            Err(OpenError::Full) => {
+                return Err(refused(
+                    version,
+                    refuse::QUOTA_EXCEEDED,
+                    format!(
+                        "the server holds mqtt.max_sessions = {} sessions",
+                        core.config.max_sessions
+                    ),
+                ))
+            }
+            Err(OpenError::NotStored) => {
+                return Err(refused(
+                    version,
+                    refuse::SERVER_UNAVAILABLE,
+                    "the session could not be stored",
+                ))
+            }
+        };
 
     if v5 {
         props.receive_maximum = Some(core.config.receive_maximum);
