@@ -188,6 +188,9 @@ pub struct JournalConfig {
     pub max_partitions: i32,
     /// Smallest `segment.bytes` a topic may set.
     pub min_segment_bytes: u64,
+    /// Descriptors kept open for sealed segments and their indexes (an LRU cache); active
+    /// segments hold two each on top of it.
+    pub max_open_files: usize,
 }
 
 impl Default for Config {
@@ -256,6 +259,7 @@ impl Default for JournalConfig {
             max_partitions_per_topic: limits.max_partitions_per_topic,
             max_partitions: limits.max_partitions,
             min_segment_bytes: limits.min_segment_bytes,
+            max_open_files: robustmq_journal::fd_cache::DEFAULT_CAPACITY,
         }
     }
 }
@@ -376,6 +380,9 @@ impl Config {
         let j = &self.journal;
         if j.max_partitions_per_topic < 1 || j.max_partitions < 1 {
             bail!("journal.max_partitions_per_topic and journal.max_partitions must be at least 1");
+        }
+        if j.max_open_files < 16 {
+            bail!("journal.max_open_files must be at least 16");
         }
         if !(14..=i32::MAX as u64).contains(&j.min_segment_bytes) {
             bail!(

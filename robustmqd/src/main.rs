@@ -109,10 +109,13 @@ async fn shutdown_signal() {
     }
 }
 
-/// Raises the open-file limit to its hard maximum: every connection and every segment holds
-/// descriptors, and the usual soft limit of 1024 runs out long before the configured limits.
-/// Says so when even the hard limit is below what those limits can ask for.
-fn raise_open_files(config: &Config) {
+/// Raises the open-file limit to its hard maximum: every connection and every active segment
+/// holds descriptors, and the usual soft limit of 1024 runs out long before the configured
+/// limits. Says so when even the hard limit is below what those limits can ask for. Returns
+/// the size of the journal's descriptor cache for sealed segments: `journal.max_open_files`,
+/// or half the limit when that is smaller.
+fn raise_open_files(config: &Config) -> usize {
+    let configured = config.journal.max_open_files;
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -120,7 +123,7 @@ fn raise_open_files(config: &Config) {
     // SAFETY: getrlimit/setrlimit only read or write the struct passed.
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
         tracing::warn!("cannot read RLIMIT_NOFILE");
-        return;
+        return configured;
     }
     if lim.rlim_cur < lim.rlim_max {
         let raised = libc::rlimit {
@@ -132,8 +135,18 @@ fn raise_open_files(config: &Config) {
             lim = raised;
         }
     }
-    // Each partition: its active segment's log and index files, plus a sealed segment or two.
-    let want = config.journal.max_partitions as u64 * 4
+    let cache = configured.min(usize::try_from(lim.rlim_cur / 2).unwrap_or(usize::MAX));
+    if cache < configured {
+        tracing::warn!(
+            open_files = lim.rlim_cur,
+            configured,
+            cache,
+            "journal.max_open_files lowered to half the open-file limit"
+        );
+    }
+    // Each partition: its active segment's log and index files; sealed ones share the cache.
+    let want = config.journal.max_partitions as u64 * 2
+        + cache as u64
         + config.kafka.max_connections as u64
         + config.mqtt.max_connections as u64
         + 256;
@@ -144,13 +157,18 @@ fn raise_open_files(config: &Config) {
             "the open-file limit (ulimit -n) is below what journal.max_partitions and the connection limits can use; raise it or lower them"
         );
     } else {
-        tracing::info!(open_files = lim.rlim_cur, "open-file limit");
+        tracing::info!(
+            open_files = lim.rlim_cur,
+            segment_file_cache = cache,
+            "open-file limit"
+        );
     }
+    cache.max(16)
 }
 
 async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Result<()> {
     let _lock = lock_data_dir(&config.data_dir)?;
-    raise_open_files(&config);
+    let open_files = raise_open_files(&config);
     let process_started = std::time::Instant::now();
     let cluster_id = cluster_id(&config.data_dir)?;
     let mut listeners: Vec<(String, String)> = Vec::new();
@@ -180,6 +198,7 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
         fault_injection::journal_fs()?,
         &config.journal_dir(),
         config.journal.fsync,
+        open_files,
     )?);
     let j = &config.journal;
     let log_defaults = LogConfig {

@@ -107,8 +107,11 @@ class Daemon:
 
     def __init__(self, binary: Path, workdir: Path, name: str = "robustmqd",
                  env: dict | None = None, args: list[str] | None = None,
-                 config_text: str | None = None, data_dir: Path | None = None):
+                 config_text: str | None = None, data_dir: Path | None = None,
+                 nofile: int | None = None):
         self.binary = binary
+        # The daemon's open-file limit (soft and hard), so it cannot raise it.
+        self.nofile = nofile
         self.name = name
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
@@ -156,6 +159,12 @@ class Daemon:
         return cmd + self.extra_args
 
     # --- lifecycle -----------------------------------------------------------
+    def _preexec(self) -> None:
+        _die_with_parent()
+        if self.nofile is not None:
+            import resource
+            resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, self.nofile))
+
     def spawn(self) -> subprocess.Popen:
         """Start the process without waiting for readiness."""
         assert self.proc is None or self.proc.poll() is not None, "daemon already running"
@@ -165,7 +174,7 @@ class Daemon:
             log.flush()
             self.proc = subprocess.Popen(
                 self.command(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env=daemon_env(self.extra_env), preexec_fn=_die_with_parent, cwd=self.workdir,
+                env=daemon_env(self.extra_env), preexec_fn=self._preexec, cwd=self.workdir,
             )
         _LIVE.append(self)
         return self.proc

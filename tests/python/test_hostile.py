@@ -284,6 +284,35 @@ def test_partition_counts_and_tiny_segments_past_the_limits_are_refused(daemon_f
     assert len(adm.list_topics(timeout=10).topics[first].partitions) == 8
 
 
+def test_many_sealed_segments_fit_a_low_open_file_limit(daemon_factory):
+    """8 partitions of ~100 one-batch segments each (1,600 files) in a daemon whose open-file
+    limit is 256 and cannot be raised: before, every segment held two descriptors for life, so
+    the rolls failed with EMFILE and took the partitions offline; now sealed segments share a
+    cache of `journal.max_open_files` (32 here), and a restart under the same limit reads all."""
+    from support import DeliveryLog, producer, read_partition
+    d = daemon_factory(env={"ROBUSTMQ_JOURNAL__MIN_SEGMENT_BYTES": "1024",
+                            "ROBUSTMQ_JOURNAL__MAX_OPEN_FILES": "32"}, nofile=256)
+    topic, parts, per = unique("segments"), 8, 100
+    create_topic(d.bootstrap, topic, parts, {"segment.bytes": "1024"})
+    log = DeliveryLog()
+    p = producer(d.bootstrap, linger_ms=0, batch_size=1000)
+    for i in range(parts * per):
+        p.produce(topic, value=b"%06d" % i + bytes(700), partition=i % parts, on_delivery=log)
+        p.poll(0)
+    assert p.flush(60) == 0
+    assert not log.errors, log.errors[:3]
+    fds = len(os.listdir(f"/proc/{d.proc.pid}/fd"))
+    assert fds < 200, f"{fds} descriptors open"
+    d.terminate()
+    d.start()
+    for part in range(parts):
+        assert len(read_partition(d.bootstrap, topic, part, timeout=60)) == per
+    fds = len(os.listdir(f"/proc/{d.proc.pid}/fd"))
+    assert fds < 200, f"{fds} descriptors open after reading everything"
+    segments = sum(1 for f in d.data_dir.rglob("*.log") if topic in str(f.parent))
+    assert segments > parts * per // 2, f"only {segments} segments"
+
+
 def _closed_within(sock: socket.socket, seconds: float) -> bool:
     sock.settimeout(seconds)
     try:

@@ -21,6 +21,13 @@ pub trait FsFile: Send + Sync + Debug {
     /// before it may be counted durable, even if a later call succeeds: Linux can drop the
     /// dirty pages of a failed fsync and report the next one clean.
     fn sync(&self) -> io::Result<()>;
+    /// The file behind a handle that opens it on demand ([`crate::fd_cache`]); `None` for a
+    /// handle that is its own file.
+    fn resolve(&self) -> io::Result<Option<Arc<dyn FsFile>>> {
+        Ok(None)
+    }
+    /// Done writing: a handle that opens on demand may close the file when it is not in use.
+    fn release(&self) {}
 }
 
 /// A directory entry: its name and whether it is a directory.

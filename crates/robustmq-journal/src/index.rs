@@ -120,6 +120,11 @@ impl SparseIndex {
         i.checked_sub(1).map(|i| self.entries[i])
     }
 
+    /// No more appends: the file may be closed while unused.
+    pub fn release(&self) {
+        self.file.release();
+    }
+
     pub fn sync(&self) -> Result<()> {
         self.file.sync()?;
         Ok(())

@@ -9,6 +9,7 @@ pub mod crash;
 pub mod decompress;
 pub mod error;
 pub mod fault;
+pub mod fd_cache;
 pub mod fs;
 pub mod fuzzing;
 pub mod index;
@@ -90,11 +91,18 @@ pub struct Journal {
 impl Journal {
     /// The journal on the real disk under `root`.
     pub fn new(root: &Path, policy: FsyncPolicy) -> Result<Self> {
-        Self::on(OsFs::shared(), root, policy)
+        Self::on(OsFs::shared(), root, policy, fd_cache::DEFAULT_CAPACITY)
     }
 
-    /// The journal under `root` of `fs` (a [`fault::FaultFs`] in storage-fault tests).
-    pub fn on(fs: Arc<dyn FileSystem>, root: &Path, policy: FsyncPolicy) -> Result<Self> {
+    /// The journal under `root` of `fs` (a [`fault::FaultFs`] in storage-fault tests), keeping
+    /// at most `max_open_files` descriptors of sealed segments open (see [`fd_cache`]).
+    pub fn on(
+        fs: Arc<dyn FileSystem>,
+        root: &Path,
+        policy: FsyncPolicy,
+        max_open_files: usize,
+    ) -> Result<Self> {
+        let fs: Arc<dyn FileSystem> = fd_cache::CachedFs::wrap(fs, max_open_files);
         fs::create_dir_durably(&*fs, root)?;
         Ok(Journal {
             root: root.to_path_buf(),

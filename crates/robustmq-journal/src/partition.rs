@@ -11,6 +11,7 @@ use tokio::sync::watch;
 
 use crate::batch::{self, BatchHeader};
 use crate::error::{JournalError, Result};
+use crate::fd_cache;
 use crate::fs::{self as jfs, FileSystem, FsFile, OsFs};
 use crate::producer::{ProducerStates, SequenceCheck};
 use crate::segment::{self, Segment};
@@ -446,6 +447,7 @@ impl Partition {
         )?;
         let seg = Segment::create(&*self.fs, &self.dir, base)?;
         self.fs.sync_dir(&self.dir)?;
+        inner.active().seal();
         inner.segments.insert(base, seg);
         // Snapshots of sealed segments are no longer needed: only the active one's is read.
         for &b in inner.segments.keys() {
@@ -489,9 +491,9 @@ impl Partition {
         let (file, end) = {
             let inner = self.lock()?;
             self.check_online()?;
-            (Arc::clone(&inner.active().file), inner.next_offset())
+            (fd_cache::pinned(&inner.active().file), inner.next_offset())
         };
-        file.sync().map_err(|e| self.fail(&e))?;
+        file.and_then(|f| f.sync()).map_err(|e| self.fail(&e))?;
         self.synced.fetch_max(end, Ordering::AcqRel);
         Ok(())
     }
@@ -560,7 +562,7 @@ impl Partition {
                 // Where to go on when this segment holds nothing at or past `from`.
                 let next_base = inner.segments.range(from + 1..).next().map(|(b, _)| *b);
                 (
-                    Arc::clone(&seg.file),
+                    fd_cache::pinned(&seg.file)?,
                     pos,
                     seg.size,
                     next_base.unwrap_or(hw),
@@ -614,24 +616,31 @@ impl Partition {
 
     /// The first offset whose record timestamp is at or after `timestamp`, with that timestamp.
     pub fn offset_for_timestamp(&self, timestamp: i64) -> Result<Option<(i64, i64)>> {
-        let candidates: Vec<(Arc<dyn FsFile>, u64, u64)> = {
+        let candidates: Vec<i64> = {
             let inner = self.lock()?;
             inner
                 .segments
                 .values()
                 .filter(|s| s.max_timestamp >= timestamp)
-                .map(|s| {
-                    let pos = s
-                        .index
-                        .floor_timestamp(timestamp)
-                        .map(|e| e.position as u64)
-                        .unwrap_or(0);
-                    (Arc::clone(&s.file), pos, s.size)
-                })
+                .map(|s| s.base_offset)
                 .collect()
         };
         let log_start = self.lock()?.log_start;
-        for (file, mut pos, end) in candidates {
+        for base in candidates {
+            // One segment's file at a time (usually the first one answers), taken under the
+            // lock so a compaction swapping the file cannot mix two files' positions.
+            let (file, mut pos, end) = {
+                let inner = self.lock()?;
+                let Some(s) = inner.segments.get(&base) else {
+                    continue;
+                };
+                let pos = s
+                    .index
+                    .floor_timestamp(timestamp)
+                    .map(|e| e.position as u64)
+                    .unwrap_or(0);
+                (fd_cache::pinned(&s.file)?, pos, s.size)
+            };
             while pos < end {
                 let h = Segment::header_at(&*file, pos)?;
                 if pos + h.total_size() as u64 > end {
@@ -760,15 +769,17 @@ impl Partition {
     /// Every segment (the active one last) as it is now.
     pub fn segment_views(&self) -> Result<Vec<SegmentView>> {
         let inner = self.lock()?;
-        Ok(inner
+        inner
             .segments
             .values()
-            .map(|s| SegmentView {
-                base_offset: s.base_offset,
-                file: Arc::clone(&s.file),
-                size: s.size,
+            .map(|s| {
+                Ok(SegmentView {
+                    base_offset: s.base_offset,
+                    file: fd_cache::pinned(&s.file)?,
+                    size: s.size,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Swaps a sealed segment for its compacted copy at `cleaned`. Returns false (and removes the

@@ -111,6 +111,9 @@ impl Segment {
             seg.file.sync()?;
         }
         seg.size = outcome.valid_end;
+        if !is_last {
+            seg.seal();
+        }
         Ok(seg)
     }
 
@@ -225,6 +228,13 @@ impl Segment {
         let mut head = [0u8; HEADER_SIZE];
         file.read_exact_at(&mut head, pos)?;
         BatchHeader::parse(&head)
+    }
+
+    /// The segment takes no more appends (synced, no longer the active one): its files may be
+    /// closed while nobody reads them.
+    pub fn seal(&self) {
+        self.file.release();
+        self.index.release();
     }
 
     /// Flushes the log and its index to stable storage.

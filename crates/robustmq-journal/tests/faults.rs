@@ -47,7 +47,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn journal(fs: &Arc<FaultFs>, policy: FsyncPolicy) -> Journal {
     let shared: Arc<dyn FileSystem> = Arc::new(Arc::clone(fs));
-    Journal::on(shared, Path::new(ROOT), policy).unwrap()
+    Journal::on(shared, Path::new(ROOT), policy, 8).unwrap()
 }
 
 type Setup = (
