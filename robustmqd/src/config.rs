@@ -67,6 +67,8 @@ pub struct KafkaConfig {
     pub group_max_size: usize,
     /// Kafka's `offset.metadata.max.bytes`.
     pub offset_metadata_max_bytes: usize,
+    /// Consumer groups held on this node.
+    pub max_groups: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -238,6 +240,7 @@ impl Default for KafkaConfig {
             group_max_session_timeout_ms: 1_800_000,
             group_max_size: 1000,
             offset_metadata_max_bytes: 4096,
+            max_groups: 100_000,
         }
     }
 }

@@ -223,6 +223,7 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
             max_session_timeout_ms: config.kafka.group_max_session_timeout_ms,
             max_size: config.kafka.group_max_size.max(1),
             offset_metadata_max_bytes: config.kafka.offset_metadata_max_bytes,
+            max_groups: config.kafka.max_groups.max(1),
         },
         topic_limits: robustmq_broker::topics::TopicLimits {
             max_partitions_per_topic: j.max_partitions_per_topic,

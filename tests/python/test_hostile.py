@@ -553,6 +553,51 @@ def test_a_group_past_group_max_size_and_oversized_offset_metadata_are_refused(d
     c.close()
 
 
+def test_groups_past_max_groups_are_refused_until_one_is_deleted(daemon_factory):
+    """Random group ids cannot grow the coordinator without bound: past `kafka.max_groups`
+    an OffsetCommit or a JoinGroup for a new group gets GROUP_MAX_SIZE_REACHED, known groups
+    go on, and the count survives a restart (groups that only committed offsets count)."""
+    from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
+
+    d = daemon_factory(env={"ROBUSTMQ_KAFKA__MAX_GROUPS": "3"})
+    topic = unique("groups")
+    create_topic(d.bootstrap, topic)
+
+    def commit(group: str, offset: int):
+        c = Consumer({"bootstrap.servers": d.bootstrap, "group.id": group})
+        try:
+            c.commit(offsets=[TopicPartition(topic, 0, offset)], asynchronous=False)
+            return None
+        except KafkaException as e:
+            return e.args[0].code()
+        finally:
+            c.close()
+
+    names = [unique("g") for _ in range(5)]
+    assert [commit(g, 1) for g in names[:3]] == [None] * 3
+    assert commit(names[3], 1) == KafkaError.GROUP_MAX_SIZE_REACHED
+    assert commit(names[0], 2) is None, "a known group still commits"
+    joiner = Consumer({"bootstrap.servers": d.bootstrap, "group.id": names[4],
+                       "session.timeout.ms": 6000})
+    joiner.subscribe([topic])
+    errors = []
+    for _ in range(100):
+        m = joiner.poll(0.1)
+        if m is not None and m.error():
+            errors.append(m.error().code())
+            break
+    joiner.close()
+    assert KafkaError.GROUP_MAX_SIZE_REACHED in errors, errors
+    assert "kafka.max_groups reached" in d.log_text()
+    d.terminate()
+    d.start()
+    assert commit(names[3], 1) == KafkaError.GROUP_MAX_SIZE_REACHED
+    from support import admin
+    adm = admin(d.bootstrap)  # kept: a collected client never resolves its futures
+    adm.delete_consumer_groups([names[1]], request_timeout=20)[names[1]].result(timeout=30)
+    assert commit(names[3], 1) is None
+
+
 def test_connections_per_source_address_are_capped_on_kafka_and_mqtt(daemon_factory):
     """One address cannot hold more than `kafka.max_connections_per_ip` /
     `mqtt.max_connections_per_ip` connections: the next is accepted and closed at once (a log

@@ -36,6 +36,8 @@ pub enum GroupError {
     InvalidGroupId,
     #[error("the group has reached its maximum size of {0} members")]
     GroupMaxSizeReached(usize),
+    #[error("the coordinator holds its maximum of {0} groups (kafka.max_groups)")]
+    TooManyGroups(usize),
     #[error("coordinator storage error: {0}")]
     Storage(String),
 }
@@ -140,6 +142,9 @@ pub struct CoordinatorConfig {
     pub max_size: usize,
     /// Kafka's `offset.metadata.max.bytes`: longer commit metadata is refused.
     pub offset_metadata_max_bytes: usize,
+    /// Groups held (with members, stored state or committed offsets); a JoinGroup or
+    /// OffsetCommit that would add one past it is refused.
+    pub max_groups: usize,
 }
 
 impl Default for CoordinatorConfig {
@@ -150,6 +155,7 @@ impl Default for CoordinatorConfig {
             max_session_timeout_ms: 1_800_000,
             max_size: 1000,
             offset_metadata_max_bytes: 4096,
+            max_groups: 100_000,
         }
     }
 }
@@ -398,6 +404,10 @@ impl GroupCoordinator {
         for g in meta.groups()? {
             groups.insert(g.name.clone(), Group::new(Some(&g)));
         }
+        // Groups that only committed offsets count towards `max_groups` too.
+        for name in meta.group_names()? {
+            groups.entry(name).or_insert_with(|| Group::new(None));
+        }
         Ok(GroupCoordinator {
             meta,
             config,
@@ -407,6 +417,25 @@ impl GroupCoordinator {
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Group>> {
         self.groups.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The group `name`, created if there is room for one more.
+    fn group_entry<'a>(
+        &self,
+        groups: &'a mut HashMap<String, Group>,
+        name: &str,
+    ) -> Result<&'a mut Group, GroupError> {
+        if !groups.contains_key(name) && groups.len() >= self.config.max_groups {
+            tracing::warn!(
+                group = name,
+                max = self.config.max_groups,
+                "group refused: kafka.max_groups reached"
+            );
+            return Err(GroupError::TooManyGroups(self.config.max_groups));
+        }
+        Ok(groups
+            .entry(name.to_string())
+            .or_insert_with(|| Group::new(None)))
     }
 
     fn persist(&self, name: &str, g: &Group) {
@@ -426,9 +455,7 @@ impl GroupCoordinator {
         }
         let now = Instant::now();
         let mut groups = self.lock();
-        let g = groups
-            .entry(req.group.clone())
-            .or_insert_with(|| Group::new(None));
+        let g = self.group_entry(&mut groups, &req.group)?;
         if !g.members.is_empty()
             && (g.protocol_type != req.protocol_type
                 || !req.protocols.iter().any(|(p, _)| {
@@ -656,9 +683,7 @@ impl GroupCoordinator {
         }
         {
             let mut groups = self.lock();
-            let g = groups
-                .entry(group.to_string())
-                .or_insert_with(|| Group::new(None));
+            let g = self.group_entry(&mut groups, group)?;
             if generation >= 0 || !member_id.is_empty() || !g.members.is_empty() {
                 g.check_member(member_id, generation)?;
                 // As in Kafka: members still commit while the group prepares a rebalance (their
@@ -941,5 +966,41 @@ mod tests {
         assert_eq!(c.list().unwrap().len(), 1);
         c.delete("solo").unwrap();
         assert!(c.committed("solo", "t", 0).unwrap().is_none());
+    }
+
+    #[test]
+    fn groups_past_max_groups_are_refused_and_counted_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta: Arc<dyn MetaStore> = Arc::new(RocksMeta::open(dir.path()).unwrap());
+        let config = CoordinatorConfig {
+            max_groups: 2,
+            ..Default::default()
+        };
+        let off = vec![(
+            "t".to_string(),
+            0,
+            CommittedOffset {
+                offset: 1,
+                leader_epoch: -1,
+                metadata: String::new(),
+                commit_ms: 0,
+            },
+        )];
+        let c = GroupCoordinator::new(Arc::clone(&meta), config.clone()).unwrap();
+        c.commit_offsets("a", "", -1, &off).unwrap();
+        c.commit_offsets("b", "", -1, &off).unwrap();
+        assert_eq!(
+            c.commit_offsets("c", "", -1, &off),
+            Err(GroupError::TooManyGroups(2))
+        );
+        c.commit_offsets("a", "", -1, &off).unwrap();
+        drop(c);
+        let c = GroupCoordinator::new(meta, config).unwrap();
+        assert_eq!(
+            c.commit_offsets("c", "", -1, &off),
+            Err(GroupError::TooManyGroups(2))
+        );
+        c.delete("b").unwrap();
+        c.commit_offsets("c", "", -1, &off).unwrap();
     }
 }

@@ -51,7 +51,9 @@ pub fn group_code(e: &GroupError) -> i16 {
         GroupError::NonEmptyGroup => E::NonEmptyGroup.code(),
         GroupError::GroupIdNotFound => E::GroupIdNotFound.code(),
         GroupError::InvalidGroupId => E::InvalidGroupId.code(),
-        GroupError::GroupMaxSizeReached(_) => E::GroupMaxSizeReached.code(),
+        GroupError::GroupMaxSizeReached(_) | GroupError::TooManyGroups(_) => {
+            E::GroupMaxSizeReached.code()
+        }
         GroupError::Storage(_) => E::CoordinatorNotAvailable.code(),
     }
 }
