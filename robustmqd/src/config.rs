@@ -37,11 +37,25 @@ pub struct Listeners {
     pub admin: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct AdminConfig {
     /// When set, admin calls must carry `authorization: Bearer <token>`.
     pub token: String,
+    /// Milliseconds a new admin connection has to send its first bytes.
+    pub connect_timeout_ms: u64,
+    /// Milliseconds an admin connection may stay silent before it is closed.
+    pub connections_max_idle_ms: u64,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        AdminConfig {
+            token: String::new(),
+            connect_timeout_ms: 10_000,
+            connections_max_idle_ms: 600_000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -101,6 +115,8 @@ pub struct MqttSection {
     pub max_queued_bytes: usize,
     /// Seconds between `$SYS` updates; 0 disables them.
     pub sys_interval_secs: u64,
+    /// Milliseconds a new connection has for its handshake and CONNECT.
+    pub connect_timeout_ms: u64,
     pub max_connections: usize,
     /// Connections from one source address across the MQTT listeners (0: no limit).
     pub max_connections_per_ip: usize,
@@ -135,6 +151,7 @@ impl Default for MqttSection {
             max_queued_messages: d.max_queued,
             max_queued_bytes: d.max_queued_bytes,
             sys_interval_secs: d.sys_interval.as_secs(),
+            connect_timeout_ms: d.connect_timeout.as_millis() as u64,
             max_connections: 100_000,
             max_connections_per_ip: 10_000,
             tls_cert: String::new(),
@@ -168,6 +185,7 @@ impl MqttSection {
             max_queued: self.max_queued_messages,
             max_queued_bytes: self.max_queued_bytes,
             sys_interval: std::time::Duration::from_secs(self.sys_interval_secs),
+            connect_timeout: std::time::Duration::from_millis(self.connect_timeout_ms.max(1)),
         }
     }
 }

@@ -323,7 +323,11 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
             stop_rx.clone(),
         );
         let token = Some(config.admin.token.clone()).filter(|t| !t.is_empty());
-        tasks.spawn(admin::serve(l, service, token, stop_rx.clone()));
+        let timeouts = (
+            Duration::from_millis(config.admin.connect_timeout_ms.max(1)),
+            Duration::from_millis(config.admin.connections_max_idle_ms.max(1)),
+        );
+        tasks.spawn(admin::serve(l, service, token, timeouts, stop_rx.clone()));
     }
     let fsync_every = (config.journal.fsync == FsyncPolicy::Interval)
         .then(|| Duration::from_millis(config.journal.fsync_interval_ms.max(1)));

@@ -472,6 +472,57 @@ def test_http_slowloris_is_cut_off_and_probes_still_answer(daemon_factory):
     assert d.http_get("/readyz")[0] == 200
 
 
+H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+H2_EMPTY_SETTINGS = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+
+
+def _h2_settings_answered(port: int) -> socket.socket:
+    """An HTTP/2 connection to the admin listener that got the server's SETTINGS frame."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(H2_PREFACE + H2_EMPTY_SETTINGS)
+    head = _recv(s, 9)
+    assert head[3] == 0x04, f"expected a SETTINGS frame, got frame type {head[3]}"
+    return s
+
+
+def _eof_within(sock: socket.socket, seconds: float) -> bool:
+    """Reads (and drops) what the server sends until it closes; false if it has not within
+    `seconds`."""
+    deadline = time.monotonic() + seconds
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            if not sock.recv(4096):
+                return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        pass
+    return False
+
+
+def test_silent_admin_and_mqtt_connections_are_closed(daemon_factory):
+    """Slowloris on the admin (gRPC) and MQTT listeners: a connection that sends nothing, or
+    stalls inside its first packet, is closed after the connect timeout, and an admin
+    connection that goes quiet after its handshake after the idle timeout; the listeners keep
+    serving others."""
+    d = daemon_factory(env={"ROBUSTMQ_ADMIN__CONNECT_TIMEOUT_MS": "500",
+                            "ROBUSTMQ_ADMIN__CONNECTIONS_MAX_IDLE_MS": "1500",
+                            "ROBUSTMQ_MQTT__CONNECT_TIMEOUT_MS": "500"})
+    silent = [socket.create_connection(("127.0.0.1", port))
+              for port in (d.admin_port, d.mqtt_port, d.ws_port)]
+    partial = socket.create_connection(("127.0.0.1", d.mqtt_port))
+    partial.sendall(b"\x10\x20\x00\x04MQ")  # a CONNECT that never finishes
+    quiet_admin = _h2_settings_answered(d.admin_port)
+    for s, what in zip(silent + [partial], ["admin", "mqtt", "mqtt websocket", "mqtt partial"]):
+        assert _eof_within(s, 5), f"a silent {what} connection stayed open"
+    assert _eof_within(quiet_admin, 6), "an idle admin connection stayed open"
+    _h2_settings_answered(d.admin_port).close()
+    roundtrip(MqttBroker.of_daemon(d))
+    for s in silent + [partial, quiet_admin]:
+        s.close()
+
+
 def test_a_fetch_asking_for_2_gib_gets_at_most_fetch_max_bytes(daemon_factory):
     from support import producer
     d = daemon_factory(env={"ROBUSTMQ_KAFKA__FETCH_MAX_BYTES": str(1 << 20)})

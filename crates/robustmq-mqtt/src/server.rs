@@ -25,9 +25,6 @@ pub enum Transport {
     Ws,
 }
 
-/// How long a TLS or WebSocket handshake may take.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// One listener and what it speaks.
 pub struct Listener {
     pub tcp: TcpListener,
@@ -124,7 +121,7 @@ async fn connect(
         Transport::Tcp => return Box::pin(serve(stream, peer, core, shutdown)).await,
         Transport::Tls(acceptor) => {
             let accept = Box::pin(acceptor.accept(stream));
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, accept).await {
+            match tokio::time::timeout(core.config.connect_timeout, accept).await {
                 Ok(Ok(s)) => Box::new(s),
                 Ok(Err(e)) => return Closed::Refused(format!("TLS handshake failed: {e}")),
                 Err(_) => return Closed::Refused("TLS handshake timed out".into()),
@@ -136,7 +133,7 @@ async fn connect(
                 "/mqtt",
                 &["mqtt", "mqttv3.1"],
             ));
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, ws).await {
+            match tokio::time::timeout(core.config.connect_timeout, ws).await {
                 Ok(Ok(s)) => Box::new(s),
                 Ok(Err(e)) => return Closed::Refused(format!("WebSocket handshake failed: {e}")),
                 Err(_) => return Closed::Refused("WebSocket handshake timed out".into()),

@@ -4,6 +4,7 @@
 mod cluster;
 mod consume;
 mod groups;
+mod incoming;
 mod live;
 mod produce;
 mod topics;
@@ -270,6 +271,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     service: AdminService,
     token: Option<String>,
+    (first_bytes, idle): (std::time::Duration, std::time::Duration),
     mut shutdown: watch::Receiver<bool>,
 ) {
     let check = move |req: Request<()>| -> Result<Request<()>, Status> {
@@ -285,7 +287,8 @@ pub async fn serve(
             Err(Status::unauthenticated("a valid bearer token is required"))
         }
     };
-    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    let mut accepted = incoming::accept(listener, first_bytes, idle);
+    let incoming = futures::stream::poll_fn(move |cx| accepted.poll_recv(cx));
     let stop = async move {
         let _ = shutdown.changed().await;
     };

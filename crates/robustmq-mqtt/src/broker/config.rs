@@ -44,6 +44,9 @@ pub struct MqttConfig {
     pub max_queued_bytes: usize,
     /// How often `$SYS` statistics are published; zero disables them.
     pub sys_interval: Duration,
+    /// How long a new connection may take for its TLS or WebSocket handshake, and then for
+    /// its CONNECT: a connection that sends nothing is closed after it.
+    pub connect_timeout: Duration,
 }
 
 impl Default for MqttConfig {
@@ -64,6 +67,7 @@ impl Default for MqttConfig {
             max_queued: 10_000,
             max_queued_bytes: 16 * 1024 * 1024,
             sys_interval: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(10),
         }
     }
 }

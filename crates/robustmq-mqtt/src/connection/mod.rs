@@ -30,9 +30,6 @@ const PUBLISH_BATCH: usize = 512;
 /// An output buffer that grew past this is dropped once written, not kept for the connection's life.
 const OUT_KEEP_BYTES: usize = 1 << 20;
 
-/// How long a new connection may take to send its CONNECT.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// Why a connection ended.
 #[derive(Debug)]
 pub enum Closed {
@@ -147,7 +144,7 @@ where
     W: AsyncWrite + Unpin,
 {
     let max = core.config.max_packet_size as usize;
-    let first = tokio::time::timeout(CONNECT_TIMEOUT, async {
+    let first = tokio::time::timeout(core.config.connect_timeout, async {
         loop {
             match codec::decode(buf, None, max) {
                 Ok(Some((p, n))) => {
