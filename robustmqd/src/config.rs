@@ -107,9 +107,13 @@ pub struct MqttSection {
     pub max_sessions: usize,
     /// Retained messages held; a retained PUBLISH to a new topic past this is refused.
     pub max_retained_messages: usize,
+    /// Retained messages one MQTT client id may own.
+    pub max_retained_per_client: usize,
     pub topic_alias_maximum: u16,
     /// Most levels in a topic name or filter; deeper ones are refused (0x90 / 0x8F).
     pub max_topic_levels: usize,
+    /// Subscriptions one MQTT session may hold.
+    pub max_subscriptions_per_session: usize,
     pub max_queued_messages: usize,
     /// Bytes queued plus in flight in memory for one connected session.
     pub max_queued_bytes: usize,
@@ -146,8 +150,10 @@ impl Default for MqttSection {
             max_session_expiry: d.max_session_expiry,
             max_sessions: d.max_sessions,
             max_retained_messages: d.max_retained,
+            max_retained_per_client: d.max_retained_per_client,
             topic_alias_maximum: d.topic_alias_maximum,
             max_topic_levels: d.max_topic_levels,
+            max_subscriptions_per_session: d.max_subscriptions,
             max_queued_messages: d.max_queued,
             max_queued_bytes: d.max_queued_bytes,
             sys_interval_secs: d.sys_interval.as_secs(),
@@ -180,8 +186,10 @@ impl MqttSection {
             max_session_expiry: self.max_session_expiry,
             max_sessions: self.max_sessions,
             max_retained: self.max_retained_messages,
+            max_retained_per_client: self.max_retained_per_client,
             topic_alias_maximum: self.topic_alias_maximum,
             max_topic_levels: self.max_topic_levels,
+            max_subscriptions: self.max_subscriptions_per_session.max(1),
             max_queued: self.max_queued_messages,
             max_queued_bytes: self.max_queued_bytes,
             sys_interval: std::time::Duration::from_secs(self.sys_interval_secs),

@@ -377,10 +377,15 @@ def test_sessions_past_max_sessions_are_refused_with_quota_exceeded(daemon_facto
     held[0].close()
     again = MqttClient(broker, V5, client_id=held[0].client_id, clean=False)
     assert again.connect(SessionExpiryInterval=0).session_present
-    again.close()  # expiry 0: the session ends with this connection
-    newcomer = MqttClient(broker, V5)
-    newcomer.connect()
-    newcomer.close()
+    again.close()  # expiry 0: the session ends with this connection (once the server sees it)
+    from support import wait_until
+
+    def newcomer_accepted() -> bool:
+        c = MqttClient(broker, V5)
+        ok = c.connect(expect=None).reason == 0
+        c.close()
+        return ok
+    wait_until(newcomer_accepted, 10, "a new session once one was freed")
     for c in held[1:]:
         c.close()
     assert d.alive()
@@ -419,6 +424,50 @@ def test_retained_messages_past_the_limit_are_refused_or_not_retained(daemon_fac
     got = sorted((m.topic, m.payload) for m in late.messages.wait_exactly(2))
     assert got == [(f"{base}/1", b"a2"), (f"{base}/2", b"b")]
     late.close()
+
+
+def test_one_client_cannot_take_every_retained_slot_or_subscribe_without_end(daemon_factory):
+    """Per client: a client id owns at most `mqtt.max_retained_per_client` retained messages
+    (a new topic or another client's counts; its own replacements do not), and a session holds
+    at most `mqtt.max_subscriptions_per_session` filters (SUBACK 0x97, 3.x 0x80). A restart
+    keeps the ownership count."""
+    d = daemon_factory(env={"ROBUSTMQ_MQTT__MAX_RETAINED_PER_CLIENT": "2",
+                            "ROBUSTMQ_MQTT__MAX_SUBSCRIPTIONS_PER_SESSION": "3"})
+    broker = MqttBroker.of_daemon(d)
+    base = uid("own")
+    a = MqttClient(broker, V5, client_id=uid("a"))
+    a.connect()
+    b = MqttClient(broker, V5, client_id=uid("b"))
+    b.connect()
+    assert a.publish(f"{base}/1", b"a1", qos=1, retain=True) == 0
+    assert a.publish(f"{base}/2", b"a2", qos=1, retain=True) == 0
+    assert a.publish(f"{base}/3", b"a3", qos=1, retain=True, expect_ok=False) == 0x97
+    assert a.publish(f"{base}/1", b"a1'", qos=1, retain=True) == 0, "its own replacement"
+    assert b.publish(f"{base}/3", b"b3", qos=1, retain=True) == 0, "another client has room"
+    assert b.publish(f"{base}/1", b"b1", qos=1, retain=True) == 0, "taking over a's topic"
+    assert b.publish(f"{base}/4", b"b4", qos=1, retain=True, expect_ok=False) == 0x97
+    assert a.publish(f"{base}/4", b"a4", qos=1, retain=True) == 0, "a owns only /2 now"
+    a.close()
+    b.close()
+    d.terminate()
+    d.start()
+    again = MqttClient(broker, V5, client_id=a.client_id)
+    again.connect()
+    assert again.publish(f"{base}/5", b"a5", qos=1, retain=True, expect_ok=False) == 0x97
+    again.close()
+
+    sub = MqttClient(broker, V5)
+    sub.connect()
+    assert sub.subscribe([(f"{base}/s{i}", 1) for i in range(3)]) == [1, 1, 1]
+    assert sub.subscribe(f"{base}/s3", 1) == [0x97]
+    assert sub.subscribe(f"{base}/s0", 0) == [0], "replacing an existing filter"
+    sub.unsubscribe(f"{base}/s1")
+    assert sub.subscribe(f"{base}/s3", 1) == [1]
+    sub.close()
+    old = MqttClient(broker, V311)
+    old.connect()
+    assert old.subscribe([(f"{base}/o{i}", 1) for i in range(4)]) == [1, 1, 1, 0x80]
+    old.close()
 
 
 def test_a_311_persistent_session_expires_after_max_session_expiry(daemon_factory):

@@ -33,9 +33,14 @@ pub struct MqttConfig {
     /// Retained messages the server holds; a retained PUBLISH to a new topic past this is
     /// refused.
     pub max_retained: usize,
+    /// Retained messages one client id may own (it published the current one of the topic);
+    /// a retained PUBLISH that would own one more is refused like one past `max_retained`.
+    pub max_retained_per_client: usize,
     pub topic_alias_maximum: u16,
     /// Most levels a topic name or filter may have; deeper ones are refused.
     pub max_topic_levels: usize,
+    /// Subscriptions one session may hold; a SUBSCRIBE of a new filter past it is refused.
+    pub max_subscriptions: usize,
     /// Messages queued in memory per online session before the rest waits in the log.
     pub max_queued: usize,
     /// Bytes (queued plus in flight) held in memory per online session before the rest waits
@@ -62,8 +67,10 @@ impl Default for MqttConfig {
             max_session_expiry: 7 * 24 * 3600,
             max_sessions: 200_000,
             max_retained: 1_000_000,
+            max_retained_per_client: 10_000,
             topic_alias_maximum: 64,
             max_topic_levels: crate::topic::DEFAULT_MAX_LEVELS,
+            max_subscriptions: 1_000,
             max_queued: 10_000,
             max_queued_bytes: 16 * 1024 * 1024,
             sys_interval: Duration::from_secs(10),

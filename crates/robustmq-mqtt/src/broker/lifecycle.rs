@@ -17,6 +17,15 @@ use crate::topic::{self, TopicError};
 /// How long a takeover waits for the previous connection to let go.
 const TAKEOVER_WAIT: Duration = Duration::from_secs(5);
 
+/// Why a SUBSCRIBE filter is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SubscribeError {
+    #[error(transparent)]
+    Topic(#[from] TopicError),
+    #[error("the session holds mqtt.max_subscriptions_per_session = {0} subscriptions")]
+    TooMany(usize),
+}
+
 /// Why a CONNECT gets no session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenError {
@@ -256,8 +265,15 @@ impl MqttCore {
         raw: &str,
         options: SubscriptionOptions,
         id: Option<u32>,
-    ) -> Result<bool, TopicError> {
+    ) -> Result<bool, SubscribeError> {
         let f = topic::parse_filter(raw, self.config.max_topic_levels)?;
+        {
+            let st = s.lock();
+            let max = self.config.max_subscriptions;
+            if st.subscriptions.len() >= max && !st.subscriptions.contains_key(raw) {
+                return Err(SubscribeError::TooMany(max));
+            }
+        }
         self.subs.write().unwrap_or_else(|p| p.into_inner()).insert(
             f.filter,
             f.share_group,

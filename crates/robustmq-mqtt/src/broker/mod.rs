@@ -29,7 +29,7 @@ use crate::topic;
 
 pub use config::{MqttConfig, Route};
 use keyed_lock::KeyedLock;
-pub use lifecycle::OpenError;
+pub use lifecycle::{OpenError, SubscribeError};
 use retained::Retained;
 use session::{CatchUp, Delivery, LogPartition, LogPos, Session};
 use subscriptions::{Subscriber, Subscriptions};
@@ -167,7 +167,11 @@ impl AppendTap for Tap {
 impl MqttCore {
     /// Loads retained messages and persistent sessions from meta and installs the append tap.
     pub fn start(config: MqttConfig, broker: Arc<Broker>) -> Result<Arc<MqttCore>, BrokerError> {
-        let retained = Retained::load(Arc::clone(&broker.meta), config.max_retained)?;
+        let retained = Retained::load(
+            Arc::clone(&broker.meta),
+            config.max_retained,
+            config.max_retained_per_client,
+        )?;
         let core = Arc::new(MqttCore {
             config,
             broker,

@@ -1,7 +1,7 @@
 //! Retained messages: one per topic, in memory for matching and in meta (namespace
 //! `mqtt.retained`, value = a one-record batch) so they survive restarts and crashes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
 use robustmq_meta::MetaStore;
@@ -15,9 +15,53 @@ pub struct Retained {
     meta: Arc<dyn MetaStore>,
     /// `mqtt.max_retained_messages`: past it, messages for topics without one are not retained.
     max: usize,
-    map: RwLock<BTreeMap<String, Arc<Message>>>,
+    /// `mqtt.max_retained_per_client`: retained messages one publishing client id may own.
+    per_client: usize,
+    map: RwLock<Held>,
     /// `$SYS` statistics: retained in memory only, never written to meta or the log.
     sys: RwLock<BTreeMap<String, Arc<Message>>>,
+}
+
+/// The retained messages by topic, and how many each publisher owns (it sent the current one).
+#[derive(Default)]
+struct Held {
+    by_topic: BTreeMap<String, Arc<Message>>,
+    owned: HashMap<String, usize>,
+}
+
+impl Held {
+    fn owner_of(&self, topic: &str) -> Option<&str> {
+        self.by_topic.get(topic)?.publisher.as_deref()
+    }
+
+    fn owned_by(&self, client: &str) -> usize {
+        self.owned.get(client).copied().unwrap_or(0)
+    }
+
+    fn insert(&mut self, topic: String, m: Arc<Message>) {
+        if let Some(p) = &m.publisher {
+            *self.owned.entry(p.clone()).or_default() += 1;
+        }
+        if let Some(old) = self.by_topic.insert(topic, m) {
+            self.disown(&old);
+        }
+    }
+
+    fn remove(&mut self, topic: &str) {
+        if let Some(old) = self.by_topic.remove(topic) {
+            self.disown(&old);
+        }
+    }
+
+    fn disown(&mut self, m: &Message) {
+        let Some(p) = &m.publisher else { return };
+        if let Some(n) = self.owned.get_mut(p) {
+            *n -= 1;
+            if *n == 0 {
+                self.owned.remove(p);
+            }
+        }
+    }
 }
 
 impl Retained {
@@ -25,8 +69,9 @@ impl Retained {
     pub fn load(
         meta: Arc<dyn MetaStore>,
         max: usize,
+        per_client: usize,
     ) -> Result<Retained, robustmq_meta::MetaError> {
-        let mut map = BTreeMap::new();
+        let mut map = Held::default();
         for (key, value) in meta.entries(NAMESPACE)? {
             // Stored uncompressed by us: nothing in it may decompress past its own size.
             let msg = decode_batches(&value, value.len())
@@ -45,21 +90,49 @@ impl Retained {
         Ok(Retained {
             meta,
             max,
+            per_client,
             map: RwLock::new(map),
             sys: RwLock::new(BTreeMap::new()),
         })
     }
 
     pub fn len(&self) -> usize {
-        self.map.read().unwrap_or_else(|p| p.into_inner()).len()
+        self.map
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .by_topic
+            .len()
     }
 
-    /// Whether a new retained message for `topic` would pass the limit (replacing one would
-    /// not). Publishers ask first so MQTT 5 can be told; [`Retained::set_all`] enforces it for
-    /// every path (wills, records written by other protocols).
-    pub fn is_full_for(&self, topic: &str) -> bool {
-        let map = self.map.read().unwrap_or_else(|p| p.into_inner());
-        map.len() >= self.max && !map.contains_key(topic)
+    /// Whether a new retained message for `topic` from `publisher` would pass a limit: the
+    /// server's (replacing one would not) or the publisher's (taking over another client's
+    /// would). Publishers ask first so MQTT 5 can be told; [`Retained::set_all`] enforces both
+    /// for every path (wills, records written by other protocols).
+    pub fn is_full_for(&self, topic: &str, publisher: Option<&str>) -> bool {
+        let held = self.map.read().unwrap_or_else(|p| p.into_inner());
+        self.refuses(&held, topic, publisher, 0, 0)
+    }
+
+    /// The limits' verdict on one more message, with `added` topics and `taken` messages of
+    /// the publisher already accepted in the same batch.
+    fn refuses(
+        &self,
+        held: &Held,
+        topic: &str,
+        publisher: Option<&str>,
+        added: usize,
+        taken: usize,
+    ) -> bool {
+        let known = held.by_topic.contains_key(topic);
+        if !known && held.by_topic.len() + added >= self.max {
+            return true;
+        }
+        match publisher {
+            Some(p) if held.owner_of(topic) != Some(p) => {
+                held.owned_by(p) + taken >= self.per_client
+            }
+            _ => false,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -76,21 +149,31 @@ impl Retained {
             return Ok(());
         }
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        let mut room = self.max.saturating_sub(map.len());
         let mut added = std::collections::HashSet::new();
+        let mut taken: HashMap<&str, std::collections::HashSet<&str>> = HashMap::new();
         let before = msgs.len();
         let msgs: Vec<&Arc<Message>> = msgs
             .iter()
             .filter(|m| {
-                let known = map.contains_key(&m.topic) || added.contains(m.topic.as_str());
-                if m.payload.is_empty() || known {
+                if m.payload.is_empty() {
                     return true;
                 }
-                if room == 0 {
+                let publisher = m.publisher.as_deref();
+                let new_topic = !map.by_topic.contains_key(&m.topic);
+                let again = added.contains(m.topic.as_str())
+                    || publisher.is_some_and(|p| {
+                        taken.get(p).is_some_and(|t| t.contains(m.topic.as_str()))
+                    });
+                let mine = publisher.map_or(0, |p| taken.get(p).map_or(0, |t| t.len()));
+                if !again && self.refuses(&map, &m.topic, publisher, added.len(), mine) {
                     return false;
                 }
-                room -= 1;
-                added.insert(m.topic.as_str());
+                if new_topic {
+                    added.insert(m.topic.as_str());
+                }
+                if let Some(p) = publisher.filter(|p| map.owner_of(&m.topic) != Some(p)) {
+                    taken.entry(p).or_default().insert(m.topic.as_str());
+                }
                 true
             })
             .collect();
@@ -98,7 +181,8 @@ impl Retained {
             tracing::warn!(
                 skipped = before - msgs.len(),
                 max = self.max,
-                "retained messages not stored: mqtt.max_retained_messages reached"
+                per_client = self.per_client,
+                "retained messages not stored: mqtt.max_retained_messages or mqtt.max_retained_per_client reached"
             );
         }
         let encoded: Vec<Option<Vec<u8>>> = msgs
@@ -130,8 +214,9 @@ impl Retained {
     pub fn matching(&self, filter: &str, now_ms: i64) -> Vec<Arc<Message>> {
         let mut out = Vec::new();
         let mut expired = Vec::new();
-        for map in [&self.map, &self.sys] {
-            let map = map.read().unwrap_or_else(|p| p.into_inner());
+        let held = self.map.read().unwrap_or_else(|p| p.into_inner());
+        let sys = self.sys.read().unwrap_or_else(|p| p.into_inner());
+        for map in [&held.by_topic, &*sys] {
             for (t, m) in map.iter() {
                 if topic::matches(filter, t) {
                     if m.is_expired(now_ms) {
@@ -142,6 +227,7 @@ impl Retained {
                 }
             }
         }
+        drop((held, sys));
         if !expired.is_empty() {
             let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
             for t in expired {

@@ -7,7 +7,7 @@ use futures::FutureExt;
 
 use super::{Ack, AckBatch, Closed, Conn};
 use crate::broker::session::{Delivery, Session};
-use crate::broker::MqttCore;
+use crate::broker::{MqttCore, SubscribeError};
 use crate::codec::{
     Packet, Properties, PubAck, PubComp, PubRec, Publish, QoS, RetainHandling, SubAck, Subscribe,
     UnsubAck, Unsubscribe,
@@ -166,13 +166,19 @@ impl Conn {
             }
             return self.refuse_publish(p.qos, packet_id, rc::PAYLOAD_FORMAT_INVALID);
         }
-        if p.retain && !p.payload.is_empty() && self.core.retained.is_full_for(&p.topic) {
+        if p.retain
+            && !p.payload.is_empty()
+            && self
+                .core
+                .retained
+                .is_full_for(&p.topic, Some(&self.client_id))
+        {
             if self.version.is_v5() && p.qos > QoS::AtMostOnce {
                 // Refused whole, so the client knows it was not retained.
                 return self.refuse_publish(p.qos, packet_id, rc::QUOTA_EXCEEDED);
             }
             // 3.x and QoS 0 have no way to say so: published, but not retained.
-            tracing::warn!(client_id = %self.client_id, max_retained = self.core.config.max_retained, "retained message not stored: mqtt.max_retained_messages reached");
+            tracing::warn!(client_id = %self.client_id, max_retained = self.core.config.max_retained, per_client = self.core.config.max_retained_per_client, "retained message not stored: mqtt.max_retained_messages or mqtt.max_retained_per_client reached");
             p.retain = false;
         }
         self.core
@@ -359,8 +365,13 @@ impl Conn {
             }
             let existed = match self.core.subscribe(&self.session, raw, *options, id) {
                 Ok(e) => e,
-                Err(_) => {
-                    codes.push(rc::TOPIC_FILTER_INVALID);
+                Err(e) => {
+                    tracing::debug!(client_id = %self.client_id, filter = %raw, error = %e, "subscription refused");
+                    codes.push(match e {
+                        _ if !self.version.is_v5() => 0x80,
+                        SubscribeError::TooMany(_) => rc::QUOTA_EXCEEDED,
+                        SubscribeError::Topic(_) => rc::TOPIC_FILTER_INVALID,
+                    });
                     continue;
                 }
             };
