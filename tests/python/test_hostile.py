@@ -140,6 +140,20 @@ def gzip_bomb(key: bytes, value_size: int) -> bytes:
     return batch(b"".join(out), 1, 1)
 
 
+def zstd_bomb(key: bytes, value_size: int) -> bytes:
+    """As `gzip_bomb`, compressed with zstd (Kafka attributes codec 4) in a stream."""
+    import zstandard
+    head = b"\x00" + varint(0) + varint(0) + kbytes(key) + varint(value_size)
+    z = zstandard.ZstdCompressor(level=19).compressobj()
+    out = [z.compress(varint(len(head) + value_size + 1) + head)]
+    chunk = bytes(1 << 20)
+    for _ in range(value_size // len(chunk)):
+        out.append(z.compress(chunk))
+    out.append(z.compress(bytes(value_size % len(chunk)) + varint(0)))
+    out.append(z.flush())
+    return batch(b"".join(out), 1, 4)
+
+
 def header_count_lie(key: bytes) -> bytes:
     """One gzip-compressed record that claims 2^30 headers and holds none."""
     rec = b"\x00" + varint(0) + varint(0) + kbytes(key) + kbytes(b"v") + varint(1 << 30)
@@ -184,10 +198,13 @@ def _recv(s: socket.socket, n: int) -> bytes:
 def bombs():
     bomb = gzip_bomb(b"k", 512 << 20)
     assert len(bomb) < 1 << 20, f"the bomb is {len(bomb)} bytes: it must fit max.message.bytes"
-    return {"gzip_bomb_512MiB": (bomb, MESSAGE_TOO_LARGE), "2^30_headers": (header_count_lie(b"k"), CORRUPT_MESSAGE)}
+    zbomb = zstd_bomb(b"k", 512 << 20)
+    assert len(zbomb) < 1 << 20, f"the zstd bomb is {len(zbomb)} bytes"
+    return {"gzip_bomb_512MiB": (bomb, MESSAGE_TOO_LARGE), "zstd_bomb_512MiB": (zbomb, MESSAGE_TOO_LARGE),
+            "2^30_headers": (header_count_lie(b"k"), CORRUPT_MESSAGE)}
 
 
-@pytest.mark.parametrize("kind", ["gzip_bomb_512MiB", "2^30_headers"])
+@pytest.mark.parametrize("kind", ["gzip_bomb_512MiB", "zstd_bomb_512MiB", "2^30_headers"])
 @pytest.mark.parametrize("target", ["compacted", "mqtt_log"])
 def test_records_that_lie_about_their_size_are_refused_within_the_memory_ceiling(daemon_factory, bombs, kind, target):
     d = daemon_factory()
