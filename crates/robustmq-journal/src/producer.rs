@@ -12,6 +12,12 @@ use crate::error::{JournalError, Result};
 /// most a producer may have in flight with idempotence on).
 const REMEMBERED_BATCHES: usize = 5;
 
+/// Producer ids remembered per partition. Any client may put any id in its batches, so past
+/// this the one that appended least recently is forgotten (as Kafka forgets an id after
+/// `producer.id.expiration.ms`): its next batch is accepted at any sequence (KIP-360), and
+/// a retry of an old batch is no longer recognised as one.
+pub const MAX_PRODUCERS: usize = 10_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchMeta {
     pub first_seq: i32,
@@ -138,6 +144,20 @@ impl ProducerStates {
         while entry.batches.len() > REMEMBERED_BATCHES {
             entry.batches.pop_front();
         }
+        if self.producers.len() > MAX_PRODUCERS {
+            self.forget_least_recent();
+        }
+    }
+
+    fn forget_least_recent(&mut self) {
+        let oldest = self
+            .producers
+            .iter()
+            .min_by_key(|(_, e)| e.batches.back().map_or(i64::MIN, |b| b.last_offset))
+            .map(|(&id, _)| id);
+        if let Some(id) = oldest {
+            self.producers.remove(&id);
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -200,5 +220,26 @@ mod tests {
             .is_err());
         // A retry of stored data next to new data is refused.
         assert!(s.check_new(&[a, header(1, 0, 2, 1, 2)]).is_err());
+    }
+
+    #[test]
+    fn producer_ids_past_the_limit_forget_the_least_recent() {
+        let mut s = ProducerStates::default();
+        let n = MAX_PRODUCERS as i64 + 50;
+        for pid in 0..n {
+            s.update(&header(pid, 0, 0, 1, pid));
+        }
+        assert_eq!(s.len(), MAX_PRODUCERS);
+        // The first ids are forgotten (their sequence restarts anywhere), the recent ones
+        // still recognise a retry.
+        assert_eq!(
+            s.check(&header(0, 0, 7, 1, n)).unwrap(),
+            SequenceCheck::Append
+        );
+        let recent = header(n - 1, 0, 0, 1, n - 1);
+        assert!(matches!(
+            s.check(&recent).unwrap(),
+            SequenceCheck::Duplicate(_)
+        ));
     }
 }
