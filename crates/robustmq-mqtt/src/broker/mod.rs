@@ -55,6 +55,9 @@ struct Target {
     only_shared: bool,
 }
 
+/// Shared groups whose round-robin position is remembered at once.
+const MAX_SHARED_TURNS: usize = 65_536;
+
 /// Deliveries collected while routing a batch of messages, grouped by session in first-seen
 /// order, so each session is locked and woken once per batch rather than once per message.
 #[derive(Default)]
@@ -502,6 +505,11 @@ impl MqttCore {
             return None;
         }
         let mut turns = self.shared_turn.lock().unwrap_or_else(|p| p.into_inner());
+        if turns.len() >= MAX_SHARED_TURNS && !turns.contains_key(&key) {
+            // Groups come and go with subscriptions and this map never hears of it: forget
+            // every position rather than grow (each group then starts again at its first member).
+            turns.clear();
+        }
         let turn = turns.entry(key).or_insert(0);
         let mut full = None;
         for i in 0..members.len() {
