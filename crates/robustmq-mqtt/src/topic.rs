@@ -107,20 +107,7 @@ pub fn parse_filter(raw: &str, max_levels: usize) -> Result<Filter<'_>, TopicErr
 /// Whether `filter` matches topic `name`. A leading wildcard does not match a name starting
 /// with `$` (`$SYS/...`), as the spec requires.
 pub fn matches(filter: &str, name: &str) -> bool {
-    if name.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
-        return false;
-    }
-    let mut f = filter.split('/');
-    let mut n = name.split('/');
-    loop {
-        match (f.next(), n.next()) {
-            (Some("#"), _) => return true,
-            (Some("+"), Some(_)) => {}
-            (Some(a), Some(b)) if a == b => {}
-            (None, None) => return true,
-            _ => return false,
-        }
-    }
+    <robustmq_trie::Mqtt as robustmq_trie::Rules>::matches(filter, name)
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
-//! The subscription index: a trie over topic levels whose `+` and `#` children are the
-//! wildcards, so matching a topic visits only the branches that can match it.
+//! The subscription index: a [`Trie`] with MQTT's rules over topic levels, so matching a topic
+//! visits only the branches that can match it (iteratively, whatever the depth).
 
 use std::collections::HashMap;
 use std::sync::Arc;
+
+use robustmq_trie::{Mqtt, Trie};
 
 use crate::codec::SubscriptionOptions;
 
@@ -16,18 +18,18 @@ pub struct Subscriber {
     pub id: Option<u32>,
 }
 
-#[derive(Default)]
-struct Node {
-    children: HashMap<String, Node>,
-    /// Plain subscriptions ending here, by client id.
+/// The subscriptions of one filter.
+struct Entry {
+    filter: String,
+    /// Plain subscriptions, by client id.
     plain: HashMap<String, Subscriber>,
-    /// Shared subscriptions ending here: group -> members (client id -> subscriber).
+    /// Shared subscriptions: group -> members.
     shared: HashMap<String, Vec<Subscriber>>,
 }
 
-impl Node {
+impl Entry {
     fn is_empty(&self) -> bool {
-        self.children.is_empty() && self.plain.is_empty() && self.shared.is_empty()
+        self.plain.is_empty() && self.shared.is_empty()
     }
 }
 
@@ -41,7 +43,7 @@ pub struct Matches {
 
 #[derive(Default)]
 pub struct Subscriptions {
-    root: Node,
+    trie: Trie<Mqtt, Entry>,
     count: usize,
 }
 
@@ -56,15 +58,16 @@ impl Subscriptions {
 
     /// Adds or replaces the subscription of `sub.session` to `filter` (in `group` if shared).
     pub fn insert(&mut self, filter: &str, group: Option<&str>, sub: Subscriber) {
-        let mut node = &mut self.root;
-        for level in filter.split('/') {
-            node = node.children.entry(level.to_string()).or_default();
-        }
+        let entry = self.trie.get_or_insert_with(filter, || Entry {
+            filter: filter.to_string(),
+            plain: HashMap::new(),
+            shared: HashMap::new(),
+        });
         let client = sub.session.client_id.clone();
         let added = match group {
-            None => node.plain.insert(client, sub).is_none(),
+            None => entry.plain.insert(client, sub).is_none(),
             Some(g) => {
-                let members = node.shared.entry(g.to_string()).or_default();
+                let members = entry.shared.entry(g.to_string()).or_default();
                 match members.iter_mut().find(|m| m.session.client_id == client) {
                     Some(m) => {
                         *m = sub;
@@ -84,8 +87,25 @@ impl Subscriptions {
 
     /// Removes one subscription; true when it existed.
     pub fn remove(&mut self, filter: &str, group: Option<&str>, client_id: &str) -> bool {
-        let levels: Vec<&str> = filter.split('/').collect();
-        let removed = remove_at(&mut self.root, &levels, group, client_id);
+        let change = |e: &mut Entry| match group {
+            None => e.plain.remove(client_id).is_some(),
+            Some(g) => {
+                let Some(members) = e.shared.get_mut(g) else {
+                    return false;
+                };
+                let before = members.len();
+                members.retain(|m| m.session.client_id != client_id);
+                let removed = members.len() != before;
+                if members.is_empty() {
+                    e.shared.remove(g);
+                }
+                removed
+            }
+        };
+        let removed = self
+            .trie
+            .update(filter, change, Entry::is_empty)
+            .unwrap_or(false);
         if removed {
             self.count -= 1;
         }
@@ -94,89 +114,15 @@ impl Subscriptions {
 
     /// Every subscription whose filter matches `topic`.
     pub fn matches(&self, topic: &str) -> Matches {
-        let levels: Vec<&str> = topic.split('/').collect();
         let mut out = Matches::default();
-        let mut path = Vec::new();
-        collect(
-            &self.root,
-            &levels,
-            0,
-            topic.starts_with('$'),
-            &mut path,
-            &mut out,
-        );
-        out
-    }
-}
-
-fn remove_at(node: &mut Node, levels: &[&str], group: Option<&str>, client: &str) -> bool {
-    let Some((first, rest)) = levels.split_first() else {
-        return match group {
-            None => node.plain.remove(client).is_some(),
-            Some(g) => {
-                let Some(members) = node.shared.get_mut(g) else {
-                    return false;
-                };
-                let before = members.len();
-                members.retain(|m| m.session.client_id != client);
-                let removed = members.len() != before;
-                if members.is_empty() {
-                    node.shared.remove(g);
-                }
-                removed
+        self.trie.for_each_match(topic, |e| {
+            out.plain.extend(e.plain.values().cloned());
+            for (g, members) in &e.shared {
+                out.shared
+                    .push(((g.clone(), e.filter.clone()), members.clone()));
             }
-        };
-    };
-    let Some(child) = node.children.get_mut(*first) else {
-        return false;
-    };
-    let removed = remove_at(child, rest, group, client);
-    if child.is_empty() {
-        node.children.remove(*first);
-    }
-    removed
-}
-
-fn take(node: &Node, path: &[&str], out: &mut Matches) {
-    out.plain.extend(node.plain.values().cloned());
-    for (g, members) in &node.shared {
-        out.shared
-            .push(((g.clone(), path.join("/")), members.clone()));
-    }
-}
-
-fn collect<'a>(
-    node: &'a Node,
-    levels: &[&str],
-    depth: usize,
-    dollar: bool,
-    path: &mut Vec<&'a str>,
-    out: &mut Matches,
-) {
-    // A leading wildcard never matches a `$` topic.
-    let wild = !(dollar && depth == 0);
-    if wild {
-        if let Some((k, hash)) = node.children.get_key_value("#") {
-            path.push(k);
-            take(hash, path, out);
-            path.pop();
-        }
-    }
-    let Some((first, rest)) = levels.split_first() else {
-        take(node, path, out);
-        return;
-    };
-    if let Some((k, child)) = node.children.get_key_value(*first) {
-        path.push(k);
-        collect(child, rest, depth + 1, dollar, path, out);
-        path.pop();
-    }
-    if wild {
-        if let Some((k, child)) = node.children.get_key_value("+") {
-            path.push(k);
-            collect(child, rest, depth + 1, dollar, path, out);
-            path.pop();
-        }
+        });
+        out
     }
 }
 
@@ -233,7 +179,7 @@ mod tests {
             assert!(subs.remove(f, None, f));
         }
         assert!(subs.is_empty());
-        assert!(subs.root.is_empty());
+        assert_eq!(subs.trie.nodes(), 1, "every node pruned");
     }
 
     #[test]
