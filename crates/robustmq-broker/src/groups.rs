@@ -444,7 +444,13 @@ impl GroupCoordinator {
         }
     }
 
-    pub fn join(&self, req: JoinRequest) -> Result<oneshot::Receiver<JoinResult>, GroupError> {
+    /// Every entry point takes the time it runs at (`now`), so tests drive session timeouts
+    /// and rebalance delays without sleeping.
+    pub fn join(
+        &self,
+        req: JoinRequest,
+        now: Instant,
+    ) -> Result<oneshot::Receiver<JoinResult>, GroupError> {
         if req.group.is_empty() {
             return Err(GroupError::InvalidGroupId);
         }
@@ -453,7 +459,6 @@ impl GroupCoordinator {
         {
             return Err(GroupError::InvalidSessionTimeout);
         }
-        let now = Instant::now();
         let mut groups = self.lock();
         let g = self.group_entry(&mut groups, &req.group)?;
         if !g.members.is_empty()
@@ -535,6 +540,7 @@ impl GroupCoordinator {
         member_id: &str,
         generation: i32,
         assignments: Vec<(String, Bytes)>,
+        now: Instant,
     ) -> Result<oneshot::Receiver<SyncResult>, GroupError> {
         let mut groups = self.lock();
         let g = groups.get_mut(group).ok_or(GroupError::UnknownMemberId)?;
@@ -559,7 +565,7 @@ impl GroupCoordinator {
             GroupState::CompletingRebalance => {
                 if let Some(m) = g.members.get_mut(member_id) {
                     m.sync_waiter = Some(tx);
-                    m.last_seen = Instant::now();
+                    m.last_seen = now;
                 }
                 if g.leader.as_deref() == Some(member_id) {
                     let mut by_member: HashMap<String, Bytes> = assignments.into_iter().collect();
@@ -595,12 +601,13 @@ impl GroupCoordinator {
         group: &str,
         member_id: &str,
         generation: i32,
+        now: Instant,
     ) -> Result<(), GroupError> {
         let mut groups = self.lock();
         let g = groups.get_mut(group).ok_or(GroupError::UnknownMemberId)?;
         g.check_member(member_id, generation)?;
         if let Some(m) = g.members.get_mut(member_id) {
-            m.last_seen = Instant::now();
+            m.last_seen = now;
         }
         match g.state {
             GroupState::PreparingRebalance => Err(GroupError::RebalanceInProgress),
@@ -614,8 +621,8 @@ impl GroupCoordinator {
         &self,
         group: &str,
         members: &[(String, Option<String>)],
+        now: Instant,
     ) -> Vec<Result<String, GroupError>> {
-        let now = Instant::now();
         let mut groups = self.lock();
         let Some(g) = groups.get_mut(group) else {
             return members
@@ -652,8 +659,7 @@ impl GroupCoordinator {
     }
 
     /// Completes timed-out rebalances and expires members that stopped heartbeating.
-    pub fn tick(&self) {
-        let now = Instant::now();
+    pub fn tick(&self, now: Instant) {
         let mut groups = self.lock();
         let mut changed = Vec::new();
         for (name, g) in groups.iter_mut() {
@@ -819,50 +825,67 @@ mod tests {
             ..Default::default()
         };
         let c = GroupCoordinator::new(meta, config).unwrap();
-        let ask = |c: &GroupCoordinator| {
-            c.join(JoinRequest {
-                group: "g".into(),
-                member_id: String::new(),
-                instance_id: None,
-                client_id: "c".into(),
-                client_host: "h".into(),
-                protocol_type: "consumer".into(),
-                protocols: vec![("range".into(), Bytes::new())],
-                session_timeout_ms: 1000,
-                rebalance_timeout_ms: 1000,
-                require_known_member_id: true,
-            })
+        let start = Instant::now();
+        let ask = |c: &GroupCoordinator, now: Instant| {
+            c.join(
+                JoinRequest {
+                    group: "g".into(),
+                    member_id: String::new(),
+                    instance_id: None,
+                    client_id: "c".into(),
+                    client_host: "h".into(),
+                    protocol_type: "consumer".into(),
+                    protocols: vec![("range".into(), Bytes::new())],
+                    session_timeout_ms: 1000,
+                    rebalance_timeout_ms: 1000,
+                    require_known_member_id: true,
+                },
+                now,
+            )
         };
         // Ids handed out but not used yet count too.
-        assert!(matches!(ask(&c), Err(GroupError::MemberIdRequired(_))));
-        assert!(matches!(ask(&c), Err(GroupError::MemberIdRequired(_))));
-        assert!(matches!(ask(&c), Err(GroupError::GroupMaxSizeReached(2))));
-        // Unused ids lapse after their session timeout and free their places.
-        let later = Instant::now() + Duration::from_millis(1500);
-        c.lock()
-            .get_mut("g")
-            .unwrap()
-            .expire_members(later, Duration::ZERO);
+        assert!(matches!(
+            ask(&c, start),
+            Err(GroupError::MemberIdRequired(_))
+        ));
+        assert!(matches!(
+            ask(&c, start),
+            Err(GroupError::MemberIdRequired(_))
+        ));
+        assert!(matches!(
+            ask(&c, start),
+            Err(GroupError::GroupMaxSizeReached(2))
+        ));
+        // Unused ids lapse after their session timeout and free their places: a tick 1.5 s
+        // later, with no sleep.
+        let later = start + Duration::from_millis(1500);
+        c.tick(later);
         assert!(c.lock()["g"].pending_ids.is_empty());
-        assert!(matches!(ask(&c), Err(GroupError::MemberIdRequired(_))));
+        assert!(matches!(
+            ask(&c, later),
+            Err(GroupError::MemberIdRequired(_))
+        ));
     }
 
     fn join(
         c: &GroupCoordinator,
         member: &str,
     ) -> Result<oneshot::Receiver<JoinResult>, GroupError> {
-        c.join(JoinRequest {
-            group: "g".into(),
-            member_id: member.into(),
-            instance_id: None,
-            client_id: "c".into(),
-            client_host: "h".into(),
-            protocol_type: "consumer".into(),
-            protocols: vec![("range".into(), Bytes::from_static(b"m"))],
-            session_timeout_ms: 10_000,
-            rebalance_timeout_ms: 10_000,
-            require_known_member_id: true,
-        })
+        c.join(
+            JoinRequest {
+                group: "g".into(),
+                member_id: member.into(),
+                instance_id: None,
+                client_id: "c".into(),
+                client_host: "h".into(),
+                protocol_type: "consumer".into(),
+                protocols: vec![("range".into(), Bytes::from_static(b"m"))],
+                session_timeout_ms: 10_000,
+                rebalance_timeout_ms: 10_000,
+                require_known_member_id: true,
+            },
+            Instant::now(),
+        )
     }
 
     #[tokio::test]
@@ -877,7 +900,13 @@ mod tests {
             (1, a.as_str(), 1)
         );
         let sa = c
-            .sync("g", &a, 1, vec![(a.clone(), Bytes::from_static(b"all"))])
+            .sync(
+                "g",
+                &a,
+                1,
+                vec![(a.clone(), Bytes::from_static(b"all"))],
+                Instant::now(),
+            )
             .unwrap()
             .await
             .unwrap()
@@ -889,7 +918,7 @@ mod tests {
         };
         let wb = join(&c, &b).unwrap();
         assert_eq!(
-            c.heartbeat("g", &a, 1),
+            c.heartbeat("g", &a, 1, Instant::now()),
             Err(GroupError::RebalanceInProgress)
         );
         let wa = join(&c, &a).unwrap();
@@ -902,7 +931,7 @@ mod tests {
         );
         let leader = ra.leader.clone();
         let follower = if leader == a { b.clone() } else { a.clone() };
-        let fw = c.sync("g", &follower, 2, vec![]).unwrap();
+        let fw = c.sync("g", &follower, 2, vec![], Instant::now()).unwrap();
         let lw = c
             .sync(
                 "g",
@@ -912,11 +941,12 @@ mod tests {
                     (a.clone(), Bytes::from_static(b"A")),
                     (b.clone(), Bytes::from_static(b"B")),
                 ],
+                Instant::now(),
             )
             .unwrap();
         assert!(!fw.await.unwrap().unwrap().assignment.is_empty());
         assert!(!lw.await.unwrap().unwrap().assignment.is_empty());
-        assert!(c.heartbeat("g", &a, 2).is_ok());
+        assert!(c.heartbeat("g", &a, 2, Instant::now()).is_ok());
 
         // A member's last commit while the group prepares a rebalance is accepted (Kafka does).
         let Err(GroupError::MemberIdRequired(x)) = join(&c, "") else {
@@ -934,12 +964,35 @@ mod tests {
             },
         )];
         assert_eq!(c.commit_offsets("g", &a, 2, &off), Ok(()));
-        assert!(c.leave("g", &[(x.clone(), None)])[0].is_ok());
+        assert!(c.leave("g", &[(x.clone(), None)], Instant::now())[0].is_ok());
         drop(wx);
-        assert!(c.leave("g", &[(b.clone(), None)])[0].is_ok());
+        assert!(c.leave("g", &[(b.clone(), None)], Instant::now())[0].is_ok());
         let ra = join(&c, &a).unwrap().await.unwrap().unwrap();
         assert_eq!((ra.generation, ra.members.len()), (3, 1));
         assert_eq!(c.delete("g"), Err(GroupError::NonEmptyGroup));
+    }
+
+    #[tokio::test]
+    async fn a_member_that_stops_heartbeating_expires_at_its_session_timeout() {
+        let (_d, c) = coordinator();
+        let Err(GroupError::MemberIdRequired(a)) = join(&c, "") else {
+            panic!("expected an id")
+        };
+        let start = Instant::now();
+        join(&c, &a).unwrap().await.unwrap().unwrap();
+        // Heartbeats keep it; a tick past its 10 s session timeout after the last one ends it.
+        c.tick(start + Duration::from_secs(9));
+        assert!(c
+            .heartbeat("g", &a, 1, start + Duration::from_secs(9))
+            .is_ok());
+        c.tick(start + Duration::from_secs(18));
+        assert_eq!(c.lock()["g"].members.len(), 1);
+        c.tick(start + Duration::from_secs(20));
+        assert!(c.lock()["g"].members.is_empty());
+        assert_eq!(
+            c.heartbeat("g", &a, 1, start + Duration::from_secs(20)),
+            Err(GroupError::UnknownMemberId)
+        );
     }
 
     #[test]

@@ -167,7 +167,7 @@ impl Broker {
                 let mut tick = tokio::time::interval(Duration::from_millis(100));
                 loop {
                     tokio::select! {
-                        _ = tick.tick() => this.groups.tick(),
+                        _ = tick.tick() => this.groups.tick(std::time::Instant::now()),
                         _ = stop.changed() => return,
                     }
                 }

@@ -1,6 +1,8 @@
 //! The classic consumer-group APIs over the broker core's coordinator. This node coordinates
 //! every group.
 
+use std::time::Instant;
+
 use bytes::Bytes;
 use kafka_protocol::messages::delete_groups_response::DeletableGroupResult;
 use kafka_protocol::messages::describe_groups_response::{DescribedGroup, DescribedGroupMember};
@@ -96,7 +98,7 @@ pub async fn join(ctx: &Ctx, req: JoinGroupRequest, v: i16) -> JoinGroupResponse
         },
         require_known_member_id: v >= 4,
     };
-    let waiter = ctx.broker.groups.join(join);
+    let waiter = ctx.broker.groups.join(join, Instant::now());
     let outcome = match waiter {
         Ok(rx) => rx.await.unwrap_or(Err(GroupError::RebalanceInProgress)),
         Err(e) => Err(e),
@@ -146,6 +148,7 @@ pub async fn sync(ctx: &Ctx, req: SyncGroupRequest, _v: i16) -> SyncGroupRespons
         &req.member_id,
         req.generation_id,
         assignments,
+        Instant::now(),
     );
     let outcome = match waiter {
         Ok(rx) => rx.await.unwrap_or(Err(GroupError::RebalanceInProgress)),
@@ -164,11 +167,12 @@ pub async fn sync(ctx: &Ctx, req: SyncGroupRequest, _v: i16) -> SyncGroupRespons
 
 pub async fn heartbeat(ctx: &Ctx, req: HeartbeatRequest, _v: i16) -> HeartbeatResponse {
     let mut resp = HeartbeatResponse::default();
-    if let Err(e) = ctx
-        .broker
-        .groups
-        .heartbeat(&req.group_id, &req.member_id, req.generation_id)
-    {
+    if let Err(e) = ctx.broker.groups.heartbeat(
+        &req.group_id,
+        &req.member_id,
+        req.generation_id,
+        Instant::now(),
+    ) {
         resp.error_code = group_code(&e);
     }
     resp
@@ -189,7 +193,10 @@ pub async fn leave(ctx: &Ctx, req: LeaveGroupRequest, v: i16) -> LeaveGroupRespo
     } else {
         vec![(req.member_id.to_string(), None)]
     };
-    let results = ctx.broker.groups.leave(&req.group_id, &members);
+    let results = ctx
+        .broker
+        .groups
+        .leave(&req.group_id, &members, Instant::now());
     if v >= 3 {
         resp.members = members
             .iter()
