@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use robustmq_broker::metrics::ProtocolLabels;
 use robustmq_broker::Broker;
+use robustmq_transport::listener::RunOptions;
 use robustmq_transport::ConnectionLimit;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 
 use crate::connection::{serve, Closed, Limits};
 use crate::handlers::{Ctx, Node};
@@ -51,72 +51,55 @@ impl KafkaServer {
         self.listener.local_addr()
     }
 
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        let limit = ConnectionLimit::new(
-            self.config.max_connections,
-            self.config.max_connections_per_ip,
-        );
-        let mut conns = JoinSet::new();
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        let options = RunOptions {
+            name: "kafka".into(),
+            limit: ConnectionLimit::new(
+                self.config.max_connections,
+                self.config.max_connections_per_ip,
+            ),
+            // Connections finish what they read; a stuck one is cut off after this.
+            drain: Duration::from_secs(10),
+        };
         let labels = ProtocolLabels { protocol: "kafka" };
-        loop {
-            tokio::select! {
-                accepted = self.listener.accept() => {
-                    let (stream, peer) = match accepted {
-                        Ok(a) => a,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "kafka accept failed");
-                            tokio::time::sleep(Duration::from_millis(50)).await;
-                            continue;
-                        }
-                    };
-                    let permit = match limit.try_admit(peer.ip()) {
-                        Ok(p) => p,
-                        Err(why) => {
-                            tracing::warn!(%peer, "kafka connection refused: {why}");
-                            continue;
-                        }
-                    };
-                    let local = stream.local_addr().unwrap_or(self.config.listen);
-                    let (host, port) = self.config.advertised.clone().unwrap_or((local.ip().to_string(), local.port() as i32));
-                    let ctx = Ctx {
-                        broker: Arc::clone(&self.broker),
-                        node: Node { id: self.broker.config.node_id, host, port },
-                        cluster_id: self.config.cluster_id.clone(),
-                        peer,
-                        client_id: String::new(),
-                        fetch_max_bytes: self.config.fetch_max_bytes,
-                    };
-                    let limits = Limits { max_frame_bytes: self.config.max_frame_bytes, idle: self.config.idle_timeout };
-                    let rx = shutdown.clone();
-                    let broker = Arc::clone(&self.broker);
-                    let labels = labels.clone();
-                    conns.spawn(async move {
-                        let _permit = permit;
-                        broker.metrics.connections.get_or_create(&labels).inc();
-                        broker.metrics.connections_total.get_or_create(&labels).inc();
-                        let closed = serve(stream, ctx, limits, rx).await;
-                        broker.metrics.connections.get_or_create(&labels).dec();
-                        match closed {
-                            Closed::ByPeer | Closed::Shutdown => tracing::debug!(%peer, "kafka connection closed"),
-                            Closed::Idle => tracing::info!(%peer, idle_ms = limits.idle.as_millis() as u64, "kafka connection closed: idle (connections_max_idle_ms)"),
-                            Closed::Io(e) => tracing::info!(%peer, error = %e, "kafka connection closed on i/o error"),
-                            Closed::Protocol(e) => tracing::warn!(%peer, reason = %e, "kafka connection closed: bad request"),
-                        }
-                    });
+        let (config, broker) = (self.config, self.broker);
+        robustmq_transport::listener::run(self.listener, options, shutdown, move |stream, peer, rx| {
+            let local = stream.local_addr().unwrap_or(config.listen);
+            let (host, port) = config
+                .advertised
+                .clone()
+                .unwrap_or((local.ip().to_string(), local.port() as i32));
+            let ctx = Ctx {
+                broker: Arc::clone(&broker),
+                node: Node {
+                    id: broker.config.node_id,
+                    host,
+                    port,
+                },
+                cluster_id: config.cluster_id.clone(),
+                peer,
+                client_id: String::new(),
+                fetch_max_bytes: config.fetch_max_bytes,
+            };
+            let limits = Limits {
+                max_frame_bytes: config.max_frame_bytes,
+                idle: config.idle_timeout,
+            };
+            let broker = Arc::clone(&broker);
+            let labels = labels.clone();
+            async move {
+                broker.metrics.connections.get_or_create(&labels).inc();
+                broker.metrics.connections_total.get_or_create(&labels).inc();
+                let closed = serve(stream, ctx, limits, rx).await;
+                broker.metrics.connections.get_or_create(&labels).dec();
+                match closed {
+                    Closed::ByPeer | Closed::Shutdown => tracing::debug!(%peer, "kafka connection closed"),
+                    Closed::Idle => tracing::info!(%peer, idle_ms = limits.idle.as_millis() as u64, "kafka connection closed: idle (connections_max_idle_ms)"),
+                    Closed::Io(e) => tracing::info!(%peer, error = %e, "kafka connection closed on i/o error"),
+                    Closed::Protocol(e) => tracing::warn!(%peer, reason = %e, "kafka connection closed: bad request"),
                 }
-                Some(_) = conns.join_next(), if !conns.is_empty() => {}
-                _ = shutdown.changed() => break,
             }
-        }
-        drop(self.listener);
-        // Connections finish what they read; a stuck one is cut off after a grace period.
-        let drain = async { while conns.join_next().await.is_some() {} };
-        if tokio::time::timeout(Duration::from_secs(10), drain)
-            .await
-            .is_err()
-        {
-            tracing::warn!("kafka connections still open after 10 s; closing them");
-            conns.abort_all();
-        }
+        })
+        .await;
     }
 }

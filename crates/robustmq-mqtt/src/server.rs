@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use robustmq_broker::metrics::ProtocolLabels;
+use robustmq_transport::listener::RunOptions;
 use robustmq_transport::ConnectionLimit;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 
 use robustmq_transport::{BoxStream, TlsAcceptor};
 
@@ -56,55 +56,29 @@ pub async fn run(
     listener: Listener,
     core: Arc<MqttCore>,
     limit: Arc<ConnectionLimit>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) {
-    let mut conns = JoinSet::new();
     let labels = ProtocolLabels { protocol: "mqtt" };
-    loop {
-        tokio::select! {
-            accepted = listener.tcp.accept() => {
-                let (stream, peer) = match accepted {
-                    Ok(a) => a,
-                    Err(e) => {
-                        tracing::warn!(listener = listener.name, error = %e, "mqtt accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let permit = match limit.try_admit(peer.ip()) {
-                    Ok(p) => p,
-                    Err(why) => {
-                        tracing::warn!(%peer, listener = listener.name, "mqtt connection refused: {why}");
-                        continue;
-                    }
-                };
-                let core = Arc::clone(&core);
-                let transport = listener.transport.clone();
-                let rx = shutdown.clone();
-                let labels = labels.clone();
-                conns.spawn(async move {
-                    let _permit = permit;
-                    let metrics = &core.broker.metrics;
-                    metrics.connections.get_or_create(&labels).inc();
-                    metrics.connections_total.get_or_create(&labels).inc();
-                    let closed = connect(stream, peer, transport, Arc::clone(&core), rx).await;
-                    core.broker.metrics.connections.get_or_create(&labels).dec();
-                    log_close(peer, &closed);
-                });
-            }
-            Some(_) = conns.join_next(), if !conns.is_empty() => {}
-            _ = shutdown.changed() => break,
+    let options = RunOptions {
+        name: listener.name.to_string(),
+        limit,
+        drain: Duration::from_secs(10),
+    };
+    let transport = listener.transport.clone();
+    robustmq_transport::listener::run(listener.tcp, options, shutdown, move |stream, peer, rx| {
+        let core = Arc::clone(&core);
+        let transport = transport.clone();
+        let labels = labels.clone();
+        async move {
+            let metrics = &core.broker.metrics;
+            metrics.connections.get_or_create(&labels).inc();
+            metrics.connections_total.get_or_create(&labels).inc();
+            let closed = connect(stream, peer, transport, Arc::clone(&core), rx).await;
+            core.broker.metrics.connections.get_or_create(&labels).dec();
+            log_close(peer, &closed);
         }
-    }
-    drop(listener);
-    let drain = async { while conns.join_next().await.is_some() {} };
-    if tokio::time::timeout(Duration::from_secs(10), drain)
-        .await
-        .is_err()
-    {
-        tracing::warn!("mqtt connections still open after 10 s; closing them");
-        conns.abort_all();
-    }
+    })
+    .await;
 }
 
 async fn connect(

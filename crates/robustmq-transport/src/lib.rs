@@ -23,6 +23,7 @@
 
 mod error;
 pub mod limit;
+pub mod listener;
 pub mod tls;
 pub mod ws;
 
