@@ -622,6 +622,15 @@ def test_a_fetch_asking_for_2_gib_gets_at_most_fetch_max_bytes(daemon_factory):
     assert 0 < records_len <= (1 << 20), f"{records_len} record bytes in one Fetch response"
 
 
+def _first_consumer_error(consumer, polls: int = 100):
+    """The code of the first error a subscribed consumer reports within `polls` 0.1 s polls."""
+    for _ in range(polls):
+        m = consumer.poll(0.1)
+        if m is not None and m.error():
+            return m.error().code()
+    return None
+
+
 def test_a_group_past_group_max_size_and_oversized_offset_metadata_are_refused(daemon_factory):
     """JoinGroup past `kafka.group_max_size` gets GROUP_MAX_SIZE_REACHED (confluent-kafka
     reports it to the third consumer), and OffsetCommit metadata past
@@ -644,13 +653,7 @@ def test_a_group_past_group_max_size_and_oversized_offset_metadata_are_refused(d
                 c.poll(0.1)
         third = consumers[2]
         third.subscribe([topic])
-        errors = []
-        for _ in range(100):
-            m = third.poll(0.1)
-            if m is not None and m.error():
-                errors.append(m.error().code())
-                break
-        assert KafkaError.GROUP_MAX_SIZE_REACHED in errors, errors
+        assert _first_consumer_error(third) == KafkaError.GROUP_MAX_SIZE_REACHED
     finally:
         for c in consumers:
             c.close()
@@ -697,14 +700,9 @@ def test_groups_past_max_groups_are_refused_until_one_is_deleted(daemon_factory)
     joiner = Consumer({"bootstrap.servers": d.bootstrap, "group.id": names[4],
                        "session.timeout.ms": 6000})
     joiner.subscribe([topic])
-    errors = []
-    for _ in range(100):
-        m = joiner.poll(0.1)
-        if m is not None and m.error():
-            errors.append(m.error().code())
-            break
+    error = _first_consumer_error(joiner)
     joiner.close()
-    assert KafkaError.GROUP_MAX_SIZE_REACHED in errors, errors
+    assert error == KafkaError.GROUP_MAX_SIZE_REACHED
     assert "kafka.max_groups reached" in d.log_text()
     d.terminate()
     d.start()
