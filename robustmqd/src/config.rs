@@ -20,6 +20,7 @@ pub struct Config {
     pub log_level: String,
     pub listeners: Listeners,
     pub admin: AdminConfig,
+    pub broker: BrokerSection,
     pub kafka: KafkaConfig,
     pub mqtt: MqttSection,
     pub journal: JournalConfig,
@@ -63,8 +64,6 @@ impl Default for AdminConfig {
 pub struct KafkaConfig {
     /// `host:port` advertised to clients; empty means the address each client connected to.
     pub advertised_listener: String,
-    pub auto_create_topics: bool,
-    pub default_partitions: i32,
     pub max_frame_bytes: usize,
     pub max_connections: usize,
     /// Kafka's `max.connections.per.ip` (0: no limit).
@@ -74,6 +73,34 @@ pub struct KafkaConfig {
     pub connections_max_idle_ms: u64,
     /// Kafka's broker `fetch.max.bytes`: the most record bytes in one Fetch response.
     pub fetch_max_bytes: usize,
+    /// `[kafka]` keys that moved to `[broker]`: still read (with a warning at start) for one
+    /// release. A `[broker]` value set away from its default wins over its old spelling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_create_topics: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_partitions: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_initial_rebalance_delay_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_min_session_timeout_ms: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_max_session_timeout_ms: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_max_size: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_metadata_max_bytes: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_groups: Option<usize>,
+}
+
+/// Settings of the broker core that every protocol shares (topics, consumer groups).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BrokerSection {
+    /// Kafka Metadata/Produce and MQTT-free paths create unknown topics on first use.
+    pub auto_create_topics: bool,
+    /// Partitions of topics created without a count.
+    pub default_partitions: i32,
     pub group_initial_rebalance_delay_ms: u64,
     pub group_min_session_timeout_ms: i32,
     pub group_max_session_timeout_ms: i32,
@@ -83,6 +110,55 @@ pub struct KafkaConfig {
     pub offset_metadata_max_bytes: usize,
     /// Consumer groups held on this node.
     pub max_groups: usize,
+}
+
+impl Default for BrokerSection {
+    fn default() -> Self {
+        BrokerSection {
+            auto_create_topics: true,
+            default_partitions: 1,
+            group_initial_rebalance_delay_ms: 3000,
+            group_min_session_timeout_ms: 1000,
+            group_max_session_timeout_ms: 1_800_000,
+            group_max_size: 1000,
+            offset_metadata_max_bytes: 4096,
+            max_groups: 100_000,
+        }
+    }
+}
+
+impl Config {
+    /// Moves deprecated `[kafka]` keys into `[broker]`; returns one warning per key used.
+    fn apply_deprecated(&mut self) -> Vec<String> {
+        let old = &mut self.kafka;
+        let defaults = BrokerSection::default();
+        let b = &mut self.broker;
+        let mut warnings = Vec::new();
+        macro_rules! moved {
+            ($($key:ident),*) => {$(
+                if let Some(v) = old.$key.take() {
+                    warnings.push(format!(
+                        "kafka.{0} is deprecated and will be removed in the next release; use broker.{0}",
+                        stringify!($key)
+                    ));
+                    if b.$key == defaults.$key {
+                        b.$key = v;
+                    }
+                }
+            )*};
+        }
+        moved!(
+            auto_create_topics,
+            default_partitions,
+            group_initial_rebalance_delay_ms,
+            group_min_session_timeout_ms,
+            group_max_session_timeout_ms,
+            group_max_size,
+            offset_metadata_max_bytes,
+            max_groups
+        );
+        warnings
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -229,6 +305,7 @@ impl Default for Config {
             log_level: "info".into(),
             listeners: Listeners::default(),
             admin: AdminConfig::default(),
+            broker: BrokerSection::default(),
             kafka: KafkaConfig::default(),
             mqtt: MqttSection::default(),
             journal: JournalConfig::default(),
@@ -254,19 +331,19 @@ impl Default for KafkaConfig {
     fn default() -> Self {
         KafkaConfig {
             advertised_listener: String::new(),
-            auto_create_topics: true,
-            default_partitions: 1,
             max_frame_bytes: 100 * 1024 * 1024,
             max_connections: 10_000,
             max_connections_per_ip: 1_000,
             connections_max_idle_ms: 600_000,
             fetch_max_bytes: 55 * 1024 * 1024,
-            group_initial_rebalance_delay_ms: 3000,
-            group_min_session_timeout_ms: 1000,
-            group_max_session_timeout_ms: 1_800_000,
-            group_max_size: 1000,
-            offset_metadata_max_bytes: 4096,
-            max_groups: 100_000,
+            auto_create_topics: None,
+            default_partitions: None,
+            group_initial_rebalance_delay_ms: None,
+            group_min_session_timeout_ms: None,
+            group_max_session_timeout_ms: None,
+            group_max_size: None,
+            offset_metadata_max_bytes: None,
+            max_groups: None,
         }
     }
 }
@@ -297,6 +374,7 @@ impl Default for JournalConfig {
 /// tools (the CLI's `ROBUSTMQ_SERVER`, say) and are ignored here.
 const ENV_SECTIONS: &[&str] = &[
     "admin",
+    "broker",
     "data_dir",
     "roles",
     "log_level",
@@ -322,7 +400,8 @@ struct FlagListeners {
     admin: Option<String>,
 }
 
-pub fn load(cli: &Cli) -> anyhow::Result<Config> {
+/// The effective configuration, and warnings for the daemon to log once logging is up.
+pub fn load(cli: &Cli) -> anyhow::Result<(Config, Vec<String>)> {
     let mut fig = Figment::from(Serialized::defaults(Config::default()));
     if let Some(path) = &cli.config {
         if !path.is_file() {
@@ -348,11 +427,12 @@ pub fn load(cli: &Cli) -> anyhow::Result<Config> {
         admin: cli.admin_listen.clone(),
     };
     fig = fig.merge(Serialized::global("listeners", listeners));
-    let config: Config = fig
+    let mut config: Config = fig
         .extract()
         .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let warnings = config.apply_deprecated();
     config.validate()?;
-    Ok(config)
+    Ok((config, warnings))
 }
 
 /// Parses a listener value: an address, or `off`.
@@ -427,8 +507,8 @@ impl Config {
                 self.roles
             );
         }
-        if self.kafka.default_partitions < 1 {
-            bail!("kafka.default_partitions must be at least 1");
+        if self.broker.default_partitions < 1 {
+            bail!("broker.default_partitions must be at least 1");
         }
         if !self.kafka.advertised_listener.is_empty() {
             self.advertised()?;

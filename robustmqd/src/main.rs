@@ -40,8 +40,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = config::load(&cli)?;
+    let (config, warnings) = config::load(&cli)?;
     if cli.print_config {
+        for w in &warnings {
+            eprintln!("robustmqd: warning: {w}");
+        }
         print!("{}", config::to_toml(&config)?);
         return Ok(());
     }
@@ -53,6 +56,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
@@ -212,18 +218,18 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
     };
     let broker_config = BrokerConfig {
         node_id: 0,
-        auto_create_topics: config.kafka.auto_create_topics,
-        default_partitions: config.kafka.default_partitions,
+        auto_create_topics: config.broker.auto_create_topics,
+        default_partitions: config.broker.default_partitions,
         log_defaults,
         groups: CoordinatorConfig {
             initial_rebalance_delay: Duration::from_millis(
-                config.kafka.group_initial_rebalance_delay_ms,
+                config.broker.group_initial_rebalance_delay_ms,
             ),
-            min_session_timeout_ms: config.kafka.group_min_session_timeout_ms,
-            max_session_timeout_ms: config.kafka.group_max_session_timeout_ms,
-            max_size: config.kafka.group_max_size.max(1),
-            offset_metadata_max_bytes: config.kafka.offset_metadata_max_bytes,
-            max_groups: config.kafka.max_groups.max(1),
+            min_session_timeout_ms: config.broker.group_min_session_timeout_ms,
+            max_session_timeout_ms: config.broker.group_max_session_timeout_ms,
+            max_size: config.broker.group_max_size.max(1),
+            offset_metadata_max_bytes: config.broker.offset_metadata_max_bytes,
+            max_groups: config.broker.max_groups.max(1),
         },
         topic_limits: robustmq_broker::topics::TopicLimits {
             max_partitions_per_topic: j.max_partitions_per_topic,

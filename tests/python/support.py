@@ -339,7 +339,7 @@ def daemon_env(extra: dict | None = None) -> dict:
     env.pop("ROBUSTMQD_FAULT_INJECTION", None)
     env.setdefault("RUST_BACKTRACE", "1")
     env.setdefault("RUST_LOG", "info")
-    env["ROBUSTMQ_KAFKA__GROUP_INITIAL_REBALANCE_DELAY_MS"] = "0"
+    env["ROBUSTMQ_BROKER__GROUP_INITIAL_REBALANCE_DELAY_MS"] = "0"
     if extra:
         for k, v in extra.items():
             if v is None:

@@ -27,7 +27,7 @@ def print_config(binary, tmp_path, file_text: str | None = None, env: dict | Non
         cmd += ["--config", str(cfg)]
     cmd += list(args)
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
-                       env=daemon_env({"ROBUSTMQ_KAFKA__GROUP_INITIAL_REBALANCE_DELAY_MS": None, **(env or {})}))
+                       env=daemon_env({"ROBUSTMQ_BROKER__GROUP_INITIAL_REBALANCE_DELAY_MS": None, **(env or {})}))
     assert r.returncode == 0, f"{cmd} exited {r.returncode}\nstdout:\n{r.stdout}\nstderr:\n{r.stderr}"
     for parse in (tomllib.loads, json.loads):
         try:
@@ -49,30 +49,49 @@ FILE = """
 [listeners]
 kafka = "127.0.0.1:1111"
 
-[kafka]
+[broker]
 default_partitions = 4
 """
-ENV = {"ROBUSTMQ_LISTENERS__KAFKA": "127.0.0.1:2222", "ROBUSTMQ_KAFKA__DEFAULT_PARTITIONS": "5"}
+ENV = {"ROBUSTMQ_LISTENERS__KAFKA": "127.0.0.1:2222", "ROBUSTMQ_BROKER__DEFAULT_PARTITIONS": "5"}
 
 
 def test_print_config_precedence_flag_env_file_default(robustmqd_binary, tmp_path):
     """For the same key: a flag beats env, env beats the file, the file beats the default."""
     both = print_config(robustmqd_binary, tmp_path, FILE, ENV, ("--kafka-listen", "127.0.0.1:3333"))
     assert get(both, "listeners.kafka") == "127.0.0.1:3333", "flag must override env and file"
-    assert str(get(both, "kafka.default_partitions")) == "5", "env must override file"
+    assert str(get(both, "broker.default_partitions")) == "5", "env must override file"
 
     env_file = print_config(robustmqd_binary, tmp_path, FILE, ENV)
     assert get(env_file, "listeners.kafka") == "127.0.0.1:2222", "env must override file"
 
     file_only = print_config(robustmqd_binary, tmp_path, FILE)
     assert get(file_only, "listeners.kafka") == "127.0.0.1:1111"
-    assert str(get(file_only, "kafka.default_partitions")) == "4"
+    assert str(get(file_only, "broker.default_partitions")) == "4"
 
     defaults = print_config(robustmqd_binary, tmp_path)
-    assert str(get(defaults, "kafka.default_partitions")) == "1"
-    assert get(defaults, "kafka.auto_create_topics") in (True, "true")
-    assert str(get(defaults, "kafka.group_initial_rebalance_delay_ms")) == "3000"
+    assert str(get(defaults, "broker.default_partitions")) == "1"
+    assert get(defaults, "broker.auto_create_topics") in (True, "true")
+    assert str(get(defaults, "broker.group_initial_rebalance_delay_ms")) == "3000"
     assert get(defaults, "journal.fsync") == "always"
+
+
+def test_deprecated_kafka_keys_still_apply_with_a_warning(robustmqd_binary, tmp_path):
+    """The broker-wide keys moved from [kafka] to [broker]; the old spellings keep working
+    for one release (file and environment), with a warning naming the new key. A [broker]
+    value set away from its default wins."""
+    old = print_config(robustmqd_binary, tmp_path, "[kafka]\ndefault_partitions = 4\n",
+                       {"ROBUSTMQ_KAFKA__GROUP_MAX_SIZE": "7"})
+    assert str(get(old, "broker.default_partitions")) == "4"
+    assert str(get(old, "broker.group_max_size")) == "7"
+    assert "default_partitions" not in old.get("kafka", {}), "printed under its new name only"
+    both = print_config(robustmqd_binary, tmp_path,
+                        "[kafka]\ndefault_partitions = 4\n[broker]\ndefault_partitions = 6\n")
+    assert str(get(both, "broker.default_partitions")) == "6"
+    cmd = [str(robustmqd_binary), "--print-config", "--data-dir", str(tmp_path / "pc-data")]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
+                       env=daemon_env({"ROBUSTMQ_KAFKA__AUTO_CREATE_TOPICS": "false"}))
+    assert r.returncode == 0, r.stderr
+    assert "kafka.auto_create_topics is deprecated" in r.stderr and "broker.auto_create_topics" in r.stderr
 
 
 @pytest.mark.parametrize("config_text,key", [
@@ -92,8 +111,8 @@ def test_unknown_config_key_is_rejected_by_name(daemon_factory, config_text, key
 
 
 def test_env_default_partitions_applies_to_auto_created_topics(daemon_factory):
-    """ROBUSTMQ_KAFKA__DEFAULT_PARTITIONS=3 reaches the broker: an auto-created topic has 3 partitions."""
-    d = daemon_factory(env={"ROBUSTMQ_KAFKA__DEFAULT_PARTITIONS": "3"})
+    """ROBUSTMQ_BROKER__DEFAULT_PARTITIONS=3 reaches the broker: an auto-created topic has 3 partitions."""
+    d = daemon_factory(env={"ROBUSTMQ_BROKER__DEFAULT_PARTITIONS": "3"})
     topic = unique("auto3")
     produce_records(d.bootstrap, topic, sample_records(1))
     md = admin(d.bootstrap).list_topics(topic=topic, timeout=10)
@@ -101,9 +120,9 @@ def test_env_default_partitions_applies_to_auto_created_topics(daemon_factory):
 
 
 def test_auto_create_disabled_in_file_rejects_unknown_topic(daemon_factory):
-    """kafka.auto_create_topics=false in the config file: producing to an unknown
+    """broker.auto_create_topics=false in the config file: producing to an unknown
     topic fails with UNKNOWN_TOPIC_OR_PART and does not create it."""
-    d = daemon_factory(config_text="[kafka]\nauto_create_topics = false\n")
+    d = daemon_factory(config_text="[broker]\nauto_create_topics = false\n")
     topic = unique("noauto")
     errors = []
     p = producer(d.bootstrap, topic_metadata_propagation_max_ms=2000, message_timeout_ms=10000)

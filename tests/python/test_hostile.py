@@ -632,13 +632,13 @@ def _first_consumer_error(consumer, polls: int = 100):
 
 
 def test_a_group_past_group_max_size_and_oversized_offset_metadata_are_refused(daemon_factory):
-    """JoinGroup past `kafka.group_max_size` gets GROUP_MAX_SIZE_REACHED (confluent-kafka
+    """JoinGroup past `broker.group_max_size` gets GROUP_MAX_SIZE_REACHED (confluent-kafka
     reports it to the third consumer), and OffsetCommit metadata past
-    `kafka.offset_metadata_max_bytes` gets OFFSET_METADATA_TOO_LARGE for that partition only."""
+    `broker.offset_metadata_max_bytes` gets OFFSET_METADATA_TOO_LARGE for that partition only."""
     from confluent_kafka import Consumer, KafkaError, TopicPartition
 
-    d = daemon_factory(env={"ROBUSTMQ_KAFKA__GROUP_MAX_SIZE": "2",
-                            "ROBUSTMQ_KAFKA__OFFSET_METADATA_MAX_BYTES": "100"})
+    d = daemon_factory(env={"ROBUSTMQ_BROKER__GROUP_MAX_SIZE": "2",
+                            "ROBUSTMQ_BROKER__OFFSET_METADATA_MAX_BYTES": "100"})
     topic = unique("grp")
     create_topic(d.bootstrap, topic, partitions=2)
     group = unique("g")
@@ -674,12 +674,12 @@ def test_a_group_past_group_max_size_and_oversized_offset_metadata_are_refused(d
 
 
 def test_groups_past_max_groups_are_refused_until_one_is_deleted(daemon_factory):
-    """Random group ids cannot grow the coordinator without bound: past `kafka.max_groups`
+    """Random group ids cannot grow the coordinator without bound: past `broker.max_groups`
     an OffsetCommit or a JoinGroup for a new group gets GROUP_MAX_SIZE_REACHED, known groups
     go on, and the count survives a restart (groups that only committed offsets count)."""
     from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
-    d = daemon_factory(env={"ROBUSTMQ_KAFKA__MAX_GROUPS": "3"})
+    d = daemon_factory(env={"ROBUSTMQ_BROKER__MAX_GROUPS": "3"})
     topic = unique("groups")
     create_topic(d.bootstrap, topic)
 
@@ -703,7 +703,7 @@ def test_groups_past_max_groups_are_refused_until_one_is_deleted(daemon_factory)
     error = _first_consumer_error(joiner)
     joiner.close()
     assert error == KafkaError.GROUP_MAX_SIZE_REACHED
-    assert "kafka.max_groups reached" in d.log_text()
+    assert "broker.max_groups reached" in d.log_text()
     d.terminate()
     d.start()
     assert commit(names[3], 1) == KafkaError.GROUP_MAX_SIZE_REACHED

@@ -36,7 +36,7 @@ pub enum GroupError {
     InvalidGroupId,
     #[error("the group has reached its maximum size of {0} members")]
     GroupMaxSizeReached(usize),
-    #[error("the coordinator holds its maximum of {0} groups (kafka.max_groups)")]
+    #[error("the coordinator holds its maximum of {0} groups (broker.max_groups)")]
     TooManyGroups(usize),
     #[error("coordinator storage error: {0}")]
     Storage(String),
@@ -429,7 +429,7 @@ impl GroupCoordinator {
             tracing::warn!(
                 group = name,
                 max = self.config.max_groups,
-                "group refused: kafka.max_groups reached"
+                "group refused: broker.max_groups reached"
             );
             return Err(GroupError::TooManyGroups(self.config.max_groups));
         }
