@@ -396,6 +396,8 @@ pub struct GroupCoordinator {
     meta: Arc<dyn MetaStore>,
     config: CoordinatorConfig,
     groups: Mutex<HashMap<String, Group>>,
+    /// The newest generation written to meta per group.
+    written: Mutex<HashMap<String, i32>>,
 }
 
 impl GroupCoordinator {
@@ -412,6 +414,7 @@ impl GroupCoordinator {
             meta,
             config,
             groups: Mutex::new(groups),
+            written: Mutex::new(HashMap::new()),
         })
     }
 
@@ -438,9 +441,24 @@ impl GroupCoordinator {
             .or_insert_with(|| Group::new(None)))
     }
 
-    fn persist(&self, name: &str, g: &Group) {
-        if let Err(e) = self.meta.put_group(&g.to_meta(name)) {
-            tracing::error!(group = name, error = %e, "could not persist group state");
+    /// Writes group states, called with no lock of the coordinator held (a synced meta write
+    /// must not stall every other group). A state older than one already written for the same
+    /// group (two rebalances finishing at once) is skipped.
+    fn store(&self, states: impl IntoIterator<Item = GroupMeta>) {
+        for state in states {
+            {
+                let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+                if written
+                    .get(&state.name)
+                    .is_some_and(|&g| g > state.generation)
+                {
+                    continue;
+                }
+                written.insert(state.name.clone(), state.generation);
+            }
+            if let Err(e) = self.meta.put_group(&state) {
+                tracing::error!(group = %state.name, error = %e, "could not persist group state");
+            }
         }
     }
 
@@ -528,9 +546,9 @@ impl GroupCoordinator {
             let _ = old.send(Err(GroupError::UnknownMemberId));
         }
         g.prepare_rebalance(now, self.config.initial_rebalance_delay);
-        if g.maybe_complete_join(now) {
-            self.persist(&req.group, g);
-        }
+        let state = g.maybe_complete_join(now).then(|| g.to_meta(&req.group));
+        drop(groups);
+        self.store(state);
         Ok(rx)
     }
 
@@ -584,11 +602,9 @@ impl GroupCoordinator {
                         }
                     }
                     g.state = GroupState::Stable;
-                    let meta = g.to_meta(group);
+                    let state = g.to_meta(group);
                     drop(groups);
-                    if let Err(e) = self.meta.put_group(&meta) {
-                        tracing::error!(group, error = %e, "could not persist group state");
-                    }
+                    self.store([state]);
                     return Ok(rx);
                 }
             }
@@ -653,7 +669,9 @@ impl GroupCoordinator {
         if any {
             g.after_departure(now, self.config.initial_rebalance_delay);
             g.maybe_complete_join(now);
-            self.persist(group, g);
+            let state = g.to_meta(group);
+            drop(groups);
+            self.store([state]);
         }
         out
     }
@@ -668,11 +686,12 @@ impl GroupCoordinator {
                 changed.push(name.clone());
             }
         }
-        for name in changed {
-            if let Some(g) = groups.get(&name) {
-                self.persist(&name, g);
-            }
-        }
+        let states: Vec<GroupMeta> = changed
+            .iter()
+            .filter_map(|name| groups.get(name).map(|g| g.to_meta(name)))
+            .collect();
+        drop(groups);
+        self.store(states);
     }
 
     /// Stores offsets. A member of an active group must be current; a standalone client
@@ -725,8 +744,8 @@ impl GroupCoordinator {
         group: &str,
         partitions: &[(String, i32)],
     ) -> Result<(), GroupError> {
-        let exists =
-            self.lock().contains_key(group) || self.meta.group_names()?.iter().any(|g| g == group);
+        // Every group meta holds is in memory too (see `delete`).
+        let exists = self.lock().contains_key(group);
         if !exists {
             return Err(GroupError::GroupIdNotFound);
         }
@@ -780,17 +799,23 @@ impl GroupCoordinator {
         Ok(out.into_iter().map(|(n, (s, p))| (n, s, p)).collect())
     }
 
+    /// Every group meta holds is in memory too (loaded at start, created in memory before
+    /// anything is written), so the check needs no meta read, and the meta delete runs after
+    /// the lock is released.
     pub fn delete(&self, group: &str) -> Result<(), GroupError> {
-        let mut groups = self.lock();
-        let known =
-            groups.contains_key(group) || self.meta.group_names()?.iter().any(|g| g == group);
-        if !known {
-            return Err(GroupError::GroupIdNotFound);
+        {
+            let mut groups = self.lock();
+            match groups.get(group) {
+                None => return Err(GroupError::GroupIdNotFound),
+                Some(g) if !g.members.is_empty() => return Err(GroupError::NonEmptyGroup),
+                Some(_) => {}
+            }
+            groups.remove(group);
         }
-        if groups.get(group).is_some_and(|g| !g.members.is_empty()) {
-            return Err(GroupError::NonEmptyGroup);
-        }
-        groups.remove(group);
+        self.written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(group);
         self.meta.delete_group(group)?;
         Ok(())
     }
@@ -993,6 +1018,21 @@ mod tests {
             c.heartbeat("g", &a, 1, start + Duration::from_secs(20)),
             Err(GroupError::UnknownMemberId)
         );
+    }
+
+    #[test]
+    fn an_older_group_state_never_overwrites_a_newer_one() {
+        let (_d, c) = coordinator();
+        let state = |generation| GroupMeta {
+            name: "g".into(),
+            protocol_type: "consumer".into(),
+            protocol: "range".into(),
+            generation,
+        };
+        c.store([state(6), state(5)]);
+        assert_eq!(c.meta.groups().unwrap(), vec![state(6)]);
+        c.store([state(7)]);
+        assert_eq!(c.meta.groups().unwrap(), vec![state(7)]);
     }
 
     #[test]
