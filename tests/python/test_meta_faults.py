@@ -78,7 +78,11 @@ def test_meta_writes_that_fail_are_never_acknowledged(daemon_factory):
     # ... and an existing one's SUBSCRIBE is refused.
     persistent = MqttClient(broker, V5, client_id=sess_id, clean=False)
     persistent.connect(SessionExpiryInterval=300)
-    assert persistent.subscribe(uid("other"), qos=1) == [UNSPECIFIED]
+    refused = uid("other")
+    assert persistent.subscribe(refused, qos=1) == [UNSPECIFIED]
+    # Refused means refused now too: nothing published to it reaches the session.
+    assert pub.publish(refused, b"not for you", qos=1) == 0
+    assert persistent.messages.wait_settled(0, timeout=3, quiet=1.0) == []
     persistent.disconnect()
     assert commit_error(d.bootstrap, "g", kafka_topic, 2) is not None
 

@@ -343,6 +343,8 @@ impl Conn {
         let id = s.properties.subscription_identifiers.first().copied();
         let mut codes = Vec::with_capacity(s.filters.len());
         let mut retained = Vec::new();
+        // What each granted filter replaced, to undo it if the session cannot be stored.
+        let mut granted = Vec::new();
         let now = self.core.now_ms();
         for (raw, options) in &s.filters {
             let parsed = match topic::parse_filter(raw, self.core.config.max_topic_levels) {
@@ -363,6 +365,7 @@ impl Conn {
                     "No Local cannot be set on a shared subscription",
                 ));
             }
+            let before = self.session.lock().subscriptions.get(raw).cloned();
             let existed = match self.core.subscribe(&self.session, raw, *options, id) {
                 Ok(e) => e,
                 Err(e) => {
@@ -376,6 +379,7 @@ impl Conn {
                 }
             };
             codes.push(options.qos as u8);
+            granted.push((raw.clone(), before));
             let send = parsed.share_group.is_none()
                 && match options.retain_handling {
                     RetainHandling::SendAtSubscribe => true,
@@ -396,11 +400,21 @@ impl Conn {
             }
         }
         if !self.core.persist(&self.session, true) {
-            // Not stored: granted nothing that a restart would lose.
+            // Not stored: granted nothing that a restart would lose, and nothing now either.
             for c in codes.iter_mut().filter(|c| **c < 0x80) {
                 *c = rc::UNSPECIFIED;
             }
             retained.clear();
+            for (raw, before) in granted {
+                match before {
+                    Some(e) => {
+                        let _ = self.core.subscribe(&self.session, &raw, e.options, e.id);
+                    }
+                    None => {
+                        self.core.unsubscribe(&self.session, &raw);
+                    }
+                }
+            }
         }
         self.write(Packet::SubAck(SubAck {
             packet_id: s.packet_id,
