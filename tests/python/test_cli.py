@@ -354,6 +354,25 @@ def test_consume_default_starts_at_the_end_and_follows(robustmq, cli):
         proc.wait()
 
 
+def test_a_follow_on_a_quiet_topic_outlives_the_admin_idle_timeout(daemon_factory, cli_for):
+    """The admin listener closes connections whose client sends nothing for
+    admin.connections_max_idle_ms; its HTTP/2 pings keep a live but quiet stream open: a
+    consume --follow that waits longer than the idle timeout still prints what comes next."""
+    d = daemon_factory(env={"ROBUSTMQ_ADMIN__CONNECTIONS_MAX_IDLE_MS": "1500"})
+    cli = cli_for(d.admin_addr)
+    topic = unique("cli-quiet")
+    create_topic(d.bootstrap, topic)
+    proc = cli.spawn("consume", topic, "--from-beginning", "--follow")
+    try:
+        time.sleep(4)  # more than twice the idle timeout with nothing to stream
+        assert proc.poll() is None, proc.stderr.read()
+        produce_records(d.bootstrap, topic, [Rec(None, b"late")])
+        assert [x.strip() for x in Lines(proc.stdout).take(1, timeout=20)] == [b"late"]
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def test_consume_with_group_commits_what_it_printed(robustmq, cli):
     topic = unique("cli-gconsume")
     group = unique("cli-g")

@@ -1,8 +1,9 @@
 //! The admin listener's connections, bounded before tonic sees them: at most
 //! [`MAX_CONNECTIONS`] at once, and each closed when nothing arrives from the client for
 //! `admin.connect_timeout_ms` after accept (a silent or stalled connection: slowloris) or for
-//! `admin.connections_max_idle_ms` later. Streaming calls stay alive: the client acknowledges
-//! what it receives (HTTP/2 window updates), and `robustmq top` polls far more often.
+//! `admin.connections_max_idle_ms` later. The server pings every connection at half that
+//! interval (HTTP/2 keepalive), and a live client answers, so only connections whose peer has
+//! gone silent are closed, streaming calls that wait for records included.
 
 use std::future::Future;
 use std::io;

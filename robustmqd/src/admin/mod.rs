@@ -292,7 +292,10 @@ pub async fn serve(
     let stop = async move {
         let _ = shutdown.changed().await;
     };
+    // Pings at half the idle timeout: a live client answers them, so a quiet stream (a consume
+    // that follows a topic nobody writes to) is never taken for an idle connection.
     let result = tonic::transport::Server::builder()
+        .http2_keepalive_interval(Some(idle / 2))
         .add_service(AdminServer::with_interceptor(service, check))
         .serve_with_incoming_shutdown(incoming, stop)
         .await;
