@@ -766,20 +766,21 @@ impl Partition {
         &self.dir
     }
 
-    /// Every segment (the active one last) as it is now.
+    /// Every segment (the active one last) as it is now. The files are the segments' own
+    /// handles, opened on use through the descriptor cache (resolving them all here would hold
+    /// one descriptor per segment at once). Only compaction reads them, and compaction is also
+    /// the only thing that swaps a file under its name, so no rename can come between.
     pub fn segment_views(&self) -> Result<Vec<SegmentView>> {
         let inner = self.lock()?;
-        inner
+        Ok(inner
             .segments
             .values()
-            .map(|s| {
-                Ok(SegmentView {
-                    base_offset: s.base_offset,
-                    file: fd_cache::pinned(&s.file)?,
-                    size: s.size,
-                })
+            .map(|s| SegmentView {
+                base_offset: s.base_offset,
+                file: Arc::clone(&s.file),
+                size: s.size,
             })
-            .collect()
+            .collect())
     }
 
     /// Swaps a sealed segment for its compacted copy at `cleaned`. Returns false (and removes the
