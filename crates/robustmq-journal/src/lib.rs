@@ -13,6 +13,8 @@ pub mod fd_cache;
 pub mod fs;
 pub mod fuzzing;
 pub mod index;
+pub mod log;
+pub mod memory;
 pub mod partition;
 pub mod producer;
 pub mod record;
@@ -26,6 +28,8 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{JournalError, Result};
 pub use fs::{FileSystem, OsFs};
+pub use log::{Durable, Log, LogStore};
+pub use memory::{MemoryLog, MemoryStore};
 pub use partition::{now_ms, AppendInfo, Partition, PartitionStats, ReadResult};
 
 /// When appended data is forced to stable storage.

@@ -13,7 +13,7 @@ use crate::batch::{self, BatchHeader};
 use crate::error::{JournalError, Result};
 use crate::fd_cache;
 use crate::fs::{self as jfs, FileSystem, FsFile, OsFs};
-use crate::producer::{ProducerStates, SequenceCheck};
+use crate::producer::ProducerStates;
 use crate::segment::{self, Segment};
 use crate::{FsyncPolicy, LogConfig};
 
@@ -320,68 +320,11 @@ impl Partition {
         appended: impl FnOnce(&AppendInfo, &[u8]),
     ) -> Result<AppendInfo> {
         let config = self.config();
-        let (headers, end) = batch::scan(&data);
-        if headers.is_empty() || end != data.len() {
-            // Name the precise problem (an old message format, say) when the header tells it.
-            if let Err(e @ JournalError::UnsupportedMagic(_)) = BatchHeader::parse(&data[end..]) {
-                return Err(e);
-            }
-            return Err(JournalError::Corrupt(format!(
-                "records are not whole v2 batches ({} of {} bytes parse)",
-                end,
-                data.len()
-            )));
-        }
-        let mut records = 0i64;
-        for (pos, h) in &headers {
-            batch::verify_crc(h, &data[*pos..*pos + h.total_size()])?;
-            if h.total_size() > config.max_message_bytes {
-                return Err(JournalError::BatchTooLarge {
-                    size: h.total_size(),
-                    limit: config.max_message_bytes,
-                });
-            }
-            if h.is_transactional() || h.is_control() {
-                return Err(JournalError::TransactionsUnsupported);
-            }
-            // A producer's batch has one offset per record; anything else would skew offsets.
-            if h.record_count == 0 || h.record_count as i64 != h.last_offset_delta as i64 + 1 {
-                return Err(JournalError::Corrupt(format!(
-                    "batch has {} records but last offset delta {}",
-                    h.record_count, h.last_offset_delta
-                )));
-            }
-            if config.compact {
-                crate::compaction::require_keys(
-                    &data[*pos..*pos + h.total_size()],
-                    config.max_message_bytes,
-                )?;
-            }
-            records += h.last_offset_delta as i64 + 1;
-        }
+        let (headers, records) = crate::log::check_batches(&data, &config)?;
         let mut inner = self.lock()?;
         self.check_online()?;
-        // A retried request is answered with the original offsets; one that mixes retried
-        // and new batches is refused rather than half-stored.
-        if let SequenceCheck::Duplicate(m) = inner.producers.check(&headers[0].1)? {
-            let mut last = m.last_offset;
-            for (_, h) in &headers[1..] {
-                match inner.producers.check(h) {
-                    Ok(SequenceCheck::Duplicate(d)) => last = last.max(d.last_offset),
-                    _ => {
-                        return Err(JournalError::Corrupt(
-                            "a request mixes retried batches with new ones".into(),
-                        ))
-                    }
-                }
-            }
-            return Ok(AppendInfo {
-                base_offset: m.base_offset,
-                last_offset: last,
-                log_start_offset: inner.log_start,
-                duplicate: true,
-                records: 0,
-            });
+        if let Some(retry) = crate::log::retried(&inner.producers, &headers, inner.log_start)? {
+            return Ok(retry);
         }
         let now = now_ms();
         self.maybe_roll(&mut inner, data.len() as u64, &config, now)
@@ -462,7 +405,7 @@ impl Partition {
     /// fsynced (group commit) under the `always` policy, at once under `interval` and `never`.
     /// Fails once the partition is offline, so no acknowledgement covers data a failed write
     /// or fsync may have lost. What protocols wait on before they acknowledge.
-    pub async fn durable(self: &Arc<Self>, end: i64) -> Result<()> {
+    pub async fn wait_durable(self: &Arc<Self>, end: i64) -> Result<()> {
         match self.policy {
             FsyncPolicy::Always => self.sync_to(end).await,
             FsyncPolicy::Interval | FsyncPolicy::Never => self.check_online(),
@@ -821,7 +764,7 @@ impl Partition {
 
 /// Finds the exact record inside a batch; when its records cannot be decoded the batch start
 /// is the answer (a consumer starting there sees the record too).
-fn first_record_at_or_after(
+pub(crate) fn first_record_at_or_after(
     h: &BatchHeader,
     whole: &[u8],
     timestamp: i64,

@@ -68,7 +68,7 @@ fn setup(policy: FsyncPolicy, topic: &str, id: i32, config: LogConfig) -> Setup 
 /// Appends and waits until the append is durable: an acknowledged append.
 fn append_acked(rt: &tokio::runtime::Runtime, p: &Arc<Partition>, data: Vec<u8>) -> AppendInfo {
     let info = p.append(data).unwrap();
-    rt.block_on(p.durable(info.last_offset + 1)).unwrap();
+    rt.block_on(p.wait_durable(info.last_offset + 1)).unwrap();
     info
 }
 
@@ -138,7 +138,7 @@ proptest! {
                     let data = batch_of(*n, tag as u32);
                     let info = p.append(data.clone()).unwrap();
                     if matches!(s, Step::AppendAcked(_)) && policy == FsyncPolicy::Always {
-                        rt.block_on(p.durable(info.last_offset + 1)).unwrap();
+                        rt.block_on(p.wait_durable(info.last_offset + 1)).unwrap();
                         acked.insert(info.base_offset, payload(&data));
                     }
                 }
@@ -150,7 +150,7 @@ proptest! {
                     // Whatever recovery kept is durable once it says so.
                     let end = p.log_end_offset();
                     if policy == FsyncPolicy::Always {
-                        rt.block_on(p.durable(end)).unwrap();
+                        rt.block_on(p.wait_durable(end)).unwrap();
                         for (base, bytes) in read_all(&p) {
                             acked.insert(base, bytes);
                         }
@@ -184,11 +184,13 @@ fn a_failed_fsync_takes_the_partition_offline_and_a_restart_recovers() {
 
     let second = p.append(batch_of(2, 2)).unwrap();
     fs.fail_syncs(true);
-    let err = rt.block_on(p.durable(second.last_offset + 1)).unwrap_err();
+    let err = rt
+        .block_on(p.wait_durable(second.last_offset + 1))
+        .unwrap_err();
     assert!(matches!(err, JournalError::Offline { .. }), "{err}");
     fs.fail_syncs(false);
     // The kernel may have dropped the pages: a retry that succeeds proves nothing.
-    assert!(rt.block_on(p.durable(second.last_offset + 1)).is_err());
+    assert!(rt.block_on(p.wait_durable(second.last_offset + 1)).is_err());
     assert!(matches!(
         p.append(batch_of(1, 3)),
         Err(JournalError::Offline { .. })
@@ -246,7 +248,7 @@ fn faults_in_one_partition_leave_the_others_alone() {
     fs.only_paths_with(Some("/t-0/"));
     fs.fail_syncs(true);
     let i = bad.append(batch_of(1, 0)).unwrap();
-    assert!(rt.block_on(bad.durable(i.last_offset + 1)).is_err());
+    assert!(rt.block_on(bad.wait_durable(i.last_offset + 1)).is_err());
     append_acked(&rt, &good, batch_of(1, 0));
     // Shutdown's sync of everything passes over the offline partition.
     j.sync_all().unwrap();
@@ -257,12 +259,12 @@ fn interval_and_never_policies_still_refuse_on_an_offline_partition() {
     let (fs, rt, j, p) = setup(FsyncPolicy::Interval, "t", 0, LogConfig::default());
     let i = p.append(batch_of(1, 0)).unwrap();
     let before = fs.syncs();
-    rt.block_on(p.durable(i.last_offset + 1)).unwrap();
+    rt.block_on(p.wait_durable(i.last_offset + 1)).unwrap();
     assert_eq!(fs.syncs(), before, "interval waits for no fsync");
     fs.fail_syncs(true);
     assert!(j.sync_all().is_ok());
     assert!(p.failure().is_some());
-    assert!(rt.block_on(p.durable(i.last_offset + 1)).is_err());
+    assert!(rt.block_on(p.wait_durable(i.last_offset + 1)).is_err());
 }
 
 #[test]

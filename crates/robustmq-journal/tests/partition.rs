@@ -1,4 +1,5 @@
-//! Partition behaviour through the public API: append, read back byte-identical, recovery.
+//! Behaviour of the segmented log beyond the `Log` contract (see `log.rs`): segments,
+//! restarts, recovery, group commit, compaction.
 
 use std::sync::Arc;
 
@@ -83,39 +84,6 @@ fn read_all(p: &Partition) -> Vec<(i64, Vec<u8>)> {
 }
 
 #[test]
-fn append_assigns_offsets_and_reads_back_stored_bytes() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = Partition::open("t", 0, dir.path().join("t-0"), small_segments()).unwrap();
-    let a = p.append(batch_bytes(3, 1000, 10)).unwrap();
-    let b = p.append(batch_bytes(2, 2000, 10)).unwrap();
-    assert_eq!((a.base_offset, a.last_offset), (0, 2));
-    assert_eq!((b.base_offset, b.last_offset), (3, 4));
-    let got = p.read(3, 1, true).unwrap();
-    let h = batch::BatchHeader::parse(&got.records).unwrap();
-    assert_eq!(
-        h.base_offset, 3,
-        "a read below one batch's size still returns that whole batch"
-    );
-    assert_eq!(got.records.len(), h.total_size());
-    assert_eq!(got.high_watermark, 5);
-    assert!(matches!(
-        p.read(6, 100, true),
-        Err(JournalError::OffsetOutOfRange { .. })
-    ));
-}
-
-#[test]
-fn bad_crc_is_rejected_and_stores_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = Partition::open("t", 0, dir.path().join("t-0"), LogConfig::default()).unwrap();
-    let mut b = batch_bytes(2, 0, 5);
-    let last = b.len() - 1;
-    b[last] ^= 1;
-    assert!(matches!(p.append(b), Err(JournalError::CrcMismatch { .. })));
-    assert_eq!(p.log_end_offset(), 0);
-}
-
-#[test]
 fn timestamps_and_delete_records() {
     let dir = tempfile::tempdir().unwrap();
     let p = Partition::open("t", 0, dir.path().join("t-0"), small_segments()).unwrap();
@@ -144,25 +112,6 @@ fn timestamps_and_delete_records() {
         30,
         "log start survives a restart"
     );
-}
-
-#[test]
-fn retention_by_bytes_keeps_the_active_segment() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = LogConfig {
-        retention_bytes: 4096,
-        ..small_segments()
-    };
-    let p = Partition::open("t", 0, dir.path().join("t-0"), config).unwrap();
-    for i in 0..40 {
-        p.append(batch_bytes(2, i, 100)).unwrap();
-    }
-    let before = p.stats().unwrap();
-    assert!(p.enforce_retention(0).unwrap() > 0);
-    let after = p.stats().unwrap();
-    assert!(after.size_bytes <= 4096 + 2048 && after.size_bytes < before.size_bytes);
-    assert!(after.log_start_offset > 0);
-    assert_eq!(after.log_end_offset, before.log_end_offset);
 }
 
 #[tokio::test]
