@@ -51,7 +51,7 @@ async fn metrics(State(s): State<AppState>) -> axum::response::Response {
         )
             .into_response();
     };
-    let body = tokio::task::spawn_blocking(move || broker.metrics.render(&broker.journal))
+    let body = tokio::task::spawn_blocking(move || broker.metrics.render(&*broker.journal))
         .await
         .unwrap_or_default();
     (

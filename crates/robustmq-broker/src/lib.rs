@@ -9,10 +9,10 @@ pub mod topic_config;
 pub mod topics;
 pub mod users;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use robustmq_journal::{AppendInfo, Journal, JournalError, LogConfig, Partition};
+use robustmq_journal::{AppendInfo, JournalError, Log, LogConfig, LogStore};
 use robustmq_meta::{MetaStore, TopicMeta};
 
 pub use error::{BrokerError, Result};
@@ -33,20 +33,22 @@ pub struct BrokerConfig {
     pub delete_unknown_partitions: bool,
 }
 
-/// Sees every batch appended to the topics it names, at append time and in offset order per
-/// partition (see [`Partition::append_then`]): how a protocol feeds live subscribers from memory
-/// whatever protocol wrote the records.
+/// Follows the appends to the topics it names, at append time and in offset order per
+/// partition (see [`Log::append_then`]): how a push protocol feeds live subscribers from memory
+/// whatever protocol wrote the records. Any number may be installed (MQTT today; AMQP and
+/// RocketMQ next), each sees every append to the topics it wants.
 pub trait AppendTap: Send + Sync {
     fn wants(&self, topic: &str) -> bool;
-    /// An error means state that goes with the records (MQTT retained messages) was not
-    /// stored: the append is then not acknowledged, though the records are in the log.
-    fn appended(
-        &self,
-        partition: &Partition,
-        info: &AppendInfo,
-        batches: &[u8],
-    ) -> std::result::Result<(), TapError>;
+    /// Runs under the partition's append lock, so it must do no I/O: routing to memory only.
+    /// Work that needs I/O (writing MQTT retained messages to meta) goes in the returned
+    /// follow-up, which runs after the lock is released and before the append is answered.
+    fn appended(&self, partition: &dyn Log, info: &AppendInfo, batches: &[u8]) -> Option<Followup>;
 }
+
+/// What a tap still has to do for an append, outside the partition lock. An error means state
+/// that goes with the records (MQTT retained messages) was not stored: the append is then not
+/// acknowledged, though the records are in the log.
+pub type Followup = Box<dyn FnOnce() -> std::result::Result<(), TapError> + Send>;
 
 /// What an [`AppendTap`] could not do for an append.
 #[derive(Debug, thiserror::Error)]
@@ -56,18 +58,18 @@ pub struct TapError(pub String);
 pub struct Broker {
     pub config: BrokerConfig,
     pub meta: Arc<dyn MetaStore>,
-    pub journal: Arc<Journal>,
+    pub journal: Arc<dyn LogStore>,
     pub topics: Topics,
     pub groups: GroupCoordinator,
     pub metrics: Metrics,
-    tap: OnceLock<Arc<dyn AppendTap>>,
+    taps: RwLock<Arc<[Arc<dyn AppendTap>]>>,
 }
 
 impl Broker {
     pub fn new(
         config: BrokerConfig,
         meta: Arc<dyn MetaStore>,
-        journal: Arc<Journal>,
+        journal: Arc<dyn LogStore>,
     ) -> Result<Self> {
         let topics = Topics::load(
             Arc::clone(&meta),
@@ -85,7 +87,7 @@ impl Broker {
             topics,
             groups,
             metrics: Metrics::new(),
-            tap: OnceLock::new(),
+            taps: RwLock::new(Arc::new([])),
         })
     }
 
@@ -111,30 +113,36 @@ impl Broker {
     /// duplicate retry of an idempotent producer counts its records, not its bytes, again).
     pub fn append(
         &self,
-        partition: &Partition,
+        partition: &dyn Log,
         data: Vec<u8>,
     ) -> std::result::Result<AppendInfo, JournalError> {
         let len = data.len() as u64;
-        let info = match self.tap.get().filter(|t| t.wants(&partition.topic)) {
-            Some(tap) => {
-                // The tap decodes every record: refuse here, before storing, what it could not
-                // read within the topic's limit (a decompression bomb, counts the bytes lie about).
-                check_records(partition, &data)?;
-                let mut tapped = Ok(());
-                let info = partition
-                    .append_then(data, |info, b| tapped = tap.appended(partition, info, b))?;
-                if let Err(e) = tapped {
-                    return Err(JournalError::Io(std::io::Error::other(format!(
-                        "records stored at offsets {}..={}, but {e}",
-                        info.base_offset, info.last_offset
-                    ))));
-                }
-                info
+        let taps = Arc::clone(&*self.taps.read().unwrap_or_else(|p| p.into_inner()));
+        let info = if taps.iter().any(|t| t.wants(partition.topic())) {
+            // Taps decode every record: refuse here, before storing, what they could not read
+            // within the topic's limit (a decompression bomb, counts the bytes lie about).
+            check_records(partition, &data)?;
+            let mut followups = Vec::new();
+            let info = partition.append_then(data, &mut |info, b| {
+                let wanting = taps.iter().filter(|t| t.wants(partition.topic()));
+                followups.extend(wanting.filter_map(|t| t.appended(partition, info, b)));
+            })?;
+            let failed: Vec<TapError> = followups.into_iter().filter_map(|f| f().err()).collect();
+            if !failed.is_empty() {
+                let why: Vec<String> = failed.iter().map(|e| e.to_string()).collect();
+                return Err(JournalError::Io(std::io::Error::other(format!(
+                    "records stored at offsets {}..={}, but {}",
+                    info.base_offset,
+                    info.last_offset,
+                    why.join("; ")
+                ))));
             }
-            None => partition.append(data)?,
+            info
+        } else {
+            partition.append(data)?
         };
         let labels = metrics::TopicLabels {
-            topic: partition.topic.clone(),
+            topic: partition.topic().to_string(),
         };
         if !info.duplicate {
             self.metrics.bytes_in.get_or_create(&labels).inc_by(len);
@@ -146,9 +154,12 @@ impl Broker {
         Ok(info)
     }
 
-    /// Installs the one append tap (the MQTT server's); false when one is already set.
-    pub fn set_tap(&self, tap: Arc<dyn AppendTap>) -> bool {
-        self.tap.set(tap).is_ok()
+    /// Installs an append tap next to those already there.
+    pub fn add_tap(&self, tap: Arc<dyn AppendTap>) {
+        let mut taps = self.taps.write().unwrap_or_else(|p| p.into_inner());
+        let mut all = taps.to_vec();
+        all.push(tap);
+        *taps = all.into();
     }
 
     /// Background upkeep until `shutdown` fires: group timers every 100 ms in one loop, and
@@ -188,8 +199,7 @@ impl Broker {
                                 .map(|d| d.as_millis() as i64)
                                 .unwrap_or(0);
                             let _ = tokio::task::spawn_blocking(move || {
-                                journal.enforce_retention(now);
-                                journal.compact(now);
+                                journal.maintain(now);
                             })
                             .await;
                         }
@@ -211,7 +221,7 @@ impl Broker {
 /// Checks that every compressed batch in `data` decompresses within `max.message.bytes` and
 /// holds well formed records. (Uncompressed ones are read by a reader that trusts no count;
 /// the MQTT server's own batches are never re-read.)
-fn check_records(partition: &Partition, data: &[u8]) -> std::result::Result<(), JournalError> {
+fn check_records(partition: &dyn Log, data: &[u8]) -> std::result::Result<(), JournalError> {
     let limit = partition.config().max_message_bytes;
     let (headers, _) = robustmq_journal::batch::scan(data);
     for (pos, h) in headers.into_iter().filter(|(_, h)| h.compression() != 0) {

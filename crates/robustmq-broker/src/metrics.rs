@@ -10,7 +10,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
-use robustmq_journal::Journal;
+use robustmq_journal::LogStore;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ProtocolLabels {
@@ -144,13 +144,13 @@ impl Metrics {
     }
 
     /// Renders every metric, refreshing the per-partition sizes from the journal first.
-    pub fn render(&self, journal: &Journal) -> String {
+    pub fn render(&self, journal: &dyn LogStore) -> String {
         for p in journal.partitions() {
             if let Ok(stats) = p.stats() {
                 self.log_size
                     .get_or_create(&PartitionLabels {
-                        topic: p.topic.clone(),
-                        partition: p.id.to_string(),
+                        topic: p.topic().to_string(),
+                        partition: p.id().to_string(),
                     })
                     .set(stats.size_bytes);
             }

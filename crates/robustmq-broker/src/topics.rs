@@ -5,7 +5,7 @@ use robustmq_journal::now_ms;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
-use robustmq_journal::{Journal, LogConfig, Partition};
+use robustmq_journal::{Log, LogConfig, LogStore};
 use robustmq_meta::{MetaError, MetaStore, TopicMeta};
 
 use crate::error::{BrokerError, Result};
@@ -34,7 +34,7 @@ impl Default for TopicLimits {
 
 pub struct Topics {
     meta: Arc<dyn MetaStore>,
-    journal: Arc<Journal>,
+    journal: Arc<dyn LogStore>,
     defaults: LogConfig,
     limits: TopicLimits,
     cache: RwLock<HashMap<String, TopicMeta>>,
@@ -69,7 +69,7 @@ impl Topics {
     /// Loads the catalog and opens (recovering) every partition it lists.
     pub fn load(
         meta: Arc<dyn MetaStore>,
-        journal: Arc<Journal>,
+        journal: Arc<dyn LogStore>,
         defaults: LogConfig,
         limits: TopicLimits,
         delete_unknown: bool,
@@ -124,7 +124,7 @@ impl Topics {
         v
     }
 
-    pub fn partition(&self, topic: &str, id: i32) -> Option<Arc<Partition>> {
+    pub fn partition(&self, topic: &str, id: i32) -> Option<Arc<dyn Log>> {
         self.journal.partition(topic, id)
     }
 

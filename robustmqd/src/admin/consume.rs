@@ -11,7 +11,7 @@ use robustmq_api::admin::*;
 use robustmq_broker::metrics::TopicLabels;
 use robustmq_broker::Broker;
 use robustmq_journal::record::{read_batch, Records};
-use robustmq_journal::{batch, decompress, JournalError, Partition};
+use robustmq_journal::{batch, decompress, JournalError, Log};
 use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::Status;
@@ -22,11 +22,11 @@ use super::{AdminService, BoxStream};
 const READ_BYTES: usize = 1 << 20;
 
 struct Cursor {
-    partition: Arc<Partition>,
+    partition: Arc<dyn Log>,
     offset: i64,
 }
 
-fn start_offset(broker: &Broker, part: &Partition, req: &ConsumeRequest) -> Result<i64, Status> {
+fn start_offset(broker: &Broker, part: &dyn Log, req: &ConsumeRequest) -> Result<i64, Status> {
     let s = part.stats().map_err(|e| Status::internal(e.to_string()))?;
     let clamp = |o: i64| o.clamp(s.log_start_offset, s.log_end_offset);
     Ok(match &req.start {
@@ -41,7 +41,7 @@ fn start_offset(broker: &Broker, part: &Partition, req: &ConsumeRequest) -> Resu
         Some(Start::Group(g)) => {
             let committed = broker
                 .groups
-                .committed(g, &part.topic, part.id)
+                .committed(g, part.topic(), part.id())
                 .map_err(|e| Status::internal(e.to_string()))?;
             match committed {
                 Some(c) => clamp(c.offset),
@@ -81,7 +81,7 @@ fn decode(
             }
             cursor.offset = rec.offset + 1;
             out.push(ConsumedRecord {
-                partition: cursor.partition.id,
+                partition: cursor.partition.id(),
                 offset: rec.offset,
                 timestamp_ms: rec.timestamp,
                 key: rec.key.map(<[u8]>::to_vec),
@@ -137,7 +137,7 @@ async fn run(
                     if !records.is_empty() {
                         remaining -= records.len() as u64;
                         let labels = TopicLabels {
-                            topic: cursor.partition.topic.clone(),
+                            topic: cursor.partition.topic().to_string(),
                         };
                         let m = &broker.metrics;
                         m.records_out
@@ -219,7 +219,7 @@ impl AdminService {
                 .ok_or_else(|| {
                     Status::not_found(format!("topic '{}' has no partition {p}", topic.name))
                 })?;
-            let offset = start_offset(&self.broker, &partition, &req)?;
+            let offset = start_offset(&self.broker, &*partition, &req)?;
             cursors.push(Cursor { partition, offset });
         }
         let (tx, rx) = mpsc::channel(4);

@@ -4,6 +4,7 @@
 use robustmq_journal::now_ms;
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use robustmq_api::admin::*;
 use robustmq_journal::record::BatchWriter;
@@ -71,14 +72,14 @@ impl AdminService {
             };
             let info = self
                 .broker
-                .append(&partition, batch.finish())
+                .append(&*partition, batch.finish())
                 .map_err(|e| match e {
                     JournalError::Io(_) | JournalError::Offline { .. } => {
                         Status::unavailable(e.to_string())
                     }
                     _ => Status::invalid_argument(e.to_string()),
                 })?;
-            partition
+            Arc::clone(&partition)
                 .durable(info.last_offset + 1)
                 .await
                 .map_err(|e| Status::unavailable(format!("not durable: {e}")))?;

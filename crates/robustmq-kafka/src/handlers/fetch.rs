@@ -9,7 +9,7 @@ use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, Partition
 use kafka_protocol::messages::{FetchRequest, FetchResponse};
 use kafka_protocol::ResponseError;
 use robustmq_broker::metrics::TopicLabels;
-use robustmq_journal::{batch, JournalError, Partition};
+use robustmq_journal::{batch, JournalError, Log};
 
 use super::Ctx;
 use crate::errors::journal_code;
@@ -17,10 +17,12 @@ use crate::errors::journal_code;
 /// Longest wait a client may ask for; Kafka clients use 500 ms by default.
 const MAX_WAIT: Duration = Duration::from_secs(30);
 
+type SharedLog = Arc<dyn Log>;
+
 struct Wanted {
     topic: kafka_protocol::messages::TopicName,
     topic_id: uuid::Uuid,
-    partitions: Vec<(i32, i64, i32, Option<Arc<Partition>>)>,
+    partitions: Vec<(i32, i64, i32, Option<SharedLog>)>,
 }
 
 /// Reads every requested partition once. Returns the response and the record bytes in it.

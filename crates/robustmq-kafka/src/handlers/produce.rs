@@ -8,7 +8,7 @@ use futures::FutureExt;
 use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
 use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse, RequestHeader};
 use kafka_protocol::ResponseError;
-use robustmq_journal::Partition;
+use robustmq_journal::Log;
 
 use super::{respond, Ctx, Reply};
 use crate::errors::{journal_code, NONE};
@@ -16,7 +16,7 @@ use crate::errors::{journal_code, NONE};
 /// A partition's outcome, plus the fsync it still waits for.
 struct Pending {
     response: PartitionProduceResponse,
-    sync: Option<(Arc<Partition>, i64)>,
+    sync: Option<(Arc<dyn Log>, i64)>,
 }
 
 fn failed(index: i32, code: i16, message: Option<String>) -> Pending {
@@ -70,7 +70,7 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                     continue;
                 }
             };
-            match ctx.broker.append(&partition, data.to_vec()) {
+            match ctx.broker.append(&*partition, data.to_vec()) {
                 Ok(info) => {
                     let mut r = PartitionProduceResponse::default();
                     r.index = index;
@@ -129,8 +129,8 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                 let mut out = Vec::with_capacity(parts.len());
                 for mut p in parts {
                     if let Some((partition, end)) = p.sync {
-                        if let Err(e) = partition.durable(end).await {
-                            tracing::error!(%peer, topic = %partition.topic, partition = partition.id, error = %e, "records not durable; produce not acknowledged");
+                        if let Err(e) = Arc::clone(&partition).durable(end).await {
+                            tracing::error!(%peer, topic = %partition.topic(), partition = partition.id(), error = %e, "records not durable; produce not acknowledged");
                             p.response.error_code = journal_code(&e);
                             p.response.base_offset = -1;
                         }

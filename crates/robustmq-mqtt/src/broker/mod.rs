@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Instant;
 
 use robustmq_broker::partitioner::partition_for;
-use robustmq_broker::{AppendTap, Broker, BrokerError, TapError};
-use robustmq_journal::{now_ms, AppendInfo, Partition};
+use robustmq_broker::{AppendTap, Broker, BrokerError, Followup, TapError};
+use robustmq_journal::{now_ms, AppendInfo, Log};
 
 use crate::codec::QoS;
 use crate::message::{decode_batches, encode_batch, Message};
@@ -35,7 +35,7 @@ use session::{CatchUp, Delivery, LogPartition, LogPos, Session};
 use subscriptions::{Subscriber, Subscriptions};
 
 /// Where a publish was stored: its partition and the end offset to sync to for durability.
-pub type Published = Result<(Arc<Partition>, i64), PublishError>;
+pub type Published = Result<(Arc<dyn Log>, i64), PublishError>;
 
 /// Messages of one log partition, with their positions in the caller's list.
 struct Group {
@@ -154,16 +154,8 @@ impl AppendTap for Tap {
         self.0.upgrade().is_some_and(|c| c.is_log_topic(topic))
     }
 
-    fn appended(
-        &self,
-        partition: &Partition,
-        info: &AppendInfo,
-        batches: &[u8],
-    ) -> Result<(), TapError> {
-        match self.0.upgrade() {
-            Some(core) => core.appended(partition, info, batches),
-            None => Ok(()),
-        }
+    fn appended(&self, partition: &dyn Log, info: &AppendInfo, batches: &[u8]) -> Option<Followup> {
+        self.0.upgrade()?.appended(partition, info, batches)
     }
 }
 
@@ -202,11 +194,7 @@ impl MqttCore {
             }
         }
         core.load_sessions()?;
-        if !core.broker.set_tap(Arc::new(Tap(Arc::downgrade(&core)))) {
-            tracing::warn!(
-                "another append tap is installed; MQTT will not see other protocols' records"
-            );
-        }
+        core.broker.add_tap(Arc::new(Tap(Arc::downgrade(&core))));
         Ok(core)
     }
 
@@ -246,7 +234,7 @@ impl MqttCore {
     }
 
     /// Every partition of the MQTT log topics that exist.
-    fn log_partitions(&self) -> Vec<(Arc<str>, i32, Arc<Partition>)> {
+    fn log_partitions(&self) -> Vec<(Arc<str>, i32, Arc<dyn Log>)> {
         let mut names = vec![self.config.log_topic.clone()];
         names.extend(self.config.routes.iter().map(|r| r.topic.clone()));
         names.sort();
@@ -280,7 +268,7 @@ impl MqttCore {
     }
 
     /// Appends `msg` to its log topic (created on first use). Subscribers are offered it by the
-    /// tap before this returns; the caller waits for `Partition::durable(end)` when the
+    /// tap before this returns; the caller waits for `Log::durable(end)` when the
     /// publisher needs durability. Returns the partition and the end offset to wait for.
     pub fn publish(&self, msg: Message) -> Published {
         self.publish_batch(vec![msg])
@@ -370,7 +358,7 @@ impl MqttCore {
         })?;
         let batch = encode_batch(&group);
         PUBLISHING.with(|c| *c.borrow_mut() = Some(group));
-        let result = self.broker.append(&part, batch);
+        let result = self.broker.append(&*part, batch);
         PUBLISHING.with(|c| c.borrow_mut().take());
         let info = result?;
         Ok((part, info.last_offset + 1))
@@ -387,14 +375,15 @@ impl MqttCore {
         )])
     }
 
-    /// The tap: runs under the partition's lock, in offset order.
+    /// The tap: runs under the partition's lock, in offset order; the retained messages are
+    /// written to meta in the follow-up, after the lock is released.
     fn appended(
-        &self,
-        partition: &Partition,
+        self: Arc<Self>,
+        partition: &dyn Log,
         info: &AppendInfo,
         batches: &[u8],
-    ) -> Result<(), TapError> {
-        let key: LogPartition = (Arc::from(partition.topic.as_str()), partition.id);
+    ) -> Option<Followup> {
+        let key: LogPartition = (Arc::from(partition.topic()), partition.id());
         let end = info.last_offset + 1;
         self.lock_marks().entry(key.clone()).or_default().claimed = end;
         let messages: Vec<(i64, Message)> = match PUBLISHING.with(|c| c.borrow_mut().take()) {
@@ -415,17 +404,23 @@ impl MqttCore {
             };
             self.route(msg, Some(pos), &mut out);
         }
-        // Stored before any subscriber is offered the batch, and before its PUBACKs (which wait
-        // for the append this tap runs in). When meta cannot store them, the append is not
-        // acknowledged (the publisher sees an error and may retry); the records are in the log
-        // all the same, so subscribers get them.
-        let stored = self.retained.set_all(&retained).map_err(|e| {
-            tracing::error!(topic = %partition.topic, messages = retained.len(), error = %e, "cannot store retained messages; the append is not acknowledged");
-            TapError(format!("cannot store retained messages: {e}"))
-        });
-        out.deliver(self);
+        // Staged in memory now (in offset order), written to meta before the append is
+        // answered, so before its PUBACKs. When meta cannot store them, the append is not
+        // acknowledged (the publisher sees an error and may retry) and the retained state is as
+        // before; the records are in the log all the same, so subscribers get them.
+        let staged = self.retained.stage(&retained);
+        out.deliver(&self);
         self.lock_marks().entry(key).or_default().done = end;
-        stored
+        if retained.is_empty() {
+            return None;
+        }
+        let topic = partition.topic().to_string();
+        Some(Box::new(move || {
+            self.retained.persist(staged).map_err(|e| {
+                tracing::error!(%topic, messages = retained.len(), error = %e, "cannot store retained messages; the append is not acknowledged");
+                TapError(format!("cannot store retained messages: {e}"))
+            })
+        }))
     }
 
     /// Offers a message to every session whose subscriptions match it (see [`Self::route`]).

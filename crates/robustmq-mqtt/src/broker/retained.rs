@@ -2,7 +2,7 @@
 //! `mqtt.retained`, value = a one-record batch) so they survive restarts and crashes.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use robustmq_meta::MetaStore;
 
@@ -11,6 +11,13 @@ use crate::topic;
 
 const NAMESPACE: &str = "mqtt.retained";
 
+/// Retained changes applied in memory, still to be written to meta: each message with the
+/// one it replaced.
+#[derive(Default)]
+pub struct Staged {
+    changes: Vec<(Arc<Message>, Option<Arc<Message>>)>,
+}
+
 pub struct Retained {
     meta: Arc<dyn MetaStore>,
     /// `mqtt.max_retained_messages`: past it, messages for topics without one are not retained.
@@ -18,6 +25,8 @@ pub struct Retained {
     /// `mqtt.max_retained_per_client`: retained messages one publishing client id may own.
     per_client: usize,
     map: RwLock<Held>,
+    /// Serialises [`Retained::persist`] and the deletion of expired messages.
+    persisting: Mutex<()>,
     /// `$SYS` statistics: retained in memory only, never written to meta or the log.
     sys: RwLock<BTreeMap<String, Arc<Message>>>,
 }
@@ -92,6 +101,7 @@ impl Retained {
             max,
             per_client,
             map: RwLock::new(map),
+            persisting: Mutex::new(()),
             sys: RwLock::new(BTreeMap::new()),
         })
     }
@@ -106,7 +116,7 @@ impl Retained {
 
     /// Whether a new retained message for `topic` from `publisher` would pass a limit: the
     /// server's (replacing one would not) or the publisher's (taking over another client's
-    /// would). Publishers ask first so MQTT 5 can be told; [`Retained::set_all`] enforces both
+    /// would). Publishers ask first so MQTT 5 can be told; [`Retained::stage`] enforces both
     /// for every path (wills, records written by other protocols).
     pub fn is_full_for(&self, topic: &str, publisher: Option<&str>) -> bool {
         let held = self.map.read().unwrap_or_else(|p| p.into_inner());
@@ -139,14 +149,15 @@ impl Retained {
         self.len() == 0
     }
 
-    /// Applies retained messages appended together, in order: each becomes its topic's
-    /// retained message, or clears it when its payload is empty. One synced meta write for all
-    /// of them (not one fsync per message), before the log append they accompany is
-    /// acknowledged. A message for a topic without one is skipped (logged) once the limit
-    /// is reached; replacing and clearing always work.
-    pub fn set_all(&self, msgs: &[Arc<Message>]) -> Result<(), robustmq_meta::MetaError> {
+    /// Applies retained messages appended together, in order, in memory: each becomes its
+    /// topic's retained message, or clears it when its payload is empty. A message for a topic
+    /// without one is skipped (logged) once the limit is reached; replacing and clearing always
+    /// work. Called under the partition's append lock (so in offset order), with no I/O: what
+    /// it returns goes to [`Retained::persist`] once the lock is released.
+    pub fn stage(&self, msgs: &[Arc<Message>]) -> Staged {
+        let mut staged = Staged::default();
         if msgs.is_empty() {
-            return Ok(());
+            return staged;
         }
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
         let mut added = std::collections::HashSet::new();
@@ -185,24 +196,65 @@ impl Retained {
                 "retained messages not stored: mqtt.max_retained_messages or mqtt.max_retained_per_client reached"
             );
         }
-        let encoded: Vec<Option<Vec<u8>>> = msgs
-            .iter()
-            .map(|m| (!m.payload.is_empty()).then(|| encode_batch(std::slice::from_ref(&**m))))
-            .collect();
-        let changes: Vec<(&str, Option<&[u8]>)> = msgs
-            .iter()
-            .zip(&encoded)
-            .map(|(m, e)| (m.topic.as_str(), e.as_deref()))
-            .collect();
-        self.meta.write_entries(NAMESPACE, &changes, true)?;
         for m in msgs {
+            let before = map.by_topic.get(&m.topic).cloned();
             if m.payload.is_empty() {
                 map.remove(&m.topic);
             } else {
                 map.insert(m.topic.clone(), Arc::clone(m));
             }
+            staged.changes.push((Arc::clone(m), before));
         }
-        Ok(())
+        staged
+    }
+
+    /// Writes what [`Retained::stage`] changed to meta, in one synced write, before the log
+    /// append it goes with is acknowledged. Each topic's current message is written, so
+    /// whichever persist runs last leaves meta with the newest, and persists are serialised so
+    /// a slower one never overwrites a newer write. When meta cannot store them, the changes
+    /// that are still current are undone in memory: a retained message is never served that
+    /// a restart would lose.
+    pub fn persist(&self, staged: Staged) -> Result<(), robustmq_meta::MetaError> {
+        if staged.changes.is_empty() {
+            return Ok(());
+        }
+        let _turn = self.persisting.lock().unwrap_or_else(|p| p.into_inner());
+        let topics: std::collections::BTreeSet<&str> = staged
+            .changes
+            .iter()
+            .map(|(m, _)| m.topic.as_str())
+            .collect();
+        let current: Vec<(&str, Option<Vec<u8>>)> = {
+            let map = self.map.read().unwrap_or_else(|p| p.into_inner());
+            topics
+                .into_iter()
+                .map(|t| {
+                    let held = map.by_topic.get(t);
+                    (t, held.map(|m| encode_batch(std::slice::from_ref(&**m))))
+                })
+                .collect()
+        };
+        let changes: Vec<(&str, Option<&[u8]>)> =
+            current.iter().map(|(t, v)| (*t, v.as_deref())).collect();
+        let Err(e) = self.meta.write_entries(NAMESPACE, &changes, true) else {
+            return Ok(());
+        };
+        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+        for (m, before) in staged.changes.into_iter().rev() {
+            let held = map.by_topic.get(&m.topic);
+            let still_ours = match held {
+                Some(h) => Arc::ptr_eq(h, &m),
+                None => m.payload.is_empty(),
+            };
+            if !still_ours {
+                continue;
+            }
+            match before {
+                Some(b) => map.insert(m.topic.clone(), b),
+                None => map.remove(&m.topic),
+            }
+        }
+        Err(e)
     }
 
     pub fn set_sys(&self, msg: Message) {
@@ -229,14 +281,105 @@ impl Retained {
         }
         drop((held, sys));
         if !expired.is_empty() {
-            let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-            for t in expired {
-                map.remove(&t);
+            let _turn = self.persisting.lock().unwrap_or_else(|p| p.into_inner());
+            let gone: Vec<String> = {
+                let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+                // Only those still expired: a new message may have replaced one meanwhile.
+                let mut gone = Vec::new();
+                for t in expired {
+                    if map.by_topic.get(&t).is_some_and(|m| m.is_expired(now_ms)) {
+                        map.remove(&t);
+                        gone.push(t);
+                    }
+                }
+                gone
+            };
+            // Outside the map's lock: matching and publishing go on during the meta write.
+            for t in gone {
                 if let Err(e) = self.meta.delete_entry(NAMESPACE, &t) {
                     tracing::warn!(topic = %t, error = %e, "cannot delete an expired retained message");
                 }
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::QoS;
+    use robustmq_meta::{FaultMeta, RocksMeta};
+
+    fn msg(topic: &str, payload: &'static [u8]) -> Arc<Message> {
+        Arc::new(Message {
+            topic: topic.into(),
+            payload: bytes::Bytes::from_static(payload),
+            qos: QoS::AtLeastOnce,
+            retain: true,
+            publisher: Some("c".into()),
+            timestamp_ms: 0,
+            properties: Default::default(),
+        })
+    }
+
+    fn stored(meta: &dyn MetaStore) -> Vec<(String, Vec<u8>)> {
+        let entries = meta.entries(NAMESPACE).unwrap();
+        entries
+            .into_iter()
+            .map(|(k, v)| {
+                let (_, m) = decode_batches(&v, v.len()).into_iter().next().unwrap();
+                (k, m.payload.to_vec())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn persists_in_any_order_leave_meta_with_the_newest() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta: Arc<dyn MetaStore> = Arc::new(RocksMeta::open(dir.path()).unwrap());
+        let r = Retained::load(Arc::clone(&meta), 100, 100).unwrap();
+        let older = r.stage(&[msg("a", b"1")]);
+        let newer = r.stage(&[msg("a", b"2"), msg("b", b"x")]);
+        r.persist(newer).unwrap();
+        r.persist(older).unwrap();
+        assert_eq!(
+            stored(&*meta),
+            vec![("a".into(), b"2".to_vec()), ("b".into(), b"x".to_vec())]
+        );
+        let cleared = r.stage(&[msg("b", b"")]);
+        r.persist(cleared).unwrap();
+        assert_eq!(stored(&*meta), vec![("a".into(), b"2".to_vec())]);
+    }
+
+    #[test]
+    fn a_failed_persist_undoes_what_is_still_current() {
+        let dir = tempfile::tempdir().unwrap();
+        let rocks: Arc<dyn MetaStore> = Arc::new(RocksMeta::open(dir.path()).unwrap());
+        let faults = Arc::new(FaultMeta::new(rocks));
+        let r = Retained::load(Arc::clone(&faults) as Arc<dyn MetaStore>, 100, 100).unwrap();
+        r.persist(r.stage(&[msg("a", b"kept")])).unwrap();
+        faults.fail_writes(true);
+        let lost = r.stage(&[msg("a", b"lost"), msg("a", b"lost too"), msg("n", b"new")]);
+        let replaced = r.stage(&[msg("n", b"newer")]);
+        assert!(r.persist(lost).is_err());
+        let now: Vec<_> = ["a", "n"]
+            .iter()
+            .map(|t| r.matching(t, 0).first().map(|m| m.payload.to_vec()))
+            .collect();
+        assert_eq!(
+            now,
+            vec![Some(b"kept".to_vec()), Some(b"newer".to_vec())],
+            "undone where still current, a later message left alone"
+        );
+        faults.fail_writes(false);
+        r.persist(replaced).unwrap();
+        assert_eq!(
+            stored(&*faults),
+            vec![
+                ("a".into(), b"kept".to_vec()),
+                ("n".into(), b"newer".to_vec())
+            ]
+        );
     }
 }

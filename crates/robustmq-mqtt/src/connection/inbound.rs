@@ -30,7 +30,7 @@ mod rc {
 }
 
 /// A partition and the end offset an acknowledgement waits to be durable.
-type Wait = (Arc<robustmq_journal::Partition>, i64);
+type Wait = (Arc<dyn robustmq_journal::Log>, i64);
 
 impl Conn {
     /// Applies one packet; `Some` ends the connection.
@@ -258,7 +258,7 @@ impl Conn {
     }
 
     /// Adds the PUBACK/PUBREC for a publish to the batch [`Conn::seal_acks`] sends once the
-    /// record is durable (see `Partition::durable`). For QoS 2 in a
+    /// record is durable (see `Log::durable`). For QoS 2 in a
     /// persistent session (`remember`) the packet id is saved only after the record is
     /// durable: a crash in between makes the client resend a message we do not have, rather
     /// than have us refuse a resend of one we lost.

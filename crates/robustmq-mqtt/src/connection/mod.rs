@@ -61,7 +61,7 @@ type PendingAck = BoxFuture<'static, Result<Vec<Ack>, String>>;
 struct AckBatch {
     acks: Vec<Ack>,
     /// Per partition, the end offset that must be durable first.
-    waits: Vec<(Arc<robustmq_journal::Partition>, i64)>,
+    waits: Vec<(Arc<dyn robustmq_journal::Log>, i64)>,
     /// A persistent session whose QoS 2 packet ids are saved once the records are durable.
     remember: Option<(Arc<MqttCore>, Arc<Session>)>,
 }
