@@ -1,6 +1,7 @@
 //! The protocol-neutral broker core: the topic catalog over meta and the journal, consumer
 //! groups, and metrics. Protocol crates translate wire requests into calls on [`Broker`].
 
+pub mod durable;
 pub mod error;
 pub mod groups;
 pub mod metrics;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use robustmq_journal::{AppendInfo, JournalError, Log, LogConfig, LogStore};
 use robustmq_meta::{MetaStore, TopicMeta};
 
+pub use durable::DurableWait;
 pub use error::{BrokerError, Result};
 pub use groups::{CoordinatorConfig, GroupCoordinator};
 pub use metrics::Metrics;

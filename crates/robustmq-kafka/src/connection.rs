@@ -2,12 +2,9 @@
 //! request order. Produce acknowledgements that wait for an fsync are pipelined: later requests
 //! are read and appended while earlier ones wait, so one fsync covers many of them.
 
-use std::collections::VecDeque;
-
 use bytes::{Bytes, BytesMut};
-use futures::future::BoxFuture;
-use futures::stream::{FuturesOrdered, StreamExt};
 use futures::FutureExt;
+use robustmq_transport::replies::Replies;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
@@ -45,22 +42,20 @@ pub enum Closed {
 
 /// A response owed, and whether its bytes count against [`MAX_QUEUED_BYTES`] (those built at
 /// once do; a produce waiting for durability is small).
-type Pending = BoxFuture<'static, Result<(Bytes, bool), FrameError>>;
+type Response = Result<(Bytes, bool), FrameError>;
 
 /// Responses owed, in request order, and the bytes of those already built.
 #[derive(Default)]
 struct Owed {
-    pending: FuturesOrdered<Pending>,
-    ready: VecDeque<(Bytes, bool)>,
-    /// Bytes of responses built but not written (in `ready`, or queued in `pending` behind
-    /// an earlier one), counted when built and released when written.
+    replies: Replies<Response>,
+    /// Bytes of responses built but not written (ready, or queued behind an earlier one),
+    /// counted when built and released when written.
     queued_bytes: usize,
 }
 
 impl Owed {
     fn room(&self) -> bool {
-        self.pending.len() + self.ready.len() < MAX_IN_FLIGHT
-            && self.queued_bytes < MAX_QUEUED_BYTES
+        self.replies.len() < MAX_IN_FLIGHT && self.queued_bytes < MAX_QUEUED_BYTES
     }
 }
 
@@ -100,20 +95,15 @@ pub async fn serve(
                         Ok(Reply::Nothing) => {}
                         Ok(Reply::Now(b)) => {
                             owed.queued_bytes += b.len();
-                            if owed.pending.is_empty() {
-                                owed.ready.push_back((b, true))
-                            } else {
-                                let now = futures::future::ready(Ok((b, true)));
-                                owed.pending.push_back(now.boxed())
-                            }
+                            owed.replies.push_ready(Ok((b, true)));
                         }
-                        Ok(Reply::Later(f)) => owed
-                            .pending
-                            .push_back(f.map(|r| r.map(|b| (b, false))).boxed()),
+                        Ok(Reply::Later(f)) => {
+                            owed.replies.push_later(f.map(|r| r.map(|b| (b, false))))
+                        }
                     }
-                    if !owed.ready.is_empty() && owed.pending.is_empty() && buf.len() < 4 {
-                        if let Err(e) = flush(&mut writer, &mut owed).await {
-                            return Closed::Io(e);
+                    if !owed.replies.waiting() && buf.len() < 4 {
+                        if let Err(closed) = flush(&mut writer, &mut owed).await {
+                            return closed;
                         }
                     }
                     continue;
@@ -121,10 +111,10 @@ pub async fn serve(
                 Ok(None) => {}
             }
         }
-        if let Err(e) = flush(&mut writer, &mut owed).await {
-            return Closed::Io(e);
+        if let Err(closed) = flush(&mut writer, &mut owed).await {
+            return closed;
         }
-        if closing && owed.pending.is_empty() {
+        if closing && !owed.replies.waiting() {
             return Closed::Shutdown;
         }
         if !closing && owed.room() && frame_buffered(&buf) {
@@ -132,13 +122,7 @@ pub async fn serve(
             continue;
         }
         tokio::select! {
-            Some(done) = owed.pending.next(), if !owed.pending.is_empty() => match done {
-                Ok(reply) => {
-                    last_read = Instant::now();
-                    owed.ready.push_back(reply);
-                }
-                Err(e) => return Closed::Protocol(e),
-            },
+            _ = owed.replies.next_ready(), if owed.replies.waiting() => last_read = Instant::now(),
             read = reader.read_buf(&mut buf), if !closing && owed.room() => match read {
                 Ok(0) => return Closed::ByPeer,
                 Ok(_) => {}
@@ -146,7 +130,7 @@ pub async fn serve(
             },
             // Idle: nothing owed and nothing read (a half-sent request counts as idle too, so
             // a client trickling a frame cannot hold the connection).
-            _ = tokio::time::sleep_until(last_read + limits.idle), if owed.pending.is_empty() && !closing => {
+            _ = tokio::time::sleep_until(last_read + limits.idle), if !owed.replies.waiting() && !closing => {
                 return Closed::Idle;
             }
             _ = shutdown.changed(), if !closing => closing = true,
@@ -165,9 +149,11 @@ fn frame_buffered(buf: &[u8]) -> bool {
     }
 }
 
-async fn flush<W: AsyncWriteExt + Unpin>(w: &mut W, owed: &mut Owed) -> std::io::Result<()> {
-    while let Some((b, counted)) = owed.ready.pop_front() {
-        w.write_all(&b).await?;
+/// Writes every response that is ready, in order; a handler's failure ends the connection.
+async fn flush<W: AsyncWriteExt + Unpin>(w: &mut W, owed: &mut Owed) -> Result<(), Closed> {
+    while let Some(reply) = owed.replies.pop_ready() {
+        let (b, counted) = reply.map_err(Closed::Protocol)?;
+        w.write_all(&b).await.map_err(Closed::Io)?;
         if counted {
             owed.queued_bytes -= b.len();
         }

@@ -24,6 +24,7 @@
 mod error;
 pub mod limit;
 pub mod listener;
+pub mod replies;
 pub mod tls;
 pub mod ws;
 

@@ -3,8 +3,6 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use futures::FutureExt;
-
 use super::{Ack, AckBatch, Closed, Conn};
 use crate::broker::session::{Delivery, Session};
 use crate::broker::{MqttCore, SubscribeError};
@@ -283,10 +281,7 @@ impl Conn {
         let b = &mut self.ack_batch;
         b.acks.push(Ack { packet, frees });
         if let Some((part, end)) = wait {
-            match b.waits.iter_mut().find(|(p, _)| Arc::ptr_eq(p, &part)) {
-                Some(w) => w.1 = w.1.max(end),
-                None => b.waits.push((part, end)),
-            }
+            b.waits.need(&part, end);
         }
         if remember.is_some() {
             b.remember = remember;
@@ -305,11 +300,10 @@ impl Conn {
             remember,
         } = std::mem::take(&mut self.ack_batch);
         let fut = async move {
-            for (part, end) in waits {
-                part.durable(end)
-                    .await
-                    .map_err(|e| format!("not durable: {e}"))?;
-            }
+            waits
+                .wait()
+                .await
+                .map_err(|e| format!("not durable: {e}"))?;
             // The QoS 2 packet id must be stored before PUBREC promises exactly once.
             if let Some((core, session)) = remember {
                 if !core.persist(&session, true) {
@@ -318,7 +312,7 @@ impl Conn {
             }
             Ok(acks)
         };
-        self.acks.push_back(fut.boxed());
+        self.acks.push_later(fut);
     }
 
     fn on_pubrel(&mut self, packet_id: u16) {

@@ -13,8 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
-use futures::future::{BoxFuture, FutureExt};
-use futures::stream::{FuturesOrdered, StreamExt};
+use futures::FutureExt;
+use robustmq_broker::DurableWait;
+use robustmq_transport::replies::Replies;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -53,15 +54,12 @@ struct Ack {
     frees: bool,
 }
 
-/// Acknowledgements of publishes stored together, sent once their fsync is done.
-type PendingAck = BoxFuture<'static, Result<Vec<Ack>, String>>;
-
 /// Acknowledgements being gathered (see `Conn::seal_acks`).
 #[derive(Default)]
 struct AckBatch {
     acks: Vec<Ack>,
     /// Per partition, the end offset that must be durable first.
-    waits: Vec<(Arc<dyn robustmq_journal::Log>, i64)>,
+    waits: DurableWait,
     /// A persistent session whose QoS 2 packet ids are saved once the records are durable.
     remember: Option<(Arc<MqttCore>, Arc<Session>)>,
 }
@@ -87,7 +85,7 @@ pub(crate) struct Conn {
     connect_expiry: u32,
     /// Inbound QoS 1/2 publishes not yet fully acknowledged, against our Receive Maximum.
     inbound_unacked: usize,
-    acks: FuturesOrdered<PendingAck>,
+    acks: Replies<Result<Vec<Ack>, String>>,
     ack_batch: AckBatch,
     /// Publishes read but not yet appended, with their packet ids.
     publishes: Vec<(Message, u16)>,
@@ -209,7 +207,7 @@ where
             0
         },
         inbound_unacked: 0,
-        acks: FuturesOrdered::new(),
+        acks: Replies::default(),
         ack_batch: AckBatch::default(),
         publishes: Vec::new(),
         out: BytesMut::new(),
@@ -300,10 +298,9 @@ where
                 }
                 Err(e) => return Closed::Io(e),
             },
-            Some(first) = conn.acks.next(), if !conn.acks.is_empty() => {
+            _ = conn.acks.next_ready(), if conn.acks.waiting() => {
                 // Every batch already durable goes out in the same write.
-                let mut ready = Some(first);
-                while let Some(acks) = ready {
+                while let Some(acks) = conn.acks.pop_ready() {
                     match acks {
                         Ok(acks) => conn.write_acks(acks),
                         Err(why) => {
@@ -312,7 +309,6 @@ where
                             return Closed::Protocol(0x80, why);
                         }
                     }
-                    ready = conn.acks.next().now_or_never().flatten();
                 }
             }
             _ = conn.session.wake.notified() => {}
