@@ -396,8 +396,6 @@ pub struct GroupCoordinator {
     meta: Arc<dyn MetaStore>,
     config: CoordinatorConfig,
     groups: Mutex<HashMap<String, Group>>,
-    /// The newest generation written to meta per group.
-    written: Mutex<HashMap<String, i32>>,
 }
 
 impl GroupCoordinator {
@@ -414,7 +412,6 @@ impl GroupCoordinator {
             meta,
             config,
             groups: Mutex::new(groups),
-            written: Mutex::new(HashMap::new()),
         })
     }
 
@@ -442,22 +439,21 @@ impl GroupCoordinator {
     }
 
     /// Writes group states, called with no lock of the coordinator held (a synced meta write
-    /// must not stall every other group). A state older than one already written for the same
-    /// group (two rebalances finishing at once) is skipped.
+    /// must not stall every other group). Each is a compare-and-set on the generation, so a
+    /// state older than the stored one (two rebalances finishing at once, or another broker
+    /// that moved the group on) is never written over it.
     fn store(&self, states: impl IntoIterator<Item = GroupMeta>) {
         for state in states {
-            {
-                let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
-                if written
-                    .get(&state.name)
-                    .is_some_and(|&g| g > state.generation)
-                {
-                    continue;
+            match self.meta.put_group_if_newer(&state) {
+                Ok(true) => {}
+                Ok(false) => tracing::debug!(
+                    group = %state.name,
+                    generation = state.generation,
+                    "group state not written: meta holds a newer generation"
+                ),
+                Err(e) => {
+                    tracing::error!(group = %state.name, error = %e, "could not persist group state")
                 }
-                written.insert(state.name.clone(), state.generation);
-            }
-            if let Err(e) = self.meta.put_group(&state) {
-                tracing::error!(group = %state.name, error = %e, "could not persist group state");
             }
         }
     }
@@ -812,10 +808,6 @@ impl GroupCoordinator {
             }
             groups.remove(group);
         }
-        self.written
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(group);
         self.meta.delete_group(group)?;
         Ok(())
     }

@@ -164,6 +164,28 @@ impl Broker {
         *taps = all.into();
     }
 
+    /// Runs `f` on the blocking pool and waits for it. For core calls that write meta (group
+    /// state, offsets, sessions): a synced RocksDB write here, a round trip to the meta quorum
+    /// in a cluster; either way no runtime worker should sit in it. Fails only when the call
+    /// could not finish (the runtime shutting down).
+    pub async fn off_runtime<R, E>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Broker) -> std::result::Result<R, E> + Send + 'static,
+    ) -> std::result::Result<R, E>
+    where
+        R: Send + 'static,
+        E: From<robustmq_meta::MetaError> + Send + 'static,
+    {
+        let this = Arc::clone(self);
+        match tokio::task::spawn_blocking(move || f(&this)).await {
+            Ok(r) => r,
+            Err(e) => Err(robustmq_meta::MetaError::Storage(format!(
+                "the meta call did not finish: {e}"
+            ))
+            .into()),
+        }
+    }
+
     /// Background upkeep until `shutdown` fires: group timers every 100 ms in one loop, and
     /// retention, compaction and the periodic fsync in another, so a long compaction never
     /// delays a rebalance or a session expiry.
@@ -180,7 +202,12 @@ impl Broker {
                 let mut tick = tokio::time::interval(Duration::from_millis(100));
                 loop {
                     tokio::select! {
-                        _ = tick.tick() => this.groups.tick(std::time::Instant::now()),
+                        _ = tick.tick() => {
+                            // Completed rebalances write group state: off the runtime.
+                            let now = std::time::Instant::now();
+                            let this = Arc::clone(&this);
+                            let _ = tokio::task::spawn_blocking(move || this.groups.tick(now)).await;
+                        }
                         _ = stop.changed() => return,
                     }
                 }

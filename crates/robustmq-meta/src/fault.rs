@@ -67,6 +67,10 @@ impl MetaStore for FaultMeta {
         self.write()?;
         self.inner.put_group(group)
     }
+    fn put_group_if_newer(&self, group: &GroupMeta) -> Result<bool> {
+        self.write()?;
+        self.inner.put_group_if_newer(group)
+    }
     fn groups(&self) -> Result<Vec<GroupMeta>> {
         self.inner.groups()
     }

@@ -90,6 +90,11 @@ pub trait MetaStore: Send + Sync {
     fn delete_offsets(&self, group: &str, partitions: &[(String, i32)]) -> Result<()>;
 
     fn put_group(&self, group: &GroupMeta) -> Result<()>;
+    /// Compare-and-set on the generation: writes `group` unless the stored state has a newer
+    /// generation, and says whether it wrote. So a late write of an older rebalance (here, or
+    /// from another broker) never replaces a newer one; states of the same generation (the
+    /// sync after a join, a leave that empties the group) replace each other in order.
+    fn put_group_if_newer(&self, group: &GroupMeta) -> Result<bool>;
     fn groups(&self) -> Result<Vec<GroupMeta>>;
     /// Removes a group's state and all its committed offsets.
     fn delete_group(&self, name: &str) -> Result<()>;

@@ -201,6 +201,17 @@ impl MetaStore for RocksMeta {
         self.put_json(format!("{GROUP}{}", group.name).as_bytes(), group)
     }
 
+    fn put_group_if_newer(&self, group: &GroupMeta) -> Result<bool> {
+        let key = format!("{GROUP}{}", group.name);
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let stored: Option<GroupMeta> = self.get_json(key.as_bytes())?;
+        if stored.is_some_and(|s| s.generation > group.generation) {
+            return Ok(false);
+        }
+        self.put_json(key.as_bytes(), group)?;
+        Ok(true)
+    }
+
     fn groups(&self) -> Result<Vec<GroupMeta>> {
         self.scan(GROUP.as_bytes())?
             .iter()
@@ -398,6 +409,34 @@ mod tests {
         assert_eq!(m.users().unwrap(), vec![user("alice", 2)]);
         assert_eq!(m.user("alice").unwrap(), Some(user("alice", 2)));
         assert_eq!(m.user("bob").unwrap(), None);
+    }
+
+    #[test]
+    fn group_state_is_written_only_over_an_older_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = RocksMeta::open(dir.path()).unwrap();
+        let state = |generation, protocol: &str| GroupMeta {
+            name: "g".into(),
+            protocol_type: "consumer".into(),
+            protocol: protocol.into(),
+            generation,
+        };
+        assert!(
+            m.put_group_if_newer(&state(3, "range")).unwrap(),
+            "nothing stored yet"
+        );
+        assert!(m.put_group_if_newer(&state(5, "range")).unwrap());
+        assert!(!m.put_group_if_newer(&state(4, "sticky")).unwrap(), "older");
+        assert!(
+            m.put_group_if_newer(&state(5, "sticky")).unwrap(),
+            "same generation"
+        );
+        assert_eq!(m.groups().unwrap(), vec![state(5, "sticky")]);
+        m.delete_group("g").unwrap();
+        assert!(
+            m.put_group_if_newer(&state(1, "range")).unwrap(),
+            "after a delete"
+        );
     }
 
     #[test]

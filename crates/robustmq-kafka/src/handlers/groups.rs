@@ -98,7 +98,10 @@ pub async fn join(ctx: &Ctx, req: JoinGroupRequest, v: i16) -> JoinGroupResponse
         },
         require_known_member_id: v >= 4,
     };
-    let waiter = ctx.broker.groups.join(join, Instant::now());
+    let waiter = ctx
+        .broker
+        .off_runtime(move |b| b.groups.join(join, Instant::now()))
+        .await;
     let outcome = match waiter {
         Ok(rx) => rx.await.unwrap_or(Err(GroupError::RebalanceInProgress)),
         Err(e) => Err(e),
@@ -143,13 +146,18 @@ pub async fn sync(ctx: &Ctx, req: SyncGroupRequest, _v: i16) -> SyncGroupRespons
         .iter()
         .map(|a| (a.member_id.to_string(), a.assignment.clone()))
         .collect();
-    let waiter = ctx.broker.groups.sync(
-        &req.group_id,
-        &req.member_id,
+    let (group, member, generation) = (
+        req.group_id.to_string(),
+        req.member_id.to_string(),
         req.generation_id,
-        assignments,
-        Instant::now(),
     );
+    let waiter = ctx
+        .broker
+        .off_runtime(move |b| {
+            b.groups
+                .sync(&group, &member, generation, assignments, Instant::now())
+        })
+        .await;
     let outcome = match waiter {
         Ok(rx) => rx.await.unwrap_or(Err(GroupError::RebalanceInProgress)),
         Err(e) => Err(e),
@@ -193,10 +201,12 @@ pub async fn leave(ctx: &Ctx, req: LeaveGroupRequest, v: i16) -> LeaveGroupRespo
     } else {
         vec![(req.member_id.to_string(), None)]
     };
+    let (group, leaving) = (req.group_id.to_string(), members.clone());
     let results = ctx
         .broker
-        .groups
-        .leave(&req.group_id, &members, Instant::now());
+        .off_runtime(move |b| Ok::<_, GroupError>(b.groups.leave(&group, &leaving, Instant::now())))
+        .await
+        .unwrap_or_else(|e| members.iter().map(|_| Err(e.clone())).collect());
     if v >= 3 {
         resp.members = members
             .iter()
@@ -282,7 +292,12 @@ pub async fn delete(ctx: &Ctx, req: DeleteGroupsRequest, _v: i16) -> DeleteGroup
     let mut resp = DeleteGroupsResponse::default();
     for name in req.groups_names {
         let mut r = DeletableGroupResult::default();
-        if let Err(e) = ctx.broker.groups.delete(&name) {
+        let group = name.to_string();
+        let deleted = ctx
+            .broker
+            .off_runtime(move |b| b.groups.delete(&group))
+            .await;
+        if let Err(e) = deleted {
             r.error_code = group_code(&e);
         }
         r.group_id = name;

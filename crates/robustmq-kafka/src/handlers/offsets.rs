@@ -59,12 +59,19 @@ pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommi
             codes.insert(key, 0);
         }
     }
-    let result = ctx.broker.groups.commit_offsets(
-        &req.group_id,
-        &req.member_id,
+    let (group, member, generation) = (
+        req.group_id.to_string(),
+        req.member_id.to_string(),
         req.generation_id_or_member_epoch,
-        &offsets,
     );
+    let committed = offsets.clone();
+    let result = ctx
+        .broker
+        .off_runtime(move |b| {
+            b.groups
+                .commit_offsets(&group, &member, generation, &committed)
+        })
+        .await;
     if let Err(e) = result {
         let code = group_code(&e);
         for (t, p, _) in &offsets {
@@ -229,7 +236,12 @@ pub async fn delete(ctx: &Ctx, req: OffsetDeleteRequest, _v: i16) -> OffsetDelet
             }
         }
     }
-    if let Err(e) = ctx.broker.groups.delete_offsets(&req.group_id, &deletable) {
+    let group = req.group_id.to_string();
+    let deleted = ctx
+        .broker
+        .off_runtime(move |b| b.groups.delete_offsets(&group, &deletable))
+        .await;
+    if let Err(e) = deleted {
         resp.error_code = group_code(&e);
         return resp;
     }

@@ -101,10 +101,11 @@ impl MqttCore {
 
     /// Opens the session of `client_id` for a new connection, taking it over from any
     /// connection that holds it. Returns the session, whether it was present, the connection
-    /// id, and the receiver the connection watches for being kicked. Opens of one client id run one at a time,
-    /// so two CONNECTs racing cannot both create or both resume it.
+    /// id, and the receiver the connection watches for being kicked. Opens of one client id run one at a time
+    /// (an async lock per client id, held across the meta write of a new session), so two
+    /// CONNECTs racing cannot both create or both resume it.
     pub async fn open_session(
-        &self,
+        self: &Arc<Self>,
         client_id: &str,
         clean_start: bool,
         expiry_interval: u32,
@@ -177,7 +178,14 @@ impl MqttCore {
                 }
                 self.lock_sessions()
                     .insert(client_id.to_string(), Arc::clone(&s));
-                if !self.persist(&s, true) {
+                // Written off the runtime; the open lock of this client id stays held so a
+                // racing CONNECT cannot discard the session before it is stored (and have this
+                // write bring it back). No other lock is held.
+                let (core, session) = (Arc::clone(self), Arc::clone(&s));
+                let stored = tokio::task::spawn_blocking(move || core.persist(&session, true))
+                    .await
+                    .unwrap_or(false);
+                if !stored {
                     // A persistent session meta does not hold would be lost by a crash while
                     // the client believes it exists: refuse the CONNECT instead.
                     self.lock_sessions().remove(client_id);
