@@ -3,6 +3,7 @@
 
 pub mod durable;
 pub mod error;
+pub mod follow;
 pub mod groups;
 pub mod metrics;
 pub mod partitioner;

@@ -140,19 +140,18 @@ impl MqttCore {
         if !st.online() {
             return false;
         }
-        // Records at or past `claimed` are the tap's to deliver live; while a dispatch is in
-        // progress (claimed > done) the tap may still be offering a record this read found, so
-        // stay in catch-up (which drops the live copy) until it has finished.
-        let marks = self.marks_of(&key);
-        deliveries.retain(|d| d.pos.as_ref().is_some_and(|p| p.offset < marks.claimed));
-        new_next = new_next.min(marks.claimed);
+        // The core's rule (robustmq_broker::follow): records at or past `claimed` are the
+        // tap's; go live only when this read reached it and no offer is in progress (the tap
+        // may still be offering a record this read found, and catch-up drops the live copy).
+        let step = self.marks.get(&key).after_read(new_next);
+        deliveries.retain(|d| d.pos.as_ref().is_some_and(|p| p.offset < step.keep_below));
         st.pending.extend(deliveries);
         st.dirty = true;
-        if new_next >= marks.claimed && marks.done == marks.claimed {
+        if step.live {
             st.catchup.remove(&key);
         } else {
             let c = CatchUp {
-                next: new_next,
+                next: step.next,
                 qos0_from,
             };
             st.catchup.insert(key, c);

@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Instant;
 
+use robustmq_broker::follow::LiveMarks;
 use robustmq_broker::partitioner::partition_for;
 use robustmq_broker::{AppendTap, Broker, BrokerError, Followup, TapError};
 use robustmq_journal::{now_ms, AppendInfo, Log};
@@ -118,14 +119,6 @@ pub struct Stats {
     pub dropped: AtomicU64,
 }
 
-/// Per log partition: offsets below `claimed` have started their way to sessions, offsets
-/// below `done` have been offered to every session.
-#[derive(Debug, Clone, Copy, Default)]
-struct Marks {
-    claimed: i64,
-    done: i64,
-}
-
 pub struct MqttCore {
     pub config: MqttConfig,
     pub broker: Arc<Broker>,
@@ -134,7 +127,8 @@ pub struct MqttCore {
     opening: KeyedLock,
     subs: RwLock<Subscriptions>,
     pub retained: Retained,
-    marks: Mutex<HashMap<LogPartition, Marks>>,
+    /// How far the tap got per log partition (see `robustmq_broker::follow`).
+    marks: LiveMarks,
     shared_turn: Mutex<HashMap<(String, String), usize>>,
     pub stats: Stats,
     next_conn: AtomicU64,
@@ -174,32 +168,18 @@ impl MqttCore {
             opening: KeyedLock::default(),
             subs: RwLock::new(Subscriptions::default()),
             retained,
-            marks: Mutex::new(HashMap::new()),
+            marks: LiveMarks::default(),
             shared_turn: Mutex::new(HashMap::new()),
             stats: Stats::default(),
             next_conn: AtomicU64::new(1),
             started: Instant::now(),
         });
-        {
-            let mut marks = core.lock_marks();
-            for (t, p, part) in core.log_partitions() {
-                let end = part.log_end_offset();
-                marks.insert(
-                    (t, p),
-                    Marks {
-                        claimed: end,
-                        done: end,
-                    },
-                );
-            }
+        for (t, p, part) in core.log_partitions() {
+            core.marks.start_at((t, p), part.log_end_offset());
         }
         core.load_sessions()?;
         core.broker.add_tap(Arc::new(Tap(Arc::downgrade(&core))));
         Ok(core)
-    }
-
-    fn lock_marks(&self) -> std::sync::MutexGuard<'_, HashMap<LogPartition, Marks>> {
-        self.marks.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn lock_sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Session>>> {
@@ -253,18 +233,11 @@ impl MqttCore {
     }
 
     fn done_marks(&self) -> BTreeMap<LogPartition, i64> {
-        self.lock_marks()
-            .iter()
-            .map(|(k, m)| (k.clone(), m.done))
-            .collect()
+        self.marks.done()
     }
 
     fn claimed_mark(&self, key: &LogPartition) -> i64 {
-        self.marks_of(key).claimed
-    }
-
-    fn marks_of(&self, key: &LogPartition) -> Marks {
-        self.lock_marks().get(key).copied().unwrap_or_default()
+        self.marks.get(key).claimed
     }
 
     /// Appends `msg` to its log topic (created on first use). Subscribers are offered it by the
@@ -385,7 +358,7 @@ impl MqttCore {
     ) -> Option<Followup> {
         let key: LogPartition = (Arc::from(partition.topic()), partition.id());
         let end = info.last_offset + 1;
-        self.lock_marks().entry(key.clone()).or_default().claimed = end;
+        self.marks.claim(&key, end);
         let messages: Vec<(i64, Message)> = match PUBLISHING.with(|c| c.borrow_mut().take()) {
             Some(ms) if ms.len() as i64 == info.records => (info.base_offset..).zip(ms).collect(),
             _ => decode_batches(batches, partition.config().max_message_bytes),
@@ -410,7 +383,7 @@ impl MqttCore {
         // before; the records are in the log all the same, so subscribers get them.
         let staged = self.retained.stage(&retained);
         out.deliver(&self);
-        self.lock_marks().entry(key).or_default().done = end;
+        self.marks.finish(&key, end);
         if retained.is_empty() {
             return None;
         }

@@ -14,7 +14,7 @@ use crate::message::Message;
 use super::queue::{DeliveryQueue, InflightWindow};
 
 /// A log partition of an MQTT log topic (the name shared, not copied, per delivery).
-pub type LogPartition = (Arc<str>, i32);
+pub type LogPartition = robustmq_broker::follow::LogKey;
 
 /// Where a session reads a log partition instead of being fed live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
