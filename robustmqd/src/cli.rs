@@ -1,9 +1,10 @@
 //! robustmqd's command line, in the library so the completion and man-page generator uses the
 //! same definitions as the binary.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Arg, ArgMatches, Args, Command, FromArgMatches, Parser};
 use serde::Serialize;
 
 /// robustmqd: one daemon for MQTT and Kafka (and, as they land, AMQP and RocketMQ) clients.
@@ -22,30 +23,10 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     #[serde(skip)]
     pub config: Option<PathBuf>,
-    /// Kafka listener address, or `off`.
-    #[arg(long, value_name = "ADDR")]
+    // One `--<name>-listen ADDR` flag per listener in the table of protocols.
+    #[command(flatten)]
     #[serde(skip)]
-    pub kafka_listen: Option<String>,
-    /// MQTT listener (3.1, 3.1.1 and 5.0 over TCP), or `off`.
-    #[arg(long, value_name = "ADDR")]
-    #[serde(skip)]
-    pub mqtt_listen: Option<String>,
-    /// MQTT over WebSocket listener (path /mqtt), or `off`.
-    #[arg(long, value_name = "ADDR")]
-    #[serde(skip)]
-    pub mqtt_ws_listen: Option<String>,
-    /// MQTT over TLS listener (needs mqtt.tls_cert and mqtt.tls_key), or `off`.
-    #[arg(long, value_name = "ADDR")]
-    #[serde(skip)]
-    pub mqtt_tls_listen: Option<String>,
-    /// HTTP listener (/healthz, /readyz, /metrics), or `off`.
-    #[arg(long, value_name = "ADDR")]
-    #[serde(skip)]
-    pub http_listen: Option<String>,
-    /// Admin gRPC listener (the `robustmq` CLI talks to it), or `off`.
-    #[arg(long, value_name = "ADDR")]
-    #[serde(skip)]
-    pub admin_listen: Option<String>,
+    pub listen: ListenFlags,
     /// Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it).
     #[arg(long, value_name = "FILTER")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -59,4 +40,43 @@ pub struct Cli {
     #[arg(long)]
     #[serde(skip)]
     pub print_config: bool,
+}
+
+/// Listener addresses given on the command line, by listener name. The flags are made from
+/// [`crate::protocols::listener_specs`], so a protocol added there gets its flag here.
+#[derive(Debug, Clone, Default)]
+pub struct ListenFlags(pub BTreeMap<&'static str, String>);
+
+impl FromArgMatches for ListenFlags {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = ListenFlags::default();
+        flags.update_from_arg_matches(matches)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        for spec in crate::protocols::listener_specs() {
+            if let Some(v) = matches.get_one::<String>(spec.name) {
+                self.0.insert(spec.name, v.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Args for ListenFlags {
+    fn augment_args(cmd: Command) -> Command {
+        crate::protocols::listener_specs().fold(cmd, |cmd, spec| {
+            cmd.arg(
+                Arg::new(spec.name)
+                    .long(spec.flag)
+                    .value_name("ADDR")
+                    .help(spec.about),
+            )
+        })
+    }
+
+    fn augment_args_for_update(cmd: Command) -> Command {
+        Self::augment_args(cmd)
+    }
 }

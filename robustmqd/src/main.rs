@@ -15,14 +15,13 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::Parser;
-use robustmq_broker::{Broker, BrokerConfig, CoordinatorConfig};
-use robustmq_journal::{FsyncPolicy, Journal, LogConfig};
-use robustmq_kafka::{KafkaServer, KafkaServerConfig};
+use robustmq_broker::protocol::StartContext;
+use robustmq_broker::Broker;
+use robustmq_journal::Journal;
 use robustmq_meta::{MetaStore, RocksMeta};
-use robustmq_mqtt::server::{Listener as MqttListener, Transport};
 use tokio::sync::watch;
 
-use crate::config::{listener, Cli, Config};
+use crate::config::{Cli, Config};
 
 #[global_allocator]
 static GLOBAL: robustmq_kafka::lazy_alloc::LazyHugeAlloc =
@@ -153,8 +152,7 @@ fn raise_open_files(config: &Config) -> usize {
     // Each partition: its active segment's log and index files; sealed ones share the cache.
     let want = config.journal.max_partitions as u64 * 2
         + cache as u64
-        + config.kafka.max_connections as u64
-        + config.mqtt.max_connections as u64
+        + config.protocols.max_connections() as u64
         + 256;
     if lim.rlim_cur < want {
         tracing::warn!(
@@ -184,7 +182,8 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
     let ready = Arc::new(AtomicBool::new(false));
     let shared_broker = Arc::new(OnceLock::new());
     let mut tasks = tokio::task::JoinSet::new();
-    if let Some(addr) = listener("http", &config.listeners.http)? {
+    let addrs = config.listener_addrs()?;
+    if let Some(addr) = addrs.get("http") {
         let l = http::bind(addr).await?;
         tracing::info!(addr = %l.local_addr()?, "http listener ready");
         listeners.push(("http".to_string(), l.local_addr()?.to_string()));
@@ -206,38 +205,9 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
         config.journal.fsync,
         open_files,
     )?);
-    let j = &config.journal;
-    let log_defaults = LogConfig {
-        segment_bytes: j.segment_bytes,
-        segment_ms: j.segment_ms,
-        retention_ms: j.retention_ms,
-        retention_bytes: j.retention_bytes,
-        index_interval_bytes: j.index_interval_bytes,
-        max_message_bytes: j.max_message_bytes,
-        ..LogConfig::default()
-    };
-    let broker_config = BrokerConfig {
-        node_id: 0,
-        auto_create_topics: config.broker.auto_create_topics,
-        default_partitions: config.broker.default_partitions,
-        log_defaults,
-        groups: CoordinatorConfig {
-            initial_rebalance_delay: Duration::from_millis(
-                config.broker.group_initial_rebalance_delay_ms,
-            ),
-            min_session_timeout_ms: config.broker.group_min_session_timeout_ms,
-            max_session_timeout_ms: config.broker.group_max_session_timeout_ms,
-            max_size: config.broker.group_max_size.max(1),
-            offset_metadata_max_bytes: config.broker.offset_metadata_max_bytes,
-            max_groups: config.broker.max_groups.max(1),
-        },
-        topic_limits: robustmq_broker::topics::TopicLimits {
-            max_partitions_per_topic: j.max_partitions_per_topic,
-            max_partitions: j.max_partitions,
-            min_segment_bytes: j.min_segment_bytes,
-        },
-        delete_unknown_partitions,
-    };
+    let broker_config = config
+        .broker
+        .broker_config(&config.journal, delete_unknown_partitions);
     let started = std::time::Instant::now();
     let broker = Arc::new(
         tokio::task::spawn_blocking({
@@ -254,66 +224,23 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
 
     let _ = shared_broker.set(Arc::clone(&broker));
 
-    if let Some(addr) = listener("kafka", &config.listeners.kafka)? {
-        let server = KafkaServer::bind(
-            KafkaServerConfig {
-                listen: addr,
-                advertised: config.advertised()?,
-                max_frame_bytes: config.kafka.max_frame_bytes,
-                max_connections: config.kafka.max_connections,
-                max_connections_per_ip: config.kafka.max_connections_per_ip,
-                idle_timeout: Duration::from_millis(config.kafka.connections_max_idle_ms.max(1)),
-                fetch_max_bytes: config.kafka.fetch_max_bytes.max(1),
-                cluster_id: cluster_id.clone(),
-            },
-            Arc::clone(&broker),
-        )
-        .await
-        .with_context(|| format!("cannot listen for Kafka on {addr}"))?;
-        let kafka_addr = server.local_addr()?;
-        tracing::info!(addr = %kafka_addr, "kafka listener ready");
-        listeners.push(("kafka".to_string(), kafka_addr.to_string()));
-        tasks.spawn(server.run(stop_rx.clone()));
-    }
-    let mqtt = robustmq_mqtt::MqttCore::start(config.mqtt.core_config(), Arc::clone(&broker))
-        .context("cannot load MQTT sessions and retained messages")?;
-    let mqtt_limit = robustmq_transport::ConnectionLimit::new(
-        config.mqtt.max_connections,
-        config.mqtt.max_connections_per_ip,
-    );
-    let mut mqtt_listeners = vec![
-        ("mqtt", &config.listeners.mqtt, Transport::Tcp),
-        ("mqtt_ws", &config.listeners.mqtt_ws, Transport::Ws),
-    ];
-    if listener("mqtt_tls", &config.listeners.mqtt_tls)?.is_some() {
-        let acceptor = robustmq_transport::tls_acceptor(
-            Path::new(&config.mqtt.tls_cert),
-            Path::new(&config.mqtt.tls_key),
-        )
-        .context("cannot set up the MQTT TLS listener")?;
-        mqtt_listeners.push((
-            "mqtt_tls",
-            &config.listeners.mqtt_tls,
-            Transport::Tls(acceptor),
-        ));
-    }
-    for (name, value, transport) in mqtt_listeners {
-        if let Some(addr) = listener(name, value)? {
-            let l = MqttListener::bind(addr, transport, name)
-                .await
-                .with_context(|| format!("cannot listen for {name} on {addr}"))?;
-            tracing::info!(addr = %l.local_addr()?, "{name} listener ready");
-            listeners.push((name.to_string(), l.local_addr()?.to_string()));
-            tasks.spawn(robustmq_mqtt::server::run(
-                l,
-                Arc::clone(&mqtt),
-                Arc::clone(&mqtt_limit),
-                stop_rx.clone(),
-            ));
+    let ctx = StartContext {
+        broker: Arc::clone(&broker),
+        cluster_id: cluster_id.clone(),
+        stop: stop_rx.clone(),
+    };
+    for started in config.protocols.start(&addrs, &ctx).await? {
+        listeners.extend(
+            started
+                .listeners
+                .iter()
+                .map(|(n, a)| (n.clone(), a.to_string())),
+        );
+        for task in started.tasks {
+            tasks.spawn(task);
         }
     }
-    let mqtt_background = tokio::spawn(Arc::clone(&mqtt).run_background(stop_rx.clone()));
-    if let Some(addr) = listener("admin", &config.listeners.admin)? {
+    if let Some(addr) = addrs.get("admin") {
         let l = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen for the admin API on {addr}"))?;
@@ -335,13 +262,9 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
         );
         tasks.spawn(admin::serve(l, service, token, timeouts, stop_rx.clone()));
     }
-    let fsync_every = (config.journal.fsync == FsyncPolicy::Interval)
-        .then(|| Duration::from_millis(config.journal.fsync_interval_ms.max(1)));
-    let retention_every =
-        Duration::from_millis(config.journal.retention_check_interval_ms.max(100));
     let background = tokio::spawn(Arc::clone(&broker).run_background(
-        retention_every,
-        fsync_every,
+        config.journal.retention_every(),
+        config.journal.fsync_every(),
         stop_rx.clone(),
     ));
 
@@ -352,7 +275,6 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
     let _ = stop_tx.send(true);
     while tasks.join_next().await.is_some() {}
     let _ = background.await;
-    let _ = mqtt_background.await;
     let journal = Arc::clone(&broker.journal);
     tokio::task::spawn_blocking(move || journal.sync_all()).await??;
     tracing::info!("stopped cleanly");

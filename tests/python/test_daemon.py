@@ -97,6 +97,7 @@ def test_deprecated_kafka_keys_still_apply_with_a_warning(robustmqd_binary, tmp_
 @pytest.mark.parametrize("config_text,key", [
     ("[kafka]\nno_such_option_xyz = 1\n", "no_such_option_xyz"),
     ("bogus_top_level_key = true\n", "bogus_top_level_key"),
+    ("[listeners]\namqp_typo = \"0.0.0.0:1\"\n", "listeners.amqp_typo"),
 ])
 def test_unknown_config_key_is_rejected_by_name(daemon_factory, config_text, key):
     """A typo in the config file stops the daemon with an error naming the key."""

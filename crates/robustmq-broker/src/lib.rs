@@ -1,12 +1,14 @@
 //! The protocol-neutral broker core: the topic catalog over meta and the journal, consumer
 //! groups, and metrics. Protocol crates translate wire requests into calls on [`Broker`].
 
+pub mod config;
 pub mod durable;
 pub mod error;
 pub mod follow;
 pub mod groups;
 pub mod metrics;
 pub mod partitioner;
+pub mod protocol;
 pub mod topic_config;
 pub mod topics;
 pub mod users;

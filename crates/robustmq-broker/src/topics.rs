@@ -24,10 +24,16 @@ pub struct TopicLimits {
 
 impl Default for TopicLimits {
     fn default() -> Self {
+        TopicLimits::from(&robustmq_journal::config::JournalSection::default())
+    }
+}
+
+impl From<&robustmq_journal::config::JournalSection> for TopicLimits {
+    fn from(j: &robustmq_journal::config::JournalSection) -> Self {
         TopicLimits {
-            max_partitions_per_topic: 1_000,
-            max_partitions: 10_000,
-            min_segment_bytes: 1 << 20,
+            max_partitions_per_topic: j.max_partitions_per_topic,
+            max_partitions: j.max_partitions,
+            min_segment_bytes: j.min_segment_bytes,
         }
     }
 }

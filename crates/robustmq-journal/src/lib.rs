@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod compaction;
+pub mod config;
 pub mod crash;
 pub mod decompress;
 pub mod error;

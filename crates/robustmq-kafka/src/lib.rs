@@ -5,6 +5,7 @@
 
 pub mod apis;
 pub mod codec;
+pub mod config;
 pub mod connection;
 pub mod errors;
 pub mod handlers;
