@@ -11,9 +11,18 @@
 //! `claimed` and no offer is in progress (`claimed == done`). Because the tap runs in offset
 //! order under the partition lock, every record is delivered either from the log or live,
 //! exactly once.
+//!
+//! A follower that starts at a given offset (a returning MQTT session, an AMQP queue's cursor,
+//! a RocketMQ group's position) registers with its tap's router first, so offers reach it
+//! (and are dropped while it reads), then loops: [`read_from`] its position, decode, and under
+//! the lock the offers take, [`Marks::after_read`] says which records to keep, where to go on
+//! from and whether it is live.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::Bytes;
+use robustmq_journal::{batch, JournalError, Log};
 
 /// A log partition: topic and partition id.
 pub type LogKey = (Arc<str>, i32);
@@ -115,6 +124,34 @@ impl LiveMarks {
             .map(|(k, m)| (k.clone(), m.done))
             .collect()
     }
+}
+
+/// One read of a log for a follower that is behind.
+#[derive(Debug, Clone)]
+pub struct Read {
+    /// The first offset the follower may be given: its position, or the log start when
+    /// retention or DeleteRecords moved past it.
+    pub from: i64,
+    /// Whole batches starting with the one that holds `from` (records below `from` in the
+    /// first batch are not the follower's).
+    pub batches: Bytes,
+    /// Where the read ended (exclusive): past the last batch read, or `from` when none was.
+    pub to: i64,
+}
+
+/// Reads about `max_bytes` of whole batches from `next` (at least one batch, however large).
+pub fn read_from(log: &dyn Log, next: i64, max_bytes: usize) -> Result<Read, JournalError> {
+    let from = next.max(log.stats().map(|s| s.log_start_offset).unwrap_or(0));
+    let read = log.read(from, max_bytes, true)?;
+    let (headers, _) = batch::scan(&read.records);
+    let to = headers
+        .last()
+        .map_or(from, |(_, h)| (h.last_offset() + 1).max(from));
+    Ok(Read {
+        from,
+        batches: read.records,
+        to,
+    })
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod topic_config;
 pub mod topics;
 pub mod users;
 
+use std::any::Any;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -47,7 +48,31 @@ pub trait AppendTap: Send + Sync {
     /// Runs under the partition's append lock, so it must do no I/O: routing to memory only.
     /// Work that needs I/O (writing MQTT retained messages to meta) goes in the returned
     /// follow-up, which runs after the lock is released and before the append is answered.
-    fn appended(&self, partition: &dyn Log, info: &AppendInfo, batches: &[u8]) -> Option<Followup>;
+    fn appended(&self, partition: &dyn Log, append: &mut Appended<'_>) -> Option<Followup>;
+}
+
+/// One append as a tap sees it.
+pub struct Appended<'a> {
+    pub info: &'a AppendInfo,
+    /// The batches as stored.
+    pub batches: &'a [u8],
+    decoded: &'a mut Option<Box<dyn Any + Send>>,
+}
+
+impl Appended<'_> {
+    /// What the appending protocol gave [`Broker::append_decoded`] (its messages before it
+    /// encoded them), if that is a `T` and no tap took it yet: a tap of the same protocol need
+    /// not decode the batches it was just encoded into. Appends from other protocols, or from
+    /// another process, come without it, and the tap decodes `batches`.
+    pub fn take_decoded<T: Any>(&mut self) -> Option<T> {
+        match self.decoded.take()?.downcast::<T>() {
+            Ok(t) => Some(*t),
+            Err(other) => {
+                *self.decoded = Some(other);
+                None
+            }
+        }
+    }
 }
 
 /// What a tap still has to do for an append, outside the partition lock. An error means state
@@ -121,6 +146,17 @@ impl Broker {
         partition: &dyn Log,
         data: Vec<u8>,
     ) -> std::result::Result<AppendInfo, JournalError> {
+        self.append_decoded(partition, data, None)
+    }
+
+    /// [`Broker::append`], handing the taps what `data` was encoded from (see
+    /// [`Appended::take_decoded`]).
+    pub fn append_decoded(
+        &self,
+        partition: &dyn Log,
+        data: Vec<u8>,
+        mut decoded: Option<Box<dyn Any + Send>>,
+    ) -> std::result::Result<AppendInfo, JournalError> {
         let len = data.len() as u64;
         let taps = Arc::clone(&*self.taps.read().unwrap_or_else(|p| p.into_inner()));
         let info = if taps.iter().any(|t| t.wants(partition.topic())) {
@@ -128,11 +164,18 @@ impl Broker {
             // within the topic's limit (a decompression bomb, counts the bytes lie about).
             check_records(partition, &data)?;
             let mut followups = Vec::new();
-            let info = partition.append_then(data, &mut |info, b| {
+            let info = partition.append_then(data, &mut |info, batches| {
+                let mut append = Appended {
+                    info,
+                    batches,
+                    decoded: &mut decoded,
+                };
                 let wanting = taps.iter().filter(|t| t.wants(partition.topic()));
-                followups.extend(wanting.filter_map(|t| t.appended(partition, info, b)));
+                followups.extend(wanting.filter_map(|t| t.appended(partition, &mut append)));
             })?;
             let failed: Vec<TapError> = followups.into_iter().filter_map(|f| f().err()).collect();
+            // The records are stored either way, so they are counted either way.
+            self.count_in(partition, &info, len);
             if !failed.is_empty() {
                 let why: Vec<String> = failed.iter().map(|e| e.to_string()).collect();
                 return Err(JournalError::Io(std::io::Error::other(format!(
@@ -144,8 +187,14 @@ impl Broker {
             }
             info
         } else {
-            partition.append(data)?
+            let info = partition.append(data)?;
+            self.count_in(partition, &info, len);
+            info
         };
+        Ok(info)
+    }
+
+    fn count_in(&self, partition: &dyn Log, info: &AppendInfo, len: u64) {
         let labels = metrics::TopicLabels {
             topic: partition.topic().to_string(),
         };
@@ -156,7 +205,6 @@ impl Broker {
             .records_in
             .get_or_create(&labels)
             .inc_by(info.records as u64);
-        Ok(info)
     }
 
     /// Installs an append tap next to those already there.

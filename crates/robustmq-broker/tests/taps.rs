@@ -5,9 +5,11 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use robustmq_broker::{AppendTap, Broker, BrokerConfig, Followup, TapError};
+use robustmq_broker::follow::{self, LiveMarks, LogKey};
+use robustmq_broker::{AppendTap, Appended, Broker, BrokerConfig, Followup, TapError};
+use robustmq_journal::batch;
 use robustmq_journal::record::BatchWriter;
-use robustmq_journal::{AppendInfo, Log, LogConfig, LogStore, MemoryStore};
+use robustmq_journal::{Log, LogConfig, LogStore, MemoryStore};
 use robustmq_meta::{MetaStore, RocksMeta};
 
 fn broker(dir: &tempfile::TempDir) -> Broker {
@@ -56,8 +58,9 @@ impl AppendTap for Recorder {
     fn wants(&self, topic: &str) -> bool {
         topic == self.topic
     }
-    fn appended(&self, p: &dyn Log, info: &AppendInfo, batches: &[u8]) -> Option<Followup> {
-        assert!(!batches.is_empty());
+    fn appended(&self, p: &dyn Log, append: &mut Appended<'_>) -> Option<Followup> {
+        let info = append.info;
+        assert!(!append.batches.is_empty());
         self.seen.lock().unwrap().push((
             format!("{}-{}", p.topic(), p.id()),
             info.base_offset,
@@ -142,4 +145,124 @@ fn topics_live_on_whichever_store_the_broker_is_given() {
     b.topics.delete("orders").unwrap();
     assert!(b.topics.partition("orders", 2).is_none());
     assert!(b.journal.partitions().is_empty());
+}
+
+/// Takes what the appender decoded, if it is a `Vec<u32>`.
+struct Taker(Mutex<Vec<Option<Vec<u32>>>>);
+
+impl AppendTap for Taker {
+    fn wants(&self, _: &str) -> bool {
+        true
+    }
+    fn appended(&self, _: &dyn Log, append: &mut Appended<'_>) -> Option<Followup> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(append.take_decoded::<Vec<u32>>());
+        None
+    }
+}
+
+#[test]
+fn the_first_tap_takes_what_the_appender_decoded_and_others_decode_the_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = broker(&dir);
+    let (first, second) = (
+        Arc::new(Taker(Mutex::default())),
+        Arc::new(Taker(Mutex::default())),
+    );
+    b.add_tap(Arc::clone(&first) as Arc<dyn AppendTap>);
+    b.add_tap(Arc::clone(&second) as Arc<dyn AppendTap>);
+    b.topic_or_create("t").unwrap();
+    let p = b.topics.partition("t", 0).unwrap();
+    b.append_decoded(&*p, batch(1), Some(Box::new(vec![7u32])))
+        .unwrap();
+    b.append_decoded(&*p, batch(1), Some(Box::new("not a Vec<u32>")))
+        .unwrap();
+    b.append(&*p, batch(1)).unwrap();
+    assert_eq!(*first.0.lock().unwrap(), vec![Some(vec![7]), None, None]);
+    assert_eq!(*second.0.lock().unwrap(), vec![None, None, None]);
+}
+
+/// A push protocol's router in miniature: one follower, offered the tap's records only while
+/// it is live, as `robustmq_broker::follow` describes.
+struct Router {
+    marks: LiveMarks,
+    follower: Mutex<Follower>,
+}
+
+#[derive(Default)]
+struct Follower {
+    live: bool,
+    got: Vec<i64>,
+}
+
+impl AppendTap for Router {
+    fn wants(&self, topic: &str) -> bool {
+        topic == "t"
+    }
+    fn appended(&self, p: &dyn Log, append: &mut Appended<'_>) -> Option<Followup> {
+        let key: LogKey = (Arc::from(p.topic()), p.id());
+        let (base, last) = (append.info.base_offset, append.info.last_offset);
+        self.marks.claim(&key, last + 1);
+        {
+            let mut f = self.follower.lock().unwrap();
+            if f.live {
+                f.got.extend(base..=last);
+            }
+        }
+        self.marks.finish(&key, last + 1);
+        None
+    }
+}
+
+#[test]
+fn a_follower_from_a_given_offset_gets_every_record_once_in_order_while_appends_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = Arc::new(broker(&dir));
+    b.topics.create("t", 1, Default::default()).unwrap();
+    let p = b.topics.partition("t", 0).unwrap();
+    for _ in 0..50 {
+        b.append(&*p, batch(1)).unwrap();
+    }
+    let router = Arc::new(Router {
+        marks: LiveMarks::default(),
+        follower: Mutex::default(),
+    });
+    let key: LogKey = (Arc::from("t"), 0);
+    router.marks.start_at(key.clone(), p.log_end_offset());
+    b.add_tap(Arc::clone(&router) as Arc<dyn AppendTap>);
+    let appender = std::thread::spawn({
+        let (b, p) = (Arc::clone(&b), Arc::clone(&p));
+        move || {
+            for i in 0..400 {
+                b.append(&*p, batch(1 + i % 3)).unwrap();
+            }
+        }
+    });
+    // Small reads, so the follower takes many steps while the appender runs.
+    let mut next = 20;
+    loop {
+        let read = follow::read_from(&*p, next, 100).unwrap();
+        let (headers, _) = batch::scan(&read.batches);
+        let offsets: Vec<i64> = headers
+            .iter()
+            .flat_map(|(_, h)| h.base_offset..=h.last_offset())
+            .filter(|o| *o >= read.from)
+            .collect();
+        let mut f = router.follower.lock().unwrap();
+        let step = router.marks.get(&key).after_read(read.to);
+        f.got
+            .extend(offsets.into_iter().filter(|o| *o < step.keep_below));
+        if step.live {
+            f.live = true;
+            break;
+        }
+        next = step.next;
+    }
+    appender.join().unwrap();
+    let end = p.log_end_offset();
+    assert_eq!(end, 50 + (0..400).map(|i| 1 + i % 3).sum::<i64>());
+    let got = std::mem::take(&mut router.follower.lock().unwrap().got);
+    assert_eq!(got, (20..end).collect::<Vec<_>>());
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use robustmq_journal::batch;
+use robustmq_broker::follow;
 
 use super::session::{CatchUp, Delivery, Inflight, LogPos, Session, StoredInflight};
 use super::MqttCore;
@@ -76,19 +76,15 @@ impl MqttCore {
             (key.clone(), c, subs)
         };
         let mut deliveries = Vec::new();
-        let mut new_next;
+        let new_next;
         if let Some(part) = self.broker.topics.partition(&key.0, key.1) {
-            let start = next.max(part.stats().map(|s| s.log_start_offset).unwrap_or(0));
-            new_next = start;
-            match part.read(start, STEP_BYTES, true) {
+            match follow::read_from(&*part, next, STEP_BYTES) {
                 Ok(read) => {
-                    let (headers, _) = batch::scan(&read.records);
-                    if let Some((_, h)) = headers.last() {
-                        new_next = new_next.max(h.last_offset() + 1);
-                    }
+                    let start = read.from;
+                    new_next = read.to;
                     let now = self.now_ms();
                     let limit = part.config().max_message_bytes;
-                    for (offset, m) in decode_batches(&read.records, limit) {
+                    for (offset, m) in decode_batches(&read.batches, limit) {
                         if offset < start {
                             continue;
                         }

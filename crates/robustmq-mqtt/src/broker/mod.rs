@@ -13,7 +13,6 @@ pub mod session;
 pub mod subscriptions;
 mod sys;
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
@@ -21,8 +20,8 @@ use std::time::Instant;
 
 use robustmq_broker::follow::LiveMarks;
 use robustmq_broker::partitioner::partition_for;
-use robustmq_broker::{AppendTap, Broker, BrokerError, Followup, TapError};
-use robustmq_journal::{now_ms, AppendInfo, Log};
+use robustmq_broker::{AppendTap, Appended, Broker, BrokerError, Followup, TapError};
+use robustmq_journal::{now_ms, Log};
 
 use crate::codec::QoS;
 use crate::message::{decode_batches, encode_batch, Message};
@@ -135,12 +134,6 @@ pub struct MqttCore {
     pub started: Instant,
 }
 
-thread_local! {
-    /// The message being appended by [`MqttCore::publish`] on this thread, so the tap need not
-    /// decode the batch it was just encoded into.
-    static PUBLISHING: RefCell<Option<Vec<Message>>> = const { RefCell::new(None) };
-}
-
 struct Tap(Weak<MqttCore>);
 
 impl AppendTap for Tap {
@@ -148,8 +141,8 @@ impl AppendTap for Tap {
         self.0.upgrade().is_some_and(|c| c.is_log_topic(topic))
     }
 
-    fn appended(&self, partition: &dyn Log, info: &AppendInfo, batches: &[u8]) -> Option<Followup> {
-        self.0.upgrade()?.appended(partition, info, batches)
+    fn appended(&self, partition: &dyn Log, append: &mut Appended<'_>) -> Option<Followup> {
+        self.0.upgrade()?.appended(partition, append)
     }
 }
 
@@ -330,10 +323,10 @@ impl MqttCore {
             PublishError::Topic(log.to_string(), BrokerError::UnknownTopic(log.to_string()))
         })?;
         let batch = encode_batch(&group);
-        PUBLISHING.with(|c| *c.borrow_mut() = Some(group));
-        let result = self.broker.append(&*part, batch);
-        PUBLISHING.with(|c| c.borrow_mut().take());
-        let info = result?;
+        // The tap takes the messages back instead of decoding the batch.
+        let info = self
+            .broker
+            .append_decoded(&*part, batch, Some(Box::new(group)))?;
         Ok((part, info.last_offset + 1))
     }
 
@@ -353,15 +346,15 @@ impl MqttCore {
     fn appended(
         self: Arc<Self>,
         partition: &dyn Log,
-        info: &AppendInfo,
-        batches: &[u8],
+        append: &mut Appended<'_>,
     ) -> Option<Followup> {
+        let info = append.info;
         let key: LogPartition = (Arc::from(partition.topic()), partition.id());
         let end = info.last_offset + 1;
         self.marks.claim(&key, end);
-        let messages: Vec<(i64, Message)> = match PUBLISHING.with(|c| c.borrow_mut().take()) {
+        let messages: Vec<(i64, Message)> = match append.take_decoded::<Vec<Message>>() {
             Some(ms) if ms.len() as i64 == info.records => (info.base_offset..).zip(ms).collect(),
-            _ => decode_batches(batches, partition.config().max_message_bytes),
+            _ => decode_batches(append.batches, partition.config().max_message_bytes),
         };
         let mut out = Outbox::default();
         let mut retained = Vec::new();
