@@ -3,8 +3,10 @@
 //!
 //! [`MetaStore`] is the role boundary: the broker depends on the trait only. [`RocksMeta`] is the
 //! single-node implementation; the cluster will serve the same trait from a replicated state
-//! machine. Methods are synchronous because every call is a local key-value operation that takes
-//! microseconds; none is on the per-message path.
+//! machine. Methods are blocking calls. The core makes the ones that matter (group state,
+//! offsets, new sessions) on the blocking pool (`Broker::off_runtime`), and every write of
+//! [`RocksMeta`] that still runs on a runtime worker goes through [`off_worker`], so no worker
+//! sits in an fsync (or, later, a round trip to the meta quorum) while its other tasks wait.
 
 mod fault;
 mod rocks;
@@ -15,6 +17,17 @@ use serde::{Deserialize, Serialize};
 
 pub use fault::FaultMeta;
 pub use rocks::RocksMeta;
+
+/// Runs blocking `f` without stalling a tokio runtime: on a multi-threaded runtime's worker
+/// the worker's other tasks move to another thread while `f` runs (`block_in_place`); anywhere
+/// else (the blocking pool, a plain thread, a single-threaded test runtime) `f` just runs.
+pub fn off_worker<R>(f: impl FnOnce() -> R) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum MetaError {

@@ -57,10 +57,25 @@ impl RocksMeta {
         })
     }
 
-    fn sync_opts() -> WriteOptions {
+    /// Every write goes through here: one atomic batch, fsynced when `sync`. A synced write
+    /// takes milliseconds, so on a runtime worker it first hands the worker's other tasks to
+    /// another thread (see [`crate::off_worker`]).
+    fn write(&self, batch: WriteBatch, sync: bool) -> Result<()> {
         let mut w = WriteOptions::default();
-        w.set_sync(true);
-        w
+        w.set_sync(sync);
+        crate::off_worker(|| self.db.write_opt(batch, &w)).map_err(storage)
+    }
+
+    fn put(&self, key: &[u8], value: &[u8], sync: bool) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        batch.put(key, value);
+        self.write(batch, sync)
+    }
+
+    fn delete(&self, key: &[u8]) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        batch.delete(key);
+        self.write(batch, true)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
@@ -81,7 +96,7 @@ impl RocksMeta {
 
     fn put_json<T: Serialize>(&self, key: &[u8], value: &T) -> Result<()> {
         let v = serde_json::to_vec(value).map_err(|e| MetaError::Storage(e.to_string()))?;
-        self.db.put_opt(key, v, &Self::sync_opts()).map_err(storage)
+        self.put(key, &v, true)
     }
 
     /// Every (key, value) under a prefix.
@@ -143,9 +158,7 @@ impl MetaStore for RocksMeta {
                 }
             }
         }
-        self.db
-            .write_opt(batch, &Self::sync_opts())
-            .map_err(storage)
+        self.write(batch, true)
     }
 
     fn topic(&self, name: &str) -> Result<Option<TopicMeta>> {
@@ -165,9 +178,7 @@ impl MetaStore for RocksMeta {
             let v = serde_json::to_vec(committed).map_err(|e| MetaError::Storage(e.to_string()))?;
             batch.put(offset_key(group, topic, *partition), v);
         }
-        self.db
-            .write_opt(batch, &Self::sync_opts())
-            .map_err(storage)
+        self.write(batch, true)
     }
 
     fn committed_offsets(&self, group: &str) -> Result<Vec<GroupOffset>> {
@@ -192,9 +203,7 @@ impl MetaStore for RocksMeta {
         for (topic, partition) in partitions {
             batch.delete(offset_key(group, topic, *partition));
         }
-        self.db
-            .write_opt(batch, &Self::sync_opts())
-            .map_err(storage)
+        self.write(batch, true)
     }
 
     fn put_group(&self, group: &GroupMeta) -> Result<()> {
@@ -225,9 +234,7 @@ impl MetaStore for RocksMeta {
         for (k, _) in self.scan(&group_offsets_prefix(name))? {
             batch.delete(&k);
         }
-        self.db
-            .write_opt(batch, &Self::sync_opts())
-            .map_err(storage)
+        self.write(batch, true)
     }
 
     fn group_names(&self) -> Result<Vec<String>> {
@@ -268,24 +275,16 @@ impl MetaStore for RocksMeta {
         if self.db.get(key.as_bytes()).map_err(storage)?.is_none() {
             return Ok(false);
         }
-        self.db
-            .delete_opt(key.as_bytes(), &Self::sync_opts())
-            .map_err(storage)?;
+        self.delete(key.as_bytes())?;
         Ok(true)
     }
 
     fn put_entry(&self, namespace: &str, key: &str, value: &[u8], sync: bool) -> Result<()> {
-        let mut w = WriteOptions::default();
-        w.set_sync(sync);
-        self.db
-            .put_opt(entry_key(namespace, key), value, &w)
-            .map_err(storage)
+        self.put(&entry_key(namespace, key), value, sync)
     }
 
     fn delete_entry(&self, namespace: &str, key: &str) -> Result<()> {
-        self.db
-            .delete_opt(entry_key(namespace, key), &Self::sync_opts())
-            .map_err(storage)
+        self.delete(&entry_key(namespace, key))
     }
 
     fn write_entries(
@@ -301,9 +300,7 @@ impl MetaStore for RocksMeta {
                 None => batch.delete(entry_key(namespace, key)),
             }
         }
-        let mut w = WriteOptions::default();
-        w.set_sync(sync);
-        self.db.write_opt(batch, &w).map_err(storage)
+        self.write(batch, sync)
     }
 
     fn entries(&self, namespace: &str) -> Result<Vec<(String, Vec<u8>)>> {

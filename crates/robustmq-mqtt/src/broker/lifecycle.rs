@@ -237,6 +237,7 @@ impl MqttCore {
             sessions.remove(&s.client_id);
         }
         drop(sessions);
+        let _order = s.lock_writes();
         if let Err(e) = self.broker.meta.delete_entry(SESSION_NS, &s.client_id) {
             tracing::warn!(client_id = %s.client_id, error = %e, "cannot delete stored session");
         }

@@ -544,11 +544,11 @@ impl MqttCore {
     }
 
     /// Writes a persistent session to meta. `sync` for state whose loss would break a
-    /// guarantee (subscriptions, QoS 2 steps); checkpoints of cursors skip the fsync.
-    /// Writes a persistent session to meta. False when that failed (logged, and the session
-    /// left dirty so the next checkpoint tries again): the caller must not acknowledge what
-    /// depended on it.
+    /// guarantee (subscriptions, QoS 2 steps); checkpoints of cursors skip the fsync. False
+    /// when that failed (logged, and the session left dirty so the next checkpoint tries
+    /// again): the caller must not acknowledge what depended on it.
     pub fn persist(&self, session: &Session, sync: bool) -> bool {
+        let _order = session.lock_writes();
         let stored = {
             let mut st = session.lock();
             if !st.persistent() {

@@ -129,12 +129,17 @@ pub struct Session {
     pub wake: Notify,
     /// Signalled when the owner lets go, for a takeover waiting on it.
     pub released: Notify,
+    /// Orders this session's writes to meta (a connection's and the checkpoint's): held from
+    /// the snapshot until its write is done, so an older snapshot never lands after a newer
+    /// one. Only writers take it; the state lock is never held across a meta call.
+    writes: Mutex<()>,
 }
 
 impl Session {
     pub fn new(client_id: String, expiry_interval: u32) -> Session {
         Session {
             client_id,
+            writes: Mutex::new(()),
             state: Mutex::new(SessionState {
                 subscriptions: BTreeMap::new(),
                 expiry_interval,
@@ -158,6 +163,11 @@ impl Session {
 
     pub fn lock(&self) -> MutexGuard<'_, SessionState> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Held by whoever writes this session to meta (see `writes`).
+    pub fn lock_writes(&self) -> MutexGuard<'_, ()> {
+        self.writes.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
