@@ -140,3 +140,37 @@ pub trait MetaStore: Send + Sync {
     /// Allocates a producer id never handed out before, even across restarts.
     fn next_producer_id(&self) -> Result<i64>;
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::off_worker;
+
+    /// With one runtime worker, a task blocked in `off_worker` must not stop another task: the
+    /// blocked closure waits for a message only the other task sends.
+    #[test]
+    fn a_blocking_call_leaves_the_worker_to_other_tasks() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (tx, rx) = mpsc::channel::<()>();
+        let got = rt.block_on(async move {
+            let blocked = tokio::spawn(async move {
+                off_worker(|| rx.recv_timeout(Duration::from_secs(10)).is_ok())
+            });
+            tokio::task::yield_now().await;
+            let other = tokio::spawn(async move { tx.send(()).is_ok() });
+            let sent = other.await.unwrap();
+            (sent, blocked.await.unwrap())
+        });
+        assert_eq!(got, (true, true));
+        // Outside a runtime and on a single-threaded one it just runs.
+        assert_eq!(off_worker(|| 7), 7);
+        let single = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        assert_eq!(single.block_on(async { off_worker(|| 8) }), 8);
+    }
+}
