@@ -222,6 +222,25 @@ impl LogStore for Journal {
     }
 }
 
+/// Gives the checked batches in `data` their offsets from `base` on (rewriting each batch's
+/// base offset in place). Returns the placed headers and the offset after the last record.
+pub(crate) fn place(
+    data: &mut [u8],
+    headers: &[(usize, BatchHeader)],
+    base: i64,
+) -> (Vec<(usize, BatchHeader)>, i64) {
+    let mut next = base;
+    let mut placed = Vec::with_capacity(headers.len());
+    for (pos, h) in headers {
+        let mut h = *h;
+        batch::set_base_offset(&mut data[*pos..], next);
+        h.base_offset = next;
+        next = h.last_offset() + 1;
+        placed.push((*pos, h));
+    }
+    (placed, next)
+}
+
 /// A retried request is answered with the original offsets (`Some`); one that mixes retried and
 /// new batches is refused rather than half-stored.
 pub(crate) fn retried(

@@ -104,15 +104,7 @@ impl Log for MemoryLog {
         let plain: Vec<_> = headers.iter().map(|(_, h)| *h).collect();
         inner.producers.check_new(&plain)?;
         let base_offset = inner.next_offset;
-        let mut next = base_offset;
-        let mut placed = Vec::with_capacity(headers.len());
-        for (pos, h) in &headers {
-            batch::set_base_offset(&mut data[*pos..], next);
-            let mut h = *h;
-            h.base_offset = next;
-            next = h.last_offset() + 1;
-            placed.push((*pos, h));
-        }
+        let (placed, next) = crate::log::place(&mut data, &headers, base_offset);
         let data = Bytes::from(data);
         for (pos, h) in &placed {
             inner.producers.update(h);

@@ -330,17 +330,9 @@ impl Partition {
         self.maybe_roll(&mut inner, data.len() as u64, &config, now)
             .map_err(|e| self.on_write_error(e))?;
         let base_offset = inner.next_offset();
-        let mut next = base_offset;
-        let mut placed = Vec::with_capacity(headers.len());
         let plain: Vec<BatchHeader> = headers.iter().map(|(_, h)| *h).collect();
         inner.producers.check_new(&plain)?;
-        for (pos, h) in &headers {
-            let mut h = *h;
-            batch::set_base_offset(&mut data[*pos..], next);
-            h.base_offset = next;
-            next = h.last_offset() + 1;
-            placed.push((*pos, h));
-        }
+        let (placed, next) = crate::log::place(&mut data, &headers, base_offset);
         inner
             .active_mut()
             .append(&data, &placed, config.index_interval_bytes, now)

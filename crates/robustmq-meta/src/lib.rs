@@ -170,7 +170,9 @@ mod tests {
         assert_eq!(got, (true, true));
         // Outside a runtime and on a single-threaded one it just runs.
         assert_eq!(off_worker(|| 7), 7);
-        let single = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let single = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         assert_eq!(single.block_on(async { off_worker(|| 8) }), 8);
     }
 }
