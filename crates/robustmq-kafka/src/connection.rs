@@ -1,6 +1,9 @@
 //! One Kafka client connection: reads frames, dispatches them in order, writes responses in
-//! request order. Produce acknowledgements that wait for an fsync are pipelined: later requests
-//! are read and appended while earlier ones wait, so one fsync covers many of them.
+//! request order, each as soon as it and every one before it are ready. Produce
+//! acknowledgements that wait for an fsync are pipelined: later requests are read and appended
+//! while earlier ones wait, so one fsync covers many of them. A request whose handler waits (a
+//! long-polling Fetch, a JoinGroup) holds back the requests after it, as in Kafka, but never
+//! an answer owed before it.
 
 use bytes::{Bytes, BytesMut};
 use futures::FutureExt;
@@ -90,7 +93,25 @@ pub async fn serve(
                             ctx.client_id = id.to_string();
                         }
                     }
-                    match dispatch(&ctx, raw).await {
+                    // What is ready goes out before this request runs: it may wait (a
+                    // long-polling Fetch, a JoinGroup), and answers owed before it must not.
+                    if let Err(closed) = flush(&mut writer, &mut owed).await {
+                        return closed;
+                    }
+                    let handled = dispatch(&ctx, raw);
+                    tokio::pin!(handled);
+                    let reply = loop {
+                        tokio::select! {
+                            reply = &mut handled => break reply,
+                            // Earlier answers that become ready meanwhile (a produce's fsync).
+                            _ = owed.replies.next_ready(), if owed.replies.waiting() => {
+                                if let Err(closed) = flush(&mut writer, &mut owed).await {
+                                    return closed;
+                                }
+                            }
+                        }
+                    };
+                    match reply {
                         Err(e) => return Closed::Protocol(e),
                         Ok(Reply::Nothing) => {}
                         Ok(Reply::Now(b)) => {
