@@ -144,6 +144,28 @@ def test_list_offsets_earliest_latest_and_by_timestamp(robustmq):
         c.close()
 
 
+def test_list_offsets_max_timestamp_finds_the_newest_record_not_the_last(robustmq):
+    """OffsetSpec.max_timestamp() (ListOffsets v7, KIP-734): the offset of the record with
+    the largest timestamp, wherever it is in the log; -1 on an empty partition."""
+    topic = unique("lomax")
+    create_topic(robustmq.bootstrap, topic)
+    adm = admin(robustmq.bootstrap)
+    tp = TopicPartition(topic, 0)
+
+    def max_ts():
+        got = adm.list_offsets({tp: OffsetSpec.max_timestamp()}, request_timeout=T)[tp].result(timeout=T)
+        return got.offset, got.timestamp
+
+    assert max_ts()[0] == -1
+    recs = sample_records(6)
+    newest = recs[5].timestamp + 60_000
+    stamps = [recs[0].timestamp, recs[1].timestamp, newest, recs[3].timestamp, newest, recs[5].timestamp]
+    for r, ts in zip(recs, stamps):
+        r.timestamp = ts
+    produce_records(robustmq.bootstrap, topic, recs, linger_ms=0, batch_num_messages=2)
+    assert max_ts() == (2, newest), "the first record with the largest timestamp"
+
+
 def test_group_admin_list_describe_delete(robustmq):
     """ListGroups shows an active group, DescribeGroups reports it Stable with one
     member owning both partitions, and after the member leaves DeleteGroups

@@ -54,6 +54,11 @@ pub trait Log: Send + Sync + 'static {
     /// The first offset whose record timestamp is at or after `timestamp`, with that timestamp.
     fn offset_for_timestamp(&self, timestamp: i64) -> Result<Option<(i64, i64)>>;
 
+    /// The largest batch max timestamp of the log at or after its start; `None` when empty.
+    /// With [`Log::offset_for_timestamp`] it finds the record with the largest timestamp
+    /// (Kafka's ListOffsets `MAX_TIMESTAMP`).
+    fn max_timestamp(&self) -> Result<Option<i64>>;
+
     fn log_end_offset(&self) -> i64;
 
     /// Sees the log end offset move: long-polling reads and followers wait on it.
@@ -163,6 +168,9 @@ impl Log for Partition {
     }
     fn offset_for_timestamp(&self, timestamp: i64) -> Result<Option<(i64, i64)>> {
         Partition::offset_for_timestamp(self, timestamp)
+    }
+    fn max_timestamp(&self) -> Result<Option<i64>> {
+        Partition::max_timestamp(self)
     }
     fn log_end_offset(&self) -> i64 {
         Partition::log_end_offset(self)

@@ -181,6 +181,16 @@ impl Log for MemoryLog {
         Ok(None)
     }
 
+    fn max_timestamp(&self) -> Result<Option<i64>> {
+        let inner = self.lock()?;
+        Ok(inner
+            .batches
+            .iter()
+            .filter(|b| b.last_offset >= inner.log_start)
+            .map(|b| b.max_timestamp)
+            .max())
+    }
+
     fn log_end_offset(&self) -> i64 {
         *self.end_tx.borrow()
     }

@@ -596,6 +596,18 @@ impl Partition {
         Ok(None)
     }
 
+    /// The largest max timestamp of the segments holding offsets at or after the log start.
+    pub fn max_timestamp(&self) -> Result<Option<i64>> {
+        let inner = self.lock()?;
+        let log_start = inner.log_start;
+        Ok(inner
+            .segments
+            .values()
+            .filter(|s| s.size > 0 && s.next_offset > log_start)
+            .map(|s| s.max_timestamp)
+            .max())
+    }
+
     /// Makes `offset` the new log start (Kafka's DeleteRecords); `-1` means the log end.
     pub fn delete_records_before(&self, offset: i64) -> Result<i64> {
         // Make the log durable up to the new start before it is persisted (see below), with

@@ -62,6 +62,7 @@ contract!(
     oversize_first_batch_only_when_allowed,
     bad_batches_store_nothing,
     offsets_for_timestamps,
+    the_largest_timestamp_and_its_record,
     delete_records_moves_the_log_start,
     idempotent_retries_get_the_original_offsets,
     transactional_batches_are_refused,
@@ -250,6 +251,17 @@ fn offsets_for_timestamps(o: Opened) {
         Some((30, 10_702)),
         "never below the log start"
     );
+}
+
+fn the_largest_timestamp_and_its_record(o: Opened) {
+    let log = o.log(small_segments());
+    assert_eq!(log.max_timestamp().unwrap(), None, "an empty log has none");
+    for ts in [10_000, 50_000, 20_000] {
+        log.append(batch_of(4, ts)).unwrap();
+    }
+    let max = log.max_timestamp().unwrap();
+    assert_eq!(max, Some(50_003), "timestamps need not grow with offsets");
+    assert_eq!(log.offset_for_timestamp(50_003).unwrap(), Some((7, 50_003)));
 }
 
 fn delete_records_moves_the_log_start(o: Opened) {

@@ -1,4 +1,7 @@
-//! ListOffsets: earliest (-2), latest (-1), or the first offset at or after a timestamp.
+//! ListOffsets: earliest (-2), latest (-1), the record with the largest timestamp (-3, v7+,
+//! KIP-734), the earliest local offset (-4, v8+; with no tiered storage the log start), the
+//! latest tiered offset (-5, v9+; nothing is tiered, so -1), or the first offset at or after a
+//! timestamp.
 
 use kafka_protocol::messages::list_offsets_response::{
     ListOffsetsPartitionResponse, ListOffsetsTopicResponse,
@@ -11,6 +14,9 @@ use crate::errors::journal_code;
 
 const LATEST: i64 = -1;
 const EARLIEST: i64 = -2;
+const MAX_TIMESTAMP: i64 = -3;
+const EARLIEST_LOCAL: i64 = -4;
+const LATEST_TIERED: i64 = -5;
 
 pub async fn handle(ctx: &Ctx, req: ListOffsetsRequest, v: i16) -> ListOffsetsResponse {
     let mut resp = ListOffsetsResponse::default();
@@ -30,6 +36,13 @@ pub async fn handle(ctx: &Ctx, req: ListOffsetsRequest, v: i16) -> ListOffsetsRe
             let result = match p.timestamp {
                 LATEST => partition.stats().map(|s| Some((s.log_end_offset, -1))),
                 EARLIEST => partition.stats().map(|s| Some((s.log_start_offset, -1))),
+                MAX_TIMESTAMP if v >= 7 => partition
+                    .max_timestamp()
+                    .and_then(|m| m.map_or(Ok(None), |m| partition.offset_for_timestamp(m))),
+                EARLIEST_LOCAL if v >= 8 => {
+                    partition.stats().map(|s| Some((s.log_start_offset, -1)))
+                }
+                LATEST_TIERED if v >= 9 => Ok(None),
                 ts if ts >= 0 => partition.offset_for_timestamp(ts),
                 _ => {
                     out.error_code = ResponseError::UnsupportedVersion.code();
