@@ -80,7 +80,7 @@ def test_watermarks_and_offsets_for_times_answer_while_a_consumer_fetches(robust
     for i in range(5):
         p.produce(topic, value=f"v{i}".encode(), partition=0, timestamp=1_700_000_000_000 + i)
     assert p.flush(20) == 0
-    c = consumer(robustmq.bootstrap, **{"fetch.wait.max.ms": 900})
+    c = consumer(robustmq.bootstrap, **{"fetch.wait.max.ms": 500})
     try:
         c.assign([TopicPartition(topic, 0, 0)])
         seen = 0
