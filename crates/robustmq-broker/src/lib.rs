@@ -17,7 +17,7 @@ use std::any::Any;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use robustmq_journal::{AppendInfo, JournalError, Log, LogConfig, LogStore};
+use robustmq_journal::{convert, now_ms, AppendInfo, JournalError, Log, LogConfig, LogStore};
 use robustmq_meta::{MetaStore, TopicMeta};
 
 pub use durable::DurableWait;
@@ -158,6 +158,9 @@ impl Broker {
         mut decoded: Option<Box<dyn Any + Send>>,
     ) -> std::result::Result<AppendInfo, JournalError> {
         let len = data.len() as u64;
+        // The topic's timestamp rules and compression.type, before any tap or the log sees it.
+        let prepared = convert::prepare(data, &partition.config(), now_ms())?;
+        let data = prepared.data;
         let taps = Arc::clone(&*self.taps.read().unwrap_or_else(|p| p.into_inner()));
         let info = if taps.iter().any(|t| t.wants(partition.topic())) {
             // Taps decode every record: refuse here, before storing, what they could not read
@@ -191,7 +194,10 @@ impl Broker {
             self.count_in(partition, &info, len);
             info
         };
-        Ok(info)
+        Ok(AppendInfo {
+            log_append_time: prepared.log_append_time.filter(|_| !info.duplicate),
+            ..info
+        })
     }
 
     fn count_in(&self, partition: &dyn Log, info: &AppendInfo, len: u64) {

@@ -44,6 +44,8 @@ pub struct Topics {
     defaults: LogConfig,
     limits: TopicLimits,
     cache: RwLock<HashMap<String, TopicMeta>>,
+    /// Topic id -> name, for the requests that name topics by id (Kafka Fetch v13+, Produce v13+).
+    ids: RwLock<HashMap<String, String>>,
     /// Serialises catalog changes so meta and journal never disagree mid-change.
     change: std::sync::Mutex<()>,
 }
@@ -90,6 +92,10 @@ impl Topics {
         }
         let known = |topic: &str, p: i32| cache.get(topic).is_some_and(|t| p < t.partitions);
         let removed = journal.remove_orphans(&known, delete_unknown)?;
+        let ids = cache
+            .values()
+            .map(|t| (t.id.clone(), t.name.clone()))
+            .collect();
         if !removed.is_empty() {
             tracing::warn!(
                 ?removed,
@@ -102,6 +108,7 @@ impl Topics {
             defaults,
             limits,
             cache: RwLock::new(cache),
+            ids: RwLock::new(ids),
             change: Default::default(),
         })
     }
@@ -115,6 +122,15 @@ impl Topics {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .get(name)
+            .cloned()
+    }
+
+    /// The name of the topic with this id (a UUID in its hyphenated form).
+    pub fn name_of(&self, id: &str) -> Option<String> {
+        self.ids
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
             .cloned()
     }
 
@@ -225,6 +241,10 @@ impl Topics {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(name.to_string(), meta.clone());
+        self.ids
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(meta.id.clone(), name.to_string());
         tracing::info!(topic = name, partitions, "topic created");
         Ok(meta)
     }
@@ -242,6 +262,10 @@ impl Topics {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .remove(name);
+        self.ids
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&t.id);
         for p in 0..t.partitions {
             self.journal.remove_partition(name, p)?;
         }

@@ -29,6 +29,8 @@ pub enum JournalError {
         current: i16,
         got: i16,
     },
+    #[error("invalid timestamp: {0}")]
+    InvalidTimestamp(String),
     #[error("invalid record: {0}")]
     InvalidRecord(String),
     #[error("transactional record batches are not supported")]

@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod compaction;
 pub mod config;
+pub mod convert;
 pub mod crash;
 pub mod decompress;
 pub mod error;
@@ -27,6 +28,7 @@ use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
 
+pub use convert::{TimestampType, TopicCompression};
 pub use error::{JournalError, Result};
 pub use fs::{FileSystem, OsFs};
 pub use log::{Durable, Log, LogStore};
@@ -61,6 +63,16 @@ pub struct LogConfig {
     pub delete: bool,
     /// How long a compacted topic keeps tombstones (null values) before removing them.
     pub delete_retention_ms: i64,
+    /// `compression.type` (with its codec's level): the broker recompresses on append.
+    pub compression: TopicCompression,
+    /// `message.timestamp.type`.
+    pub timestamp_type: TimestampType,
+    /// `message.timestamp.before.max.ms`: how far in the past a CreateTime may be.
+    pub timestamp_before_max_ms: i64,
+    /// `message.timestamp.after.max.ms`: how far in the future a CreateTime may be.
+    pub timestamp_after_max_ms: i64,
+    /// `min.insync.replicas`: acks=all is refused while fewer replicas are in sync.
+    pub min_insync_replicas: i32,
 }
 
 impl Default for LogConfig {
@@ -75,6 +87,12 @@ impl Default for LogConfig {
             compact: false,
             delete: true,
             delete_retention_ms: 24 * 3600 * 1000,
+            compression: TopicCompression::Producer,
+            timestamp_type: TimestampType::CreateTime,
+            timestamp_before_max_ms: i64::MAX,
+            // Kafka 4.0's default: an hour of clock skew.
+            timestamp_after_max_ms: 3_600_000,
+            min_insync_replicas: 1,
         }
     }
 }

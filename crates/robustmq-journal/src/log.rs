@@ -279,5 +279,6 @@ pub(crate) fn retried(
         log_start_offset: log_start,
         duplicate: true,
         records: 0,
+        log_append_time: None,
     }))
 }

@@ -122,6 +122,7 @@ impl Log for MemoryLog {
             log_start_offset: inner.log_start,
             duplicate: false,
             records,
+            log_append_time: None,
         };
         self.end_tx.send_replace(next);
         appended(&info, &data);

@@ -28,6 +28,8 @@ pub struct AppendInfo {
     /// True when the batches were a producer retry of data already stored.
     pub duplicate: bool,
     pub records: i64,
+    /// The broker time stamped on the batches (`message.timestamp.type=LogAppendTime`).
+    pub log_append_time: Option<i64>,
 }
 
 /// Bytes of whole batches read from the log.
@@ -346,6 +348,7 @@ impl Partition {
             log_start_offset: inner.log_start,
             duplicate: false,
             records,
+            log_append_time: None,
         };
         self.end_tx.send_replace(next);
         appended(&info, &data);

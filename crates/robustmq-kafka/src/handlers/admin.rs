@@ -81,7 +81,7 @@ pub async fn create_topics(ctx: &Ctx, req: CreateTopicsRequest, v: i16) -> Creat
                                 c.name = str(e.name);
                                 c.value = Some(str(&e.value));
                                 c.read_only = e.read_only;
-                                c.config_source = if e.is_default { 5 } else { 1 };
+                                c.config_source = e.source.kafka_code();
                                 c
                             })
                             .collect(),

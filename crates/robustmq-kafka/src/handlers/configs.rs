@@ -5,23 +5,58 @@ use std::collections::BTreeMap;
 
 use kafka_protocol::messages::alter_configs_response::AlterConfigsResourceResponse;
 use kafka_protocol::messages::describe_configs_response::{
-    DescribeConfigsResourceResult, DescribeConfigsResult,
+    DescribeConfigsResourceResult, DescribeConfigsResult, DescribeConfigsSynonym,
 };
 use kafka_protocol::messages::incremental_alter_configs_response::AlterConfigsResourceResponse as IncrementalResult;
 use kafka_protocol::messages::*;
 use kafka_protocol::protocol::StrBytes;
 use kafka_protocol::ResponseError;
-use robustmq_broker::{topic_config, BrokerError};
+use robustmq_broker::topic_config::{self, AlterOp, ConfigEntry, ConfigSource};
+use robustmq_broker::BrokerError;
 
 use super::{str, Ctx};
 use crate::errors::broker_code;
 
 const TOPIC: i8 = 2;
 const BROKER: i8 = 4;
-const SOURCE_TOPIC: i8 = 1;
-const SOURCE_DEFAULT: i8 = 5;
-const TYPE_STRING: i8 = 2;
-const TYPE_LONG: i8 = 5;
+
+/// One config as DescribeConfigs shows it, with Kafka's synonyms: the topic's override, this
+/// node's setting when it changed the default, and Kafka's default under the broker-wide name.
+fn describe_entry(
+    e: &ConfigEntry,
+    synonyms: bool,
+    documentation: bool,
+) -> DescribeConfigsResourceResult {
+    let mut c = DescribeConfigsResourceResult::default();
+    c.name = str(e.name);
+    c.value = Some(str(&e.value));
+    c.read_only = e.read_only;
+    c.config_source = e.source.kafka_code();
+    c.config_type = e.ty.kafka_code();
+    if documentation {
+        c.documentation = Some(str(e.doc));
+    }
+    if synonyms {
+        let mut add = |name: &str, value: &str, source: ConfigSource| {
+            let mut s = DescribeConfigsSynonym::default();
+            s.name = str(name);
+            s.value = Some(str(value));
+            s.source = source.kafka_code();
+            c.synonyms.push(s);
+        };
+        if e.source == ConfigSource::Topic {
+            add(e.name, &e.value, ConfigSource::Topic);
+        }
+        if let Some(broker_name) = e.synonym {
+            if e.default_source == ConfigSource::Node {
+                add(broker_name, &e.default_value, ConfigSource::Node);
+            }
+            let kafka_default = topic_config::def(e.name).map_or("", |d| d.kafka_default);
+            add(broker_name, kafka_default, ConfigSource::Default);
+        }
+    }
+    c
+}
 
 pub async fn describe(ctx: &Ctx, req: DescribeConfigsRequest, _v: i16) -> DescribeConfigsResponse {
     let mut resp = DescribeConfigsResponse::default();
@@ -39,27 +74,18 @@ pub async fn describe(ctx: &Ctx, req: DescribeConfigsRequest, _v: i16) -> Descri
                     )));
                 }
                 Some(t) => {
-                    for e in topic_config::describe(ctx.broker.topics.defaults(), &t.configs) {
+                    let entries = topic_config::describe(ctx.broker.topics.defaults(), &t.configs);
+                    for e in entries {
                         if let Some(keys) = &r.configuration_keys {
                             if !keys.iter().any(|k| k.as_str() == e.name) {
                                 continue;
                             }
                         }
-                        let mut c = DescribeConfigsResourceResult::default();
-                        c.name = str(e.name);
-                        c.config_type = if e.value.parse::<i64>().is_ok() {
-                            TYPE_LONG
-                        } else {
-                            TYPE_STRING
-                        };
-                        c.value = Some(str(&e.value));
-                        c.read_only = e.read_only;
-                        c.config_source = if e.is_default {
-                            SOURCE_DEFAULT
-                        } else {
-                            SOURCE_TOPIC
-                        };
-                        out.configs.push(c);
+                        out.configs.push(describe_entry(
+                            &e,
+                            req.include_synonyms,
+                            req.include_documentation,
+                        ));
                     }
                 }
             },
@@ -154,28 +180,21 @@ pub async fn incremental_alter(
                 )),
                 Some(t) => {
                     let mut configs = t.configs.clone();
-                    let mut bad = None;
-                    for c in &r.configs {
-                        match (c.config_operation, &c.value) {
-                            (0, Some(v)) => {
-                                configs.insert(c.name.to_string(), v.to_string());
-                            }
-                            (1, _) => {
-                                configs.remove(c.name.as_str());
-                            }
-                            (op, _) => {
-                                bad = Some(format!(
-                                    "operation {op} on '{}' is not supported",
-                                    c.name.as_str()
-                                ))
-                            }
-                        }
-                    }
-                    match bad {
-                        Some(msg) => Err((ResponseError::InvalidConfig.code(), msg)),
-                        None => apply(ctx, &r.resource_name, configs, req.validate_only)
-                            .map_err(|e| (broker_code(&e), e.to_string())),
-                    }
+                    let defaults = ctx.broker.topics.defaults();
+                    let altered = r.configs.iter().try_for_each(|c| {
+                        let op = AlterOp::from_kafka(c.config_operation).ok_or_else(|| {
+                            BrokerError::InvalidArgument(format!(
+                                "unknown config operation {} on '{}'",
+                                c.config_operation,
+                                c.name.as_str()
+                            ))
+                        })?;
+                        let value = c.value.as_ref().map(|v| v.as_str());
+                        topic_config::alter(&mut configs, defaults, c.name.as_str(), op, value)
+                    });
+                    altered
+                        .and_then(|()| apply(ctx, &r.resource_name, configs, req.validate_only))
+                        .map_err(|e| (broker_code(&e), e.to_string()))
                 }
             },
         };

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 
 use futures::future::{select_all, FutureExt};
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
-use kafka_protocol::messages::{FetchRequest, FetchResponse};
+use kafka_protocol::messages::{FetchRequest, FetchResponse, TopicName};
 use kafka_protocol::ResponseError;
 use robustmq_broker::metrics::TopicLabels;
 use robustmq_journal::{batch, JournalError, Log};
 
-use super::Ctx;
+use super::{str, Ctx};
 use crate::errors::journal_code;
 
 /// Longest wait a client may ask for; Kafka clients use 500 ms by default.
@@ -22,6 +22,8 @@ type SharedLog = Arc<dyn Log>;
 struct Wanted {
     topic: kafka_protocol::messages::TopicName,
     topic_id: uuid::Uuid,
+    /// Asked for by an id no topic has (v13+).
+    unknown_id: bool,
     partitions: Vec<(i32, i64, i32, Option<SharedLog>)>,
 }
 
@@ -38,7 +40,11 @@ fn read_once(wanted: &[Wanted], max_bytes: usize) -> (FetchResponse, usize) {
             let mut pd = PartitionData::default();
             pd.partition_index = *index;
             let Some(partition) = partition else {
-                pd.error_code = ResponseError::UnknownTopicOrPartition.code();
+                pd.error_code = if w.unknown_id {
+                    ResponseError::UnknownTopicId.code()
+                } else {
+                    ResponseError::UnknownTopicOrPartition.code()
+                };
                 pd.high_watermark = -1;
                 pd.last_stable_offset = -1;
                 pd.log_start_offset = -1;
@@ -107,25 +113,36 @@ fn count_out(ctx: &Ctx, resp: &FetchResponse) {
     }
 }
 
-pub async fn handle(ctx: &Ctx, req: FetchRequest, _v: i16) -> FetchResponse {
+pub async fn handle(ctx: &Ctx, req: FetchRequest, v: i16) -> FetchResponse {
     let wanted: Vec<Wanted> = req
         .topics
         .iter()
-        .map(|t| Wanted {
-            topic: t.topic.clone(),
-            topic_id: t.topic_id,
-            partitions: t
+        .map(|t| {
+            // v13+ names topics by id only; the name is still kept for metrics.
+            let (topic, unknown_id) = if v >= 13 {
+                match ctx.broker.topics.name_of(&t.topic_id.to_string()) {
+                    Some(name) => (TopicName(str(&name)), false),
+                    None => (TopicName::default(), true),
+                }
+            } else {
+                (t.topic.clone(), false)
+            };
+            let partitions = t
                 .partitions
                 .iter()
                 .map(|p| {
-                    (
-                        p.partition,
-                        p.fetch_offset,
-                        p.partition_max_bytes,
-                        ctx.broker.topics.partition(&t.topic, p.partition),
-                    )
+                    let log = (!unknown_id)
+                        .then(|| ctx.broker.topics.partition(&topic, p.partition))
+                        .flatten();
+                    (p.partition, p.fetch_offset, p.partition_max_bytes, log)
                 })
-                .collect(),
+                .collect();
+            Wanted {
+                topic,
+                topic_id: t.topic_id,
+                unknown_id,
+                partitions,
+            }
         })
         .collect();
     // The request's limit, never past the broker's (a 2 GiB max_bytes must not make us

@@ -18,6 +18,8 @@ use super::{str, Ctx};
 use crate::errors::group_code;
 
 const KEY_TYPE_GROUP: i8 = 0;
+/// KIP-932 share groups (FindCoordinator v6).
+const KEY_TYPE_SHARE: i8 = 2;
 
 pub async fn find_coordinator(
     ctx: &Ctx,
@@ -27,6 +29,12 @@ pub async fn find_coordinator(
     let mut resp = FindCoordinatorResponse::default();
     let (error, message) = if req.key_type == KEY_TYPE_GROUP {
         (0, None)
+    } else if req.key_type == KEY_TYPE_SHARE {
+        tracing::info!(peer = %ctx.peer, "coordinator lookup refused: share groups are not supported");
+        (
+            ResponseError::InvalidRequest.code(),
+            Some(str("share groups are not supported")),
+        )
     } else {
         tracing::info!(peer = %ctx.peer, key_type = req.key_type, "coordinator lookup refused: transactions are not supported");
         (
@@ -227,6 +235,15 @@ pub async fn leave(ctx: &Ctx, req: LeaveGroupRequest, v: i16) -> LeaveGroupRespo
 
 pub async fn list(ctx: &Ctx, req: ListGroupsRequest, _v: i16) -> ListGroupsResponse {
     let mut resp = ListGroupsResponse::default();
+    // v5's type filter: every group here is a classic one.
+    if !req.types_filter.is_empty()
+        && !req
+            .types_filter
+            .iter()
+            .any(|t| t.as_str().eq_ignore_ascii_case("classic"))
+    {
+        return resp;
+    }
     match ctx.broker.groups.list() {
         Ok(groups) => {
             for (name, state, protocol_type) in groups {
@@ -251,7 +268,7 @@ pub async fn list(ctx: &Ctx, req: ListGroupsRequest, _v: i16) -> ListGroupsRespo
     resp
 }
 
-pub async fn describe(ctx: &Ctx, req: DescribeGroupsRequest, _v: i16) -> DescribeGroupsResponse {
+pub async fn describe(ctx: &Ctx, req: DescribeGroupsRequest, v: i16) -> DescribeGroupsResponse {
     let mut resp = DescribeGroupsResponse::default();
     let listed = ctx.broker.groups.list().unwrap_or_default();
     for name in req.groups {
@@ -281,7 +298,14 @@ pub async fn describe(ctx: &Ctx, req: DescribeGroupsRequest, _v: i16) -> Describ
                 g.group_state = str("Empty");
                 g.protocol_type = str("consumer");
             }
-            None => g.group_state = str("Dead"),
+            None => {
+                g.group_state = str("Dead");
+                // v6 (KIP-1043) says so with an error, as Kafka 4 does.
+                if v >= 6 {
+                    g.error_code = ResponseError::GroupIdNotFound.code();
+                    g.error_message = Some(str(&format!("Group {} not found.", name.as_str())));
+                }
+            }
         }
         resp.groups.push(g);
     }

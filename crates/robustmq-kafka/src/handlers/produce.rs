@@ -13,6 +13,12 @@ use robustmq_journal::Log;
 use super::{respond, Ctx, Reply};
 use crate::errors::{journal_code, NONE};
 
+/// A topic as the request named it: by name (v3-12) or by id (v13+).
+type TopicKey = (kafka_protocol::messages::TopicName, uuid::Uuid);
+
+/// Replicas in sync for every partition of a standalone node: its own.
+const IN_SYNC_REPLICAS: i32 = 1;
+
 /// A partition's outcome, plus the fsync it still waits for.
 struct Pending {
     response: PartitionProduceResponse,
@@ -38,8 +44,20 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
     // acks=all is answered once the records are durable (see `Partition::durable`).
     let wait_durable = acks == -1;
     let mut topics = Vec::with_capacity(req.topic_data.len());
+    let by_id = header.request_api_version >= 13;
     for td in req.topic_data {
-        let name = td.name.0.to_string();
+        // v13+ names topics by id only.
+        let resolved = if by_id {
+            ctx.broker.topics.name_of(&td.topic_id.to_string())
+        } else {
+            Some(td.name.0.to_string())
+        };
+        let unknown = if by_id {
+            ResponseError::UnknownTopicId.code()
+        } else {
+            ResponseError::UnknownTopicOrPartition.code()
+        };
+        let name = resolved.clone().unwrap_or_default();
         let mut parts = Vec::with_capacity(td.partition_data.len());
         for pd in td.partition_data {
             let index = pd.index;
@@ -51,12 +69,11 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                 ));
                 continue;
             }
-            let Some(partition) = ctx.broker.topics.partition(&name, index) else {
-                parts.push(failed(
-                    index,
-                    ResponseError::UnknownTopicOrPartition.code(),
-                    None,
-                ));
+            let found = resolved
+                .as_deref()
+                .and_then(|n| ctx.broker.topics.partition(n, index));
+            let Some(partition) = found else {
+                parts.push(failed(index, unknown, None));
                 continue;
             };
             let data = match pd.records {
@@ -70,13 +87,25 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                     continue;
                 }
             };
+            // One replica is in sync (this node); Kafka refuses acks=all below the minimum.
+            let min_isr = partition.config().min_insync_replicas;
+            if acks == -1 && min_isr > IN_SYNC_REPLICAS {
+                parts.push(failed(
+                    index,
+                    ResponseError::NotEnoughReplicas.code(),
+                    Some(format!(
+                        "min.insync.replicas={min_isr} but {IN_SYNC_REPLICAS} replica is in sync"
+                    )),
+                ));
+                continue;
+            }
             match ctx.broker.append(&*partition, data.to_vec()) {
                 Ok(info) => {
                     let mut r = PartitionProduceResponse::default();
                     r.index = index;
                     r.error_code = NONE;
                     r.base_offset = info.base_offset;
-                    r.log_append_time_ms = -1;
+                    r.log_append_time_ms = info.log_append_time.unwrap_or(-1);
                     r.log_start_offset = info.log_start_offset;
                     let sync = wait_durable.then(|| (Arc::clone(&partition), info.last_offset + 1));
                     parts.push(Pending { response: r, sync });
@@ -87,21 +116,19 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                 }
             }
         }
-        topics.push((td.name, parts));
+        topics.push(((td.name, td.topic_id), parts));
     }
     if acks == 0 {
         return Reply::Nothing;
     }
-    let build = |topics: Vec<(
-        kafka_protocol::messages::TopicName,
-        Vec<PartitionProduceResponse>,
-    )>| {
+    let build = |topics: Vec<(TopicKey, Vec<PartitionProduceResponse>)>| {
         let mut resp = ProduceResponse::default();
         resp.responses = topics
             .into_iter()
-            .map(|(name, parts)| {
+            .map(|((name, topic_id), parts)| {
                 let mut t = TopicProduceResponse::default();
                 t.name = name;
+                t.topic_id = topic_id;
                 t.partition_responses = parts;
                 t
             })
