@@ -9,6 +9,7 @@ pub mod groups;
 pub mod metrics;
 pub mod partitioner;
 pub mod protocol;
+pub mod sasl;
 pub mod topic_config;
 pub mod topics;
 pub mod users;

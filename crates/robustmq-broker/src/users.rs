@@ -13,7 +13,7 @@ pub const MECHANISM: &str = "SCRAM-SHA-256";
 /// Kafka's default for SCRAM credentials; RFC 7677 asks for at least 4096.
 pub const ITERATIONS: u32 = 4096;
 
-fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
+pub(crate) fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
     // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
     let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
         Ok(m) => m,
@@ -50,7 +50,7 @@ pub fn credential(name: &str, password: &str) -> UserCredential {
 }
 
 /// Constant-time comparison, so timing does not reveal how much of a key matched.
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -32,6 +32,9 @@ pub const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::DeleteGroups, 0, 2),
     (ApiKey::IncrementalAlterConfigs, 0, 1),
     (ApiKey::OffsetDelete, 0, 0),
+    // After v0 the SASL tokens come as bare size-prefixed frames (before KIP-152).
+    (ApiKey::SaslHandshake, 0, 1),
+    (ApiKey::SaslAuthenticate, 0, 2),
 ];
 
 /// The supported version range of an API, if any.
@@ -79,6 +82,8 @@ pub fn decode_any(key: ApiKey, body: &mut Bytes, v: i16) -> Result<(), FrameErro
         ApiKey::DeleteGroups => d!(DeleteGroupsRequest),
         ApiKey::IncrementalAlterConfigs => d!(IncrementalAlterConfigsRequest),
         ApiKey::OffsetDelete => d!(OffsetDeleteRequest),
+        ApiKey::SaslHandshake => d!(SaslHandshakeRequest),
+        ApiKey::SaslAuthenticate => d!(SaslAuthenticateRequest),
         _ => Ok(()),
     }
 }

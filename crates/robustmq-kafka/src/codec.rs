@@ -22,6 +22,9 @@ pub enum FrameError {
     },
     #[error("unsupported request: {0}")]
     Unsupported(String),
+    /// A request a SASL listener does not take before the client has authenticated.
+    #[error("unauthenticated request: {0}")]
+    Unauthenticated(String),
     #[error("could not encode a response (a robustmq bug): {0}")]
     Encode(String),
 }

@@ -1,11 +1,14 @@
 //! The `[kafka]` config section and the Kafka listener as the daemon starts it.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use robustmq_broker::config::LegacyKeys;
 use robustmq_broker::protocol::{
     ConfigError, ListenerAddrs, ListenerSpec, Protocol, StartContext, StartError, Started,
 };
+use robustmq_broker::sasl::Mechanism;
 use serde::{Deserialize, Serialize};
 
 use crate::{KafkaServer, KafkaServerConfig};
@@ -24,6 +27,13 @@ pub struct KafkaSection {
     pub connections_max_idle_ms: u64,
     /// Kafka's broker `fetch.max.bytes`: the most record bytes in one Fetch response.
     pub fetch_max_bytes: usize,
+    /// Kafka's `sasl.enabled.mechanisms`: what the `kafka_sasl` and `kafka_sasl_ssl`
+    /// listeners offer (`PLAIN`, `SCRAM-SHA-256`), checked against the users in meta.
+    pub sasl_enabled_mechanisms: Vec<String>,
+    /// PEM certificate chain and private key for the `kafka_ssl` and `kafka_sasl_ssl`
+    /// listeners.
+    pub tls_cert: String,
+    pub tls_key: String,
     /// `[kafka]` keys that moved to `[broker]`: still read (with a warning at start) for one
     /// release; see [`KafkaSection::take_legacy`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,6 +63,9 @@ impl Default for KafkaSection {
             max_connections_per_ip: 1_000,
             connections_max_idle_ms: 600_000,
             fetch_max_bytes: 55 * 1024 * 1024,
+            sasl_enabled_mechanisms: vec!["PLAIN".into(), "SCRAM-SHA-256".into()],
+            tls_cert: String::new(),
+            tls_key: String::new(),
             auto_create_topics: None,
             default_partitions: None,
             group_initial_rebalance_delay_ms: None,
@@ -81,6 +94,24 @@ impl KafkaSection {
         }
     }
 
+    /// The enabled SASL mechanisms, checked.
+    pub fn mechanisms(&self) -> Result<Vec<Mechanism>, ConfigError> {
+        let mut out = Vec::new();
+        for name in &self.sasl_enabled_mechanisms {
+            let m = Mechanism::parse(name).ok_or_else(|| {
+                let known: Vec<&str> = Mechanism::ALL.iter().map(|m| m.name()).collect();
+                ConfigError(format!(
+                    "kafka.sasl_enabled_mechanisms: unknown mechanism {name:?} (robustmq serves {})",
+                    known.join(", ")
+                ))
+            })?;
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+        Ok(out)
+    }
+
     /// `advertised_listener` as host and port; `None` when it is empty.
     pub fn advertised(&self) -> Result<Option<(String, i32)>, ConfigError> {
         let a = &self.advertised_listener;
@@ -99,15 +130,54 @@ pub struct Kafka;
 
 impl Protocol for Kafka {
     type Section = KafkaSection;
-    const LISTENERS: &'static [ListenerSpec] = &[ListenerSpec {
-        name: "kafka",
-        default: "0.0.0.0:9092",
-        flag: "kafka-listen",
-        about: "Kafka listener address, or `off`",
-    }];
+    const LISTENERS: &'static [ListenerSpec] = &[
+        ListenerSpec {
+            name: "kafka",
+            default: "0.0.0.0:9092",
+            flag: "kafka-listen",
+            about: "Kafka listener (security protocol PLAINTEXT), or `off`",
+        },
+        // Off unless set: SASL needs users, TLS a certificate.
+        ListenerSpec {
+            name: "kafka_sasl",
+            default: "off",
+            flag: "kafka-sasl-listen",
+            about: "Kafka SASL_PLAINTEXT listener (kafka.sasl_enabled_mechanisms), or `off`",
+        },
+        ListenerSpec {
+            name: "kafka_ssl",
+            default: "off",
+            flag: "kafka-ssl-listen",
+            about: "Kafka SSL listener (needs kafka.tls_cert and kafka.tls_key), or `off`",
+        },
+        ListenerSpec {
+            name: "kafka_sasl_ssl",
+            default: "off",
+            flag: "kafka-sasl-ssl-listen",
+            about: "Kafka SASL_SSL listener (TLS and SASL), or `off`",
+        },
+    ];
 
-    fn validate(section: &KafkaSection, _: &ListenerAddrs) -> Result<(), ConfigError> {
-        section.advertised().map(drop)
+    fn validate(section: &KafkaSection, listeners: &ListenerAddrs) -> Result<(), ConfigError> {
+        section.advertised()?;
+        let mechanisms = section.mechanisms()?;
+        for name in ["kafka_sasl", "kafka_sasl_ssl"] {
+            if listeners.get(name).is_some() && mechanisms.is_empty() {
+                return Err(ConfigError(format!(
+                    "listeners.{name} needs at least one kafka.sasl_enabled_mechanisms"
+                )));
+            }
+        }
+        for name in ["kafka_ssl", "kafka_sasl_ssl"] {
+            if listeners.get(name).is_some()
+                && (section.tls_cert.is_empty() || section.tls_key.is_empty())
+            {
+                return Err(ConfigError(format!(
+                    "listeners.{name} needs kafka.tls_cert and kafka.tls_key (PEM files)"
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn max_connections(section: &KafkaSection) -> usize {
@@ -120,33 +190,66 @@ impl Protocol for Kafka {
         ctx: StartContext,
     ) -> Result<Started, StartError> {
         let mut started = Started::default();
-        let Some(addr) = listeners.get("kafka") else {
-            return Ok(started);
-        };
-        let config = KafkaServerConfig {
-            listen: addr,
-            advertised: section
-                .advertised()
-                .map_err(|e| StartError::Setup(e.to_string()))?,
-            max_frame_bytes: section.max_frame_bytes,
-            max_connections: section.max_connections,
-            max_connections_per_ip: section.max_connections_per_ip,
-            idle_timeout: Duration::from_millis(section.connections_max_idle_ms.max(1)),
-            fetch_max_bytes: section.fetch_max_bytes.max(1),
-            cluster_id: ctx.cluster_id,
-        };
-        let bind_error = |source| StartError::Bind {
-            name: "kafka".into(),
-            addr,
-            source,
-        };
-        let server = KafkaServer::bind(config, ctx.broker)
-            .await
-            .map_err(bind_error)?;
-        let local = server.local_addr().map_err(bind_error)?;
-        tracing::info!(addr = %local, "kafka listener ready");
-        started.listeners.push(("kafka".into(), local));
-        started.tasks.push(Box::pin(server.run(ctx.stop)));
+        let mechanisms: Arc<[Mechanism]> = section
+            .mechanisms()
+            .map_err(|e| StartError::Setup(e.to_string()))?
+            .into();
+        for (name, tls, sasl) in [
+            ("kafka", false, false),
+            ("kafka_sasl", false, true),
+            ("kafka_ssl", true, false),
+            ("kafka_sasl_ssl", true, true),
+        ] {
+            let Some(addr) = listeners.get(name) else {
+                continue;
+            };
+            let tls = if tls {
+                let acceptor = robustmq_transport::tls_acceptor(
+                    Path::new(&section.tls_cert),
+                    Path::new(&section.tls_key),
+                )
+                .map_err(|e| StartError::Setup(format!("listeners.{name}: {e}")))?;
+                Some(acceptor)
+            } else {
+                None
+            };
+            let config = KafkaServerConfig {
+                listen: addr,
+                // One advertised address can only name one listener: the PLAINTEXT one.
+                advertised: if name == "kafka" {
+                    section
+                        .advertised()
+                        .map_err(|e| StartError::Setup(e.to_string()))?
+                } else {
+                    None
+                },
+                max_frame_bytes: section.max_frame_bytes,
+                max_connections: section.max_connections,
+                max_connections_per_ip: section.max_connections_per_ip,
+                idle_timeout: Duration::from_millis(section.connections_max_idle_ms.max(1)),
+                fetch_max_bytes: section.fetch_max_bytes.max(1),
+                cluster_id: ctx.cluster_id.clone(),
+                name: name.to_string(),
+                tls,
+                sasl: if sasl {
+                    Arc::clone(&mechanisms)
+                } else {
+                    Arc::from(Vec::new())
+                },
+            };
+            let bind_error = |source| StartError::Bind {
+                name: name.into(),
+                addr,
+                source,
+            };
+            let server = KafkaServer::bind(config, Arc::clone(&ctx.broker))
+                .await
+                .map_err(bind_error)?;
+            let local = server.local_addr().map_err(bind_error)?;
+            tracing::info!(addr = %local, listener = name, "kafka listener ready");
+            started.listeners.push((name.into(), local));
+            started.tasks.push(Box::pin(server.run(ctx.stop.clone())));
+        }
         Ok(started)
     }
 }

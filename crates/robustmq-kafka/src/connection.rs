@@ -8,11 +8,11 @@
 use bytes::{Bytes, BytesMut};
 use futures::FutureExt;
 use robustmq_transport::replies::Replies;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
 use tokio::time::{Duration, Instant};
 
+use crate::auth::{Auth, Gate};
 use crate::codec::{parse_request, take_frame, FrameError};
 use crate::handlers::{dispatch, Ctx, Reply};
 
@@ -41,6 +41,10 @@ pub enum Closed {
     Idle,
     Io(std::io::Error),
     Protocol(FrameError),
+    /// SASL failed; the client was told why, then the connection closed.
+    AuthFailed(String),
+    /// The TLS handshake failed or timed out.
+    Tls(String),
 }
 
 /// A response owed, and whether its bytes count against [`MAX_QUEUED_BYTES`] (those built at
@@ -62,18 +66,25 @@ impl Owed {
     }
 }
 
-pub async fn serve(
-    mut stream: TcpStream,
+/// Serves one connection over its read and write halves (plain TCP or TLS).
+pub async fn serve<R, W>(
+    mut reader: R,
+    mut writer: W,
     mut ctx: Ctx,
+    mut auth: Auth,
     limits: Limits,
     mut shutdown: watch::Receiver<bool>,
-) -> Closed {
+) -> Closed
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWriteExt + Unpin,
+{
     let max_frame_bytes = limits.max_frame_bytes;
     // Last whole request read, or last response completed: the idle clock's start. Bytes
     // alone do not reset it, so a request trickled in a byte at a time still times out.
     let mut last_read = Instant::now();
-    let _ = stream.set_nodelay(true);
-    let (mut reader, mut writer) = stream.split();
+    // Why the connection ends once what is owed is written (a failed SASL exchange).
+    let mut end: Option<Closed> = None;
     let mut buf = BytesMut::with_capacity(64 * 1024);
     let mut owed = Owed::default();
     let mut closing = false;
@@ -82,9 +93,26 @@ pub async fn serve(
         if !closing && owed.room() {
             match take_frame(&mut buf, max_frame_bytes) {
                 Err(e) => return Closed::Protocol(e),
+                Ok(Some(frame)) if auth.raw_tokens() => {
+                    last_read = Instant::now();
+                    if let Err(closed) = flush(&mut writer, &mut owed).await {
+                        return closed;
+                    }
+                    match auth.raw_step(&ctx, frame).await {
+                        Ok(reply) => {
+                            owed.queued_bytes += reply.len();
+                            owed.replies.push_ready(Ok((reply, true)));
+                        }
+                        Err(why) => {
+                            end = Some(Closed::AuthFailed(why));
+                            closing = true;
+                        }
+                    }
+                    continue;
+                }
                 Ok(Some(frame)) => {
                     last_read = Instant::now();
-                    let raw = match parse_request(frame) {
+                    let mut raw = match parse_request(frame) {
                         Ok(r) => r,
                         Err(e) => return Closed::Protocol(e),
                     };
@@ -97,6 +125,19 @@ pub async fn serve(
                     // long-polling Fetch, a JoinGroup), and answers owed before it must not.
                     if let Err(closed) = flush(&mut writer, &mut owed).await {
                         return closed;
+                    }
+                    match auth.gate(&ctx, &mut raw).await {
+                        Gate::Pass => {}
+                        Gate::Refuse(e) => return Closed::Protocol(e),
+                        Gate::Answer { reply, close } => {
+                            owed.queued_bytes += reply.len();
+                            owed.replies.push_ready(Ok((reply, true)));
+                            if let Some(why) = close {
+                                end = Some(Closed::AuthFailed(why));
+                                closing = true;
+                            }
+                            continue;
+                        }
                     }
                     let handled = dispatch(&ctx, raw);
                     tokio::pin!(handled);
@@ -136,7 +177,7 @@ pub async fn serve(
             return closed;
         }
         if closing && !owed.replies.waiting() {
-            return Closed::Shutdown;
+            return end.take().unwrap_or(Closed::Shutdown);
         }
         if !closing && owed.room() && frame_buffered(&buf) {
             // Writing made room again for requests already read: no need to wait for bytes.

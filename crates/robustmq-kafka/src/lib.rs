@@ -4,6 +4,7 @@
 //! into broker-core calls. Requests are decoded and encoded with the `kafka-protocol` crate.
 
 pub mod apis;
+pub mod auth;
 pub mod codec;
 pub mod config;
 pub mod connection;

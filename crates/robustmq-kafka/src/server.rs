@@ -6,16 +6,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use robustmq_broker::metrics::ProtocolLabels;
+use robustmq_broker::sasl::Mechanism;
 use robustmq_broker::Broker;
 use robustmq_transport::listener::RunOptions;
-use robustmq_transport::ConnectionLimit;
+use robustmq_transport::{ConnectionLimit, TlsAcceptor};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::auth::Auth;
 use crate::connection::{serve, Closed, Limits};
 use crate::handlers::{Ctx, Node};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct KafkaServerConfig {
     pub listen: SocketAddr,
     /// `host:port` given to clients; when `None`, the address each client connected to.
@@ -29,7 +31,16 @@ pub struct KafkaServerConfig {
     /// `fetch.max.bytes`: the most record bytes one Fetch response holds.
     pub fetch_max_bytes: usize,
     pub cluster_id: String,
+    /// The listener's name, for logs (`kafka`, `kafka_sasl`, ...).
+    pub name: String,
+    /// TLS (the `SSL` and `SASL_SSL` security protocols).
+    pub tls: Option<TlsAcceptor>,
+    /// SASL mechanisms a client must authenticate with; empty for `PLAINTEXT` and `SSL`.
+    pub sasl: Arc<[Mechanism]>,
 }
+
+/// How long a client has to finish its TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct KafkaServer {
     listener: TcpListener,
@@ -53,7 +64,7 @@ impl KafkaServer {
 
     pub async fn run(self, shutdown: watch::Receiver<bool>) {
         let options = RunOptions {
-            name: "kafka".into(),
+            name: self.config.name.clone(),
             limit: ConnectionLimit::new(
                 self.config.max_connections,
                 self.config.max_connections_per_ip,
@@ -87,16 +98,38 @@ impl KafkaServer {
             };
             let broker = Arc::clone(&broker);
             let labels = labels.clone();
+            let auth = Auth::new(Arc::clone(&config.sasl));
+            let tls = config.tls.clone();
+            let listener = config.name.clone();
             async move {
+                let _ = stream.set_nodelay(true);
                 broker.metrics.connections.get_or_create(&labels).inc();
                 broker.metrics.connections_total.get_or_create(&labels).inc();
-                let closed = serve(stream, ctx, limits, rx).await;
+                let closed = match tls {
+                    None => {
+                        let mut stream = stream;
+                        let (r, w) = stream.split();
+                        serve(r, w, ctx, auth, limits, rx).await
+                    }
+                    Some(acceptor) => {
+                        match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                            Ok(Ok(tls)) => {
+                                let (r, w) = tokio::io::split(tls);
+                                serve(r, w, ctx, auth, limits, rx).await
+                            }
+                            Ok(Err(e)) => Closed::Tls(e.to_string()),
+                            Err(_) => Closed::Tls("no TLS handshake within 10 s".into()),
+                        }
+                    }
+                };
                 broker.metrics.connections.get_or_create(&labels).dec();
                 match closed {
                     Closed::ByPeer | Closed::Shutdown => tracing::debug!(%peer, "kafka connection closed"),
                     Closed::Idle => tracing::info!(%peer, idle_ms = limits.idle.as_millis() as u64, "kafka connection closed: idle (connections_max_idle_ms)"),
                     Closed::Io(e) => tracing::info!(%peer, error = %e, "kafka connection closed on i/o error"),
-                    Closed::Protocol(e) => tracing::warn!(%peer, reason = %e, "kafka connection closed: bad request"),
+                    Closed::Protocol(e) => tracing::warn!(%peer, %listener, reason = %e, "kafka connection closed: bad request"),
+                    Closed::AuthFailed(why) => tracing::warn!(%peer, %listener, reason = %why, "kafka connection closed: authentication failed"),
+                    Closed::Tls(why) => tracing::info!(%peer, %listener, reason = %why, "kafka connection closed: TLS handshake failed"),
                 }
             }
         })

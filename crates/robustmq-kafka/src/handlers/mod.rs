@@ -220,8 +220,6 @@ fn unsupported_api(ctx: &Ctx, header: &RequestHeader, key: ApiKey) -> Result<Rep
         }};
     }
     match key {
-        ApiKey::SaslHandshake => answer!(SaslHandshakeResponse),
-        ApiKey::SaslAuthenticate => answer!(SaslAuthenticateResponse),
         ApiKey::DescribeCluster => answer!(DescribeClusterResponse),
         ApiKey::EndTxn => answer!(EndTxnResponse),
         ApiKey::AddOffsetsToTxn => answer!(AddOffsetsToTxnResponse),
