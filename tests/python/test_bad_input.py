@@ -174,13 +174,16 @@ def request(api_key: int, version: int, correlation_id: int, body: bytes) -> byt
 
 
 def test_unsupported_api_gets_unsupported_version_and_connection_stays(robustmq):
-    """SaslHandshake is not implemented: it is answered with UNSUPPORTED_VERSION (35) and the
+    """DescribeAcls is not implemented: it is answered with UNSUPPORTED_VERSION (35) and the
     same connection keeps serving; an unimplemented API without a top-level error code
     (AddPartitionsToTxn) closes only its connection."""
     with socket.create_connection(("127.0.0.1", robustmq.kafka_port), timeout=5) as s:
-        s.sendall(request(17, 1, 77, struct.pack(">h", 5) + b"PLAIN"))
+        # DescribeAcls v1: any resource type (1), no name filter, any pattern (1), no
+        # principal/host filter, any operation and permission.
+        body = b"\x01" + struct.pack(">h", -1) + b"\x01" + struct.pack(">hh", -1, -1) + b"\x01\x01"
+        s.sendall(request(29, 1, 77, body))
         resp = read_response(s)
-        correlation_id, error_code = struct.unpack(">ih", resp[:6])
+        correlation_id, _throttle, error_code = struct.unpack(">iih", resp[:10])
         assert (correlation_id, error_code) == (77, 35)
         s.sendall(request(18, 0, 78, b""))  # ApiVersions v0 on the same connection
         correlation_id, error_code = struct.unpack(">ih", read_response(s)[:6])
