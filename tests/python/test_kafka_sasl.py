@@ -1,5 +1,5 @@
 """Kafka SASL and TLS listeners: confluent-kafka and kcat authenticate with SASL/PLAIN and
-SASL/SCRAM-SHA-256 against the users made with `robustmq user add`, over SASL_PLAINTEXT and
+SASL/SCRAM-SHA-256/512 against the users made with `robustmq user add`, over SASL_PLAINTEXT and
 SASL_SSL; SSL alone encrypts without authenticating. Wrong passwords and unknown users are
 refused with SASL_AUTHENTICATION_FAILED; a request before authentication closes the connection
 unanswered; SaslHandshake on the PLAINTEXT listener answers ILLEGAL_SASL_STATE, as in Kafka.
@@ -78,12 +78,13 @@ def roundtrip(secured: Secured, conf: dict) -> None:
 
 @pytest.mark.parametrize("protocol,mechanism", [
     ("SASL_PLAINTEXT", "PLAIN"), ("SASL_PLAINTEXT", "SCRAM-SHA-256"),
-    ("SASL_SSL", "SCRAM-SHA-256"), ("SASL_SSL", "PLAIN"), ("SSL", None)])
+    ("SASL_PLAINTEXT", "SCRAM-SHA-512"), ("SASL_SSL", "SCRAM-SHA-512"), ("SASL_SSL", "PLAIN"),
+    ("SSL", None)])
 def test_clients_authenticate_and_round_trip(secured, protocol, mechanism):
     roundtrip(secured, secured.conf(protocol, mechanism))
 
 
-@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256"])
+@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])
 def test_a_non_ascii_user_and_password(secured, mechanism):
     conf = secured.conf("SASL_PLAINTEXT", mechanism, user="b\u00f6b", password="p\u00e4ss w\u00f6rd")
     md = AdminClient(conf).list_topics(timeout=T)
@@ -100,7 +101,7 @@ def auth_errors(conf: dict) -> list[KafkaError]:
     return errors
 
 
-@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256"])
+@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])
 @pytest.mark.parametrize("user,password", [("alice", "wrong"), ("mallory", "alice-pw")])
 def test_wrong_passwords_and_unknown_users_are_refused(secured, mechanism, user, password):
     errors = auth_errors(secured.conf("SASL_PLAINTEXT", mechanism, user=user, password=password))
@@ -160,7 +161,7 @@ def test_raw_handshake_answers(secured):
     # An unknown mechanism: UNSUPPORTED_SASL_MECHANISM (33) with the enabled ones, then closed.
     answers, closed = exchange(secured.sasl_port, handshake("GSSAPI"))
     code, count = struct.unpack(">hi", answers[0][4:10])
-    assert (code, count, closed) == (33, 2, True)
+    assert (code, count, closed) == (33, 3, True)
     assert b"PLAIN" in answers[0] and b"SCRAM-SHA-256" in answers[0]
     # On the PLAINTEXT listener: ILLEGAL_SASL_STATE (34), and the connection stays usable.
     answers, closed = exchange(secured.d.kafka_port, handshake("PLAIN"),

@@ -1,14 +1,13 @@
-//! SASL server mechanisms over the user catalog: PLAIN (RFC 4616) and SCRAM-SHA-256 (RFC 5802,
-//! RFC 7677). Pure state machines over tokens; a protocol carries the tokens (Kafka's
+//! SASL server mechanisms over the user catalog: PLAIN (RFC 4616), SCRAM-SHA-256 and
+//! SCRAM-SHA-512 (RFC 5802, RFC 7677). Pure state machines over tokens; a protocol carries the tokens (Kafka's
 //! SaslAuthenticate) and looks the user up, so the same code can serve MQTT 5's AUTH later.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use rand::RngCore;
-use robustmq_meta::UserCredential;
-use sha2::{Digest, Sha256};
+use robustmq_meta::{ScramKeys, UserCredential};
 
-use crate::users::{hmac, same, verify, MECHANISM as SCRAM_SHA_256};
+use crate::users::{same, verify, ScramHash, MECHANISM as SCRAM_SHA_256};
 
 /// Longest token a client may send at any step: names and nonces are short.
 pub const MAX_TOKEN_BYTES: usize = 4096;
@@ -18,16 +17,30 @@ pub const MAX_TOKEN_BYTES: usize = 4096;
 pub enum Mechanism {
     Plain,
     ScramSha256,
+    ScramSha512,
 }
 
 impl Mechanism {
     /// Every mechanism robustmq implements, by its IANA name.
-    pub const ALL: [Mechanism; 2] = [Mechanism::Plain, Mechanism::ScramSha256];
+    pub const ALL: [Mechanism; 3] = [
+        Mechanism::Plain,
+        Mechanism::ScramSha256,
+        Mechanism::ScramSha512,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Mechanism::Plain => "PLAIN",
             Mechanism::ScramSha256 => SCRAM_SHA_256,
+            Mechanism::ScramSha512 => "SCRAM-SHA-512",
+        }
+    }
+
+    fn scram(self) -> Option<ScramHash> {
+        match self {
+            Mechanism::Plain => None,
+            Mechanism::ScramSha256 => Some(ScramHash::Sha256),
+            Mechanism::ScramSha512 => Some(ScramHash::Sha512),
         }
     }
 
@@ -63,7 +76,9 @@ enum State {
     Start,
     /// SCRAM: server-first sent, waiting for client-final.
     ScramFirstSent {
-        cred: Box<UserCredential>,
+        user: String,
+        hash: ScramHash,
+        keys: ScramKeys,
         gs2_header: String,
         nonce: String,
         /// client-first-message-bare "," server-first-message.
@@ -103,22 +118,31 @@ impl Exchange {
             )));
         }
         let state = std::mem::replace(&mut self.state, State::Finished);
-        match (self.mechanism, state) {
-            (Mechanism::Plain, State::Start) => plain(token, lookup),
-            (Mechanism::ScramSha256, State::Start) => {
-                let (next, challenge) = scram_first(token, lookup)?;
+        match (self.mechanism.scram(), state) {
+            (None, State::Start) => plain(token, lookup),
+            (Some(hash), State::Start) => {
+                let (next, challenge) = scram_first(hash, token, lookup)?;
                 self.state = next;
                 Ok(Step::Challenge(challenge))
             }
             (
-                Mechanism::ScramSha256,
+                Some(_),
                 State::ScramFirstSent {
-                    cred,
+                    user,
+                    hash,
+                    keys,
                     gs2_header,
                     nonce,
                     auth_prefix,
                 },
-            ) => scram_final(token, &cred, &gs2_header, &nonce, &auth_prefix),
+            ) => {
+                let sent = Sent {
+                    gs2_header: &gs2_header,
+                    nonce: &nonce,
+                    auth_prefix: &auth_prefix,
+                };
+                scram_final(token, user, hash, &keys, sent)
+            }
             _ => Err(SaslError::Complete),
         }
     }
@@ -188,7 +212,11 @@ fn attribute<'a>(attrs: &[&'a str], key: char) -> Option<&'a str> {
 
 /// client-first-message: `gs2-header client-first-message-bare`, where the header is
 /// `n,,` / `y,,` (no channel binding) with an optional `a=authzid`.
-fn scram_first(token: &[u8], lookup: Lookup<'_>) -> Result<(State, Vec<u8>), SaslError> {
+fn scram_first(
+    hash: ScramHash,
+    token: &[u8],
+    lookup: Lookup<'_>,
+) -> Result<(State, Vec<u8>), SaslError> {
     let text = utf8(token)?;
     let bad = |why: &str| SaslError::Malformed(format!("SCRAM client-first-message: {why}"));
     let mut it = text.splitn(3, ',');
@@ -219,20 +247,22 @@ fn scram_first(token: &[u8], lookup: Lookup<'_>) -> Result<(State, Vec<u8>), Sas
         }
     }
     // Kafka answers an unknown user at once too; the message does not say which part failed.
-    let cred = match lookup(&user).map_err(SaslError::Catalog)? {
-        Some(c) if c.mechanism == SCRAM_SHA_256 => c,
-        _ => return Err(SaslError::BadCredentials),
-    };
+    let keys = lookup(&user)
+        .map_err(SaslError::Catalog)?
+        .and_then(|c| keys_for(hash, c))
+        .ok_or(SaslError::BadCredentials)?;
     let mut ours = [0u8; 18];
     rand::rng().fill_bytes(&mut ours);
     let nonce = format!("{client_nonce}{}", B64.encode(ours));
     let server_first = format!(
         "r={nonce},s={},i={}",
-        B64.encode(&cred.salt),
-        cred.iterations
+        B64.encode(&keys.salt),
+        keys.iterations
     );
     let state = State::ScramFirstSent {
-        cred: Box::new(cred),
+        user,
+        hash,
+        keys,
         gs2_header: format!("{cb},{authz},"),
         nonce,
         auth_prefix: format!("{bare},{server_first}"),
@@ -240,14 +270,41 @@ fn scram_first(token: &[u8], lookup: Lookup<'_>) -> Result<(State, Vec<u8>), Sas
     Ok((state, server_first.into_bytes()))
 }
 
+/// The keys of `hash`'s mechanism in a user's record, if it has them (a record stored before
+/// robustmq derived SCRAM-SHA-512 keys has only SCRAM-SHA-256's).
+fn keys_for(hash: ScramHash, c: UserCredential) -> Option<ScramKeys> {
+    match hash {
+        ScramHash::Sha256 => (c.mechanism == SCRAM_SHA_256).then_some(ScramKeys {
+            iterations: c.iterations,
+            salt: c.salt,
+            stored_key: c.stored_key,
+            server_key: c.server_key,
+        }),
+        ScramHash::Sha512 => c.sha512,
+    }
+}
+
+/// What the server sent in its first message, for checking the client's final one.
+struct Sent<'a> {
+    gs2_header: &'a str,
+    nonce: &'a str,
+    /// client-first-message-bare "," server-first-message.
+    auth_prefix: &'a str,
+}
+
 /// client-final-message: `c=<base64 gs2-header>,r=<nonce>[,ext],p=<base64 proof>`.
 fn scram_final(
     token: &[u8],
-    cred: &UserCredential,
-    gs2_header: &str,
-    nonce: &str,
-    auth_prefix: &str,
+    user: String,
+    hash: ScramHash,
+    keys: &ScramKeys,
+    sent: Sent<'_>,
 ) -> Result<Step, SaslError> {
+    let Sent {
+        gs2_header,
+        nonce,
+        auth_prefix,
+    } = sent;
     let text = utf8(token)?;
     let bad = |why: &str| SaslError::Malformed(format!("SCRAM client-final-message: {why}"));
     let (without_proof, proof) = text.rsplit_once(",p=").ok_or_else(|| bad("no proof"))?;
@@ -266,17 +323,17 @@ fn scram_final(
         .decode(proof)
         .map_err(|_| bad("the proof is not base64"))?;
     let auth_message = format!("{auth_prefix},{without_proof}");
-    let signature = hmac(&cred.stored_key, auth_message.as_bytes());
+    let signature = hash.hmac(&keys.stored_key, auth_message.as_bytes());
     if proof.len() != signature.len() {
         return Err(SaslError::BadCredentials);
     }
     let client_key: Vec<u8> = proof.iter().zip(&signature).map(|(p, s)| p ^ s).collect();
-    if !same(&Sha256::digest(&client_key), &cred.stored_key) {
+    if !same(&hash.digest(&client_key), &keys.stored_key) {
         return Err(SaslError::BadCredentials);
     }
-    let server_signature = hmac(&cred.server_key, auth_message.as_bytes());
+    let server_signature = hash.hmac(&keys.server_key, auth_message.as_bytes());
     Ok(Step::Done {
-        user: cred.name.clone(),
+        user,
         reply: format!("v={}", B64.encode(server_signature)).into_bytes(),
     })
 }
@@ -318,26 +375,46 @@ mod tests {
         }
     }
 
-    /// A client side of SCRAM-SHA-256 written from RFC 5802, to drive the server.
-    fn client_final(password: &str, client_first_bare: &str, server_first: &str) -> String {
+    /// A client side of SCRAM written from RFC 5802, to drive the server.
+    fn client_final(
+        hash: ScramHash,
+        password: &str,
+        client_first_bare: &str,
+        server_first: &str,
+    ) -> String {
+        use sha2::{Sha256, Sha512};
         let attrs: Vec<&str> = server_first.split(',').collect();
         let salt = B64.decode(attribute(&attrs, 's').unwrap()).unwrap();
         let iterations: u32 = attribute(&attrs, 'i').unwrap().parse().unwrap();
         let nonce = attribute(&attrs, 'r').unwrap();
-        let mut salted = [0u8; 32];
-        pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, iterations, &mut salted);
-        let client_key = hmac(&salted, b"Client Key");
-        let stored_key = Sha256::digest(&client_key);
+        let salted = match hash {
+            ScramHash::Sha256 => {
+                let mut out = [0u8; 32];
+                pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, iterations, &mut out);
+                out.to_vec()
+            }
+            ScramHash::Sha512 => {
+                let mut out = [0u8; 64];
+                pbkdf2::pbkdf2_hmac::<Sha512>(password.as_bytes(), &salt, iterations, &mut out);
+                out.to_vec()
+            }
+        };
+        let client_key = hash.hmac(&salted, b"Client Key");
+        let stored_key = hash.digest(&client_key);
         let without_proof = format!("c=biws,r={nonce}");
         let auth = format!("{client_first_bare},{server_first},{without_proof}");
-        let sig = hmac(&stored_key, auth.as_bytes());
+        let sig = hash.hmac(&stored_key, auth.as_bytes());
         let proof: Vec<u8> = client_key.iter().zip(&sig).map(|(a, b)| a ^ b).collect();
         format!("{without_proof},p={}", B64.encode(proof))
     }
 
     fn scram(password: &str, user: &str) -> Result<Step, SaslError> {
+        scram_with(Mechanism::ScramSha256, password, user)
+    }
+
+    fn scram_with(mech: Mechanism, password: &str, user: &str) -> Result<Step, SaslError> {
         let users = catalog(credential("al,i=ce", "pencil"));
-        let mut ex = Exchange::new(Mechanism::ScramSha256);
+        let mut ex = Exchange::new(mech);
         let bare = format!("n={user},r=fyko+d2lbbFgONRv9qkxdawL");
         let first = ex.step(format!("n,,{bare}").as_bytes(), &users)?;
         let Step::Challenge(server_first) = first else {
@@ -345,7 +422,7 @@ mod tests {
         };
         let server_first = String::from_utf8(server_first).unwrap();
         assert!(server_first.starts_with("r=fyko+d2lbbFgONRv9qkxdawL"));
-        let fin = client_final(password, &bare, &server_first);
+        let fin = client_final(mech.scram().unwrap(), password, &bare, &server_first);
         let done = ex.step(fin.as_bytes(), &users);
         assert_eq!(
             ex.step(b"again", &users),
@@ -371,6 +448,22 @@ mod tests {
             scram("pencil", "al=2"),
             Err(SaslError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn scram_sha_512_round_trip_and_records_without_its_keys() {
+        let done = scram_with(Mechanism::ScramSha512, "pencil", "al=2Ci=3Dce");
+        assert!(matches!(done, Ok(Step::Done { .. })), "{done:?}");
+        let wrong = scram_with(Mechanism::ScramSha512, "pencil!", "al=2Ci=3Dce");
+        assert_eq!(wrong, Err(SaslError::BadCredentials));
+        let mut old = credential("alice", "pw");
+        old.sha512 = None;
+        let users = catalog(old);
+        let r = Exchange::new(Mechanism::ScramSha512).step(b"n,,n=alice,r=abc", &users);
+        assert_eq!(r, Err(SaslError::BadCredentials));
+        assert!(Exchange::new(Mechanism::ScramSha256)
+            .step(b"n,,n=alice,r=abc", &users)
+            .is_ok());
     }
 
     #[test]

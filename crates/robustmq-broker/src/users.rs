@@ -4,14 +4,62 @@
 
 use hmac::{Hmac, Mac};
 use rand::RngCore;
-use robustmq_meta::{MetaStore, UserCredential};
-use sha2::{Digest, Sha256};
+use robustmq_meta::{MetaStore, ScramKeys, UserCredential};
+use sha2::{Digest, Sha256, Sha512};
 
 use crate::{BrokerError, Result};
 
 pub const MECHANISM: &str = "SCRAM-SHA-256";
 /// Kafka's default for SCRAM credentials; RFC 7677 asks for at least 4096.
 pub const ITERATIONS: u32 = 4096;
+
+/// The hash a SCRAM mechanism is built on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScramHash {
+    Sha256,
+    Sha512,
+}
+
+impl ScramHash {
+    pub fn hmac(self, key: &[u8], data: &[u8]) -> Vec<u8> {
+        match self {
+            ScramHash::Sha256 => hmac(key, data),
+            // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
+            ScramHash::Sha512 => match Hmac::<Sha512>::new_from_slice(key) {
+                Ok(mut mac) => {
+                    mac.update(data);
+                    mac.finalize().into_bytes().to_vec()
+                }
+                Err(_) => Vec::new(),
+            },
+        }
+    }
+
+    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        match self {
+            ScramHash::Sha256 => Sha256::digest(data).to_vec(),
+            ScramHash::Sha512 => Sha512::digest(data).to_vec(),
+        }
+    }
+
+    /// StoredKey and ServerKey (RFC 5802 section 3) for `password`.
+    pub fn keys(self, password: &str, salt: &[u8], iterations: u32) -> (Vec<u8>, Vec<u8>) {
+        let salted = match self {
+            ScramHash::Sha256 => {
+                let mut out = [0u8; 32];
+                pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), salt, iterations, &mut out);
+                out.to_vec()
+            }
+            ScramHash::Sha512 => {
+                let mut out = [0u8; 64];
+                pbkdf2::pbkdf2_hmac::<Sha512>(password.as_bytes(), salt, iterations, &mut out);
+                out.to_vec()
+            }
+        };
+        let client_key = self.hmac(&salted, b"Client Key");
+        (self.digest(&client_key), self.hmac(&salted, b"Server Key"))
+    }
+}
 
 pub(crate) fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
     // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
@@ -26,19 +74,22 @@ pub(crate) fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
 /// SaltedPassword, then StoredKey = H(HMAC(SaltedPassword, "Client Key")) and
 /// ServerKey = HMAC(SaltedPassword, "Server Key").
 fn keys(password: &str, salt: &[u8], iterations: u32) -> (Vec<u8>, Vec<u8>) {
-    let mut salted = [0u8; 32];
-    pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), salt, iterations, &mut salted);
-    let client_key = hmac(&salted, b"Client Key");
-    let stored_key = Sha256::digest(&client_key).to_vec();
-    let server_key = hmac(&salted, b"Server Key");
-    (stored_key, server_key)
+    ScramHash::Sha256.keys(password, salt, iterations)
 }
 
-/// A fresh credential with a random 16-byte salt.
-pub fn credential(name: &str, password: &str) -> UserCredential {
+fn random_salt() -> Vec<u8> {
     let mut salt = vec![0u8; 16];
     rand::rng().fill_bytes(&mut salt);
+    salt
+}
+
+/// A fresh credential with random 16-byte salts: SCRAM-SHA-256 keys, and SCRAM-SHA-512 keys
+/// under their own salt.
+pub fn credential(name: &str, password: &str) -> UserCredential {
+    let salt = random_salt();
     let (stored_key, server_key) = keys(password, &salt, ITERATIONS);
+    let salt512 = random_salt();
+    let (stored512, server512) = ScramHash::Sha512.keys(password, &salt512, ITERATIONS);
     UserCredential {
         name: name.to_string(),
         mechanism: MECHANISM.to_string(),
@@ -46,6 +97,12 @@ pub fn credential(name: &str, password: &str) -> UserCredential {
         salt,
         stored_key,
         server_key,
+        sha512: Some(ScramKeys {
+            iterations: ITERATIONS,
+            salt: salt512,
+            stored_key: stored512,
+            server_key: server512,
+        }),
     }
 }
 

@@ -63,7 +63,11 @@ impl Default for KafkaSection {
             max_connections_per_ip: 1_000,
             connections_max_idle_ms: 600_000,
             fetch_max_bytes: 55 * 1024 * 1024,
-            sasl_enabled_mechanisms: vec!["PLAIN".into(), "SCRAM-SHA-256".into()],
+            sasl_enabled_mechanisms: vec![
+                "PLAIN".into(),
+                "SCRAM-SHA-256".into(),
+                "SCRAM-SHA-512".into(),
+            ],
             tls_cert: String::new(),
             tls_key: String::new(),
             auto_create_topics: None,

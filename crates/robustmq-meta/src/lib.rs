@@ -84,6 +84,19 @@ pub struct UserCredential {
     pub salt: Vec<u8>,
     pub stored_key: Vec<u8>,
     pub server_key: Vec<u8>,
+    /// The SCRAM-SHA-512 keys, for users whose password was set since robustmq derives them
+    /// (older records have none until the password is set again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<ScramKeys>,
+}
+
+/// One SCRAM mechanism's salted keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScramKeys {
+    pub iterations: u32,
+    pub salt: Vec<u8>,
+    pub stored_key: Vec<u8>,
+    pub server_key: Vec<u8>,
 }
 
 /// One committed offset of a group, with its topic and partition.

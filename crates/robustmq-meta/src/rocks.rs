@@ -393,6 +393,7 @@ mod tests {
             salt: vec![salt],
             stored_key: vec![1],
             server_key: vec![2],
+            sha512: None,
         };
         {
             let m = RocksMeta::open(dir.path()).unwrap();
