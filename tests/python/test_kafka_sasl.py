@@ -231,3 +231,61 @@ def test_kcat_authenticates_with_scram(secured):
     r = run("-L", "-m", "5", pw="wrong")
     assert r.returncode != 0
     assert b"Invalid username or password" in r.stderr, r.stderr
+
+
+# --- client certificates ----------------------------------------------------------------------
+
+def make_client_ca(dir_path):
+    """A CA and a client certificate it issued (and a stranger's self-signed one), with openssl."""
+    run = lambda *a: subprocess.run(["openssl", *a], check=True, capture_output=True)  # noqa: E731
+    ca, ca_key = dir_path / "ca.pem", dir_path / "ca.key"
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
+        "2", "-subj", "/CN=robustmq-test-client-ca", "-keyout", str(ca_key), "-out", str(ca))
+    ext = dir_path / "client.ext"
+    ext.write_text("basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n")
+    out = {}
+    for name, signer in [("client", ca), ("stranger", None)]:
+        key, csr, cert = (dir_path / f"{name}.{x}" for x in ("key", "csr", "pem"))
+        run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-subj", f"/CN={name}", "-keyout", str(key), "-out", str(csr))
+        signing = ["-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial"] if signer else \
+            ["-signkey", str(key)]
+        run("x509", "-req", "-in", str(csr), *signing, "-days", "2", "-extfile", str(ext),
+            "-out", str(cert))
+        out[name] = (cert, key)
+    return ca, out
+
+
+@pytest.mark.parametrize("mode", ["required", "requested"])
+def test_client_certificates(daemon_factory, tmp_path, mode):
+    """kafka.tls_client_auth (Kafka's ssl.client.auth): a certificate from the client CA gets
+    in; with `required`, a stranger's certificate and no certificate do not; with `requested`,
+    no certificate does (whether a client offers a certificate that the server's CA list does
+    not name is the client's choice, so the stranger is not checked there)."""
+    cert, key = make_cert(tmp_path)
+    ca, clients = make_client_ca(tmp_path)
+    port, = free_ports(1)
+    daemon_factory(args=["--kafka-ssl-listen", f"127.0.0.1:{port}"],
+                   env={"ROBUSTMQ_KAFKA__TLS_CERT": str(cert), "ROBUSTMQ_KAFKA__TLS_KEY": str(key),
+                        "ROBUSTMQ_KAFKA__TLS_CLIENT_AUTH": mode,
+                        "ROBUSTMQ_KAFKA__TLS_CLIENT_CA": str(ca)})
+    base = {"bootstrap.servers": f"127.0.0.1:{port}", "security.protocol": "SSL",
+            "ssl.ca.location": str(cert)}
+
+    def with_cert(name):
+        c, k = clients[name]
+        return {**base, "ssl.certificate.location": str(c), "ssl.key.location": str(k)}
+
+    assert AdminClient(with_cert("client")).list_topics(timeout=T).brokers
+    if mode == "required":
+        assert auth_errors(with_cert("stranger"))
+        assert auth_errors(base)
+    else:
+        assert AdminClient(base).list_topics(timeout=T).brokers
+
+
+def test_client_auth_needs_a_ca(daemon_factory):
+    d = daemon_factory(start=False, env={"ROBUSTMQ_KAFKA__TLS_CLIENT_AUTH": "required"})
+    d.spawn()
+    assert d.proc.wait(30) != 0
+    assert 'kafka.tls_client_auth = "required" needs kafka.tls_client_ca' in d.last_run_output()

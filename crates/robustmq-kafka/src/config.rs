@@ -9,6 +9,7 @@ use robustmq_broker::protocol::{
     ConfigError, ListenerAddrs, ListenerSpec, Protocol, StartContext, StartError, Started,
 };
 use robustmq_broker::sasl::Mechanism;
+use robustmq_transport::ClientAuth;
 use serde::{Deserialize, Serialize};
 
 use crate::{KafkaServer, KafkaServerConfig};
@@ -34,6 +35,10 @@ pub struct KafkaSection {
     /// listeners.
     pub tls_cert: String,
     pub tls_key: String,
+    /// Kafka's `ssl.client.auth` on the TLS listeners: `none`, `requested` or `required`.
+    pub tls_client_auth: String,
+    /// PEM file of the CAs that issue client certificates (for `requested` and `required`).
+    pub tls_client_ca: String,
     /// `[kafka]` keys that moved to `[broker]`: still read (with a warning at start) for one
     /// release; see [`KafkaSection::take_legacy`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,6 +75,8 @@ impl Default for KafkaSection {
             ],
             tls_cert: String::new(),
             tls_key: String::new(),
+            tls_client_auth: "none".into(),
+            tls_client_ca: String::new(),
             auto_create_topics: None,
             default_partitions: None,
             group_initial_rebalance_delay_ms: None,
@@ -114,6 +121,26 @@ impl KafkaSection {
             }
         }
         Ok(out)
+    }
+
+    /// `tls_client_auth` and `tls_client_ca`, checked.
+    pub fn client_auth(&self) -> Result<ClientAuth<'_>, ConfigError> {
+        let ca = Path::new(&self.tls_client_ca);
+        let need_ca = |mode: &str| {
+            ConfigError(format!(
+                "kafka.tls_client_auth = \"{mode}\" needs kafka.tls_client_ca (the PEM file of the CAs that issue client certificates)"
+            ))
+        };
+        match self.tls_client_auth.as_str() {
+            "none" => Ok(ClientAuth::None),
+            "requested" if self.tls_client_ca.is_empty() => Err(need_ca("requested")),
+            "required" if self.tls_client_ca.is_empty() => Err(need_ca("required")),
+            "requested" => Ok(ClientAuth::Requested(ca)),
+            "required" => Ok(ClientAuth::Required(ca)),
+            other => Err(ConfigError(format!(
+                "kafka.tls_client_auth = {other:?}: expected none, requested or required"
+            ))),
+        }
     }
 
     /// `advertised_listener` as host and port; `None` when it is empty.
@@ -164,6 +191,7 @@ impl Protocol for Kafka {
 
     fn validate(section: &KafkaSection, listeners: &ListenerAddrs) -> Result<(), ConfigError> {
         section.advertised()?;
+        section.client_auth()?;
         let mechanisms = section.mechanisms()?;
         for name in ["kafka_sasl", "kafka_sasl_ssl"] {
             if listeners.get(name).is_some() && mechanisms.is_empty() {
@@ -208,9 +236,13 @@ impl Protocol for Kafka {
                 continue;
             };
             let tls = if tls {
-                let acceptor = robustmq_transport::tls_acceptor(
+                let clients = section
+                    .client_auth()
+                    .map_err(|e| StartError::Setup(e.to_string()))?;
+                let acceptor = robustmq_transport::tls_acceptor_with_clients(
                     Path::new(&section.tls_cert),
                     Path::new(&section.tls_key),
+                    clients,
                 )
                 .map_err(|e| StartError::Setup(format!("listeners.{name}: {e}")))?;
                 Some(acceptor)

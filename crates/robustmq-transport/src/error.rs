@@ -19,6 +19,15 @@ pub enum TransportError {
         source: io::Error,
     },
 
+    /// The client CA file cannot make a certificate verifier (no usable CA certificate).
+    #[error("cannot verify client certificates with {}: {reason}", path.display())]
+    ClientCa {
+        /// The CA file.
+        path: PathBuf,
+        /// Why the verifier could not be built.
+        reason: String,
+    },
+
     /// The file is not well-formed PEM.
     #[error("{} is not valid PEM: {reason}", path.display())]
     Pem {

@@ -33,6 +33,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 pub use error::TransportError;
 pub use limit::{Admitted, ConnectionLimit, Refused};
 pub use tls::acceptor as tls_acceptor;
+pub use tls::{acceptor_with_clients as tls_acceptor_with_clients, ClientAuth};
 pub use tokio_rustls::server::TlsStream;
 pub use tokio_rustls::TlsAcceptor;
 pub use ws::{accept as ws_accept, WsStream};

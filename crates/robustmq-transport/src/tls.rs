@@ -9,8 +9,9 @@ use std::sync::Arc;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::{self, PemObject};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::WebPkiClientVerifier;
 use rustls::sign::{CertifiedKey, SingleCertAndKey};
-use rustls::{InconsistentKeys, ServerConfig};
+use rustls::{InconsistentKeys, RootCertStore, ServerConfig};
 use tokio_rustls::TlsAcceptor;
 
 use crate::TransportError;
@@ -27,6 +28,27 @@ use crate::TransportError;
 /// Reads the files synchronously: call it at startup or from
 /// `spawn_blocking`, not on a hot async path.
 pub fn acceptor(cert_pem: &Path, key_pem: &Path) -> Result<TlsAcceptor, TransportError> {
+    acceptor_with_clients(cert_pem, key_pem, ClientAuth::None)
+}
+
+/// Whether the server asks clients for a certificate (Kafka's `ssl.client.auth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth<'a> {
+    /// No client certificate is asked for.
+    None,
+    /// Asked for; a client without one is let in, one with a certificate not issued by the
+    /// CAs in this PEM file is refused.
+    Requested(&'a Path),
+    /// A client must present a certificate issued by the CAs in this PEM file.
+    Required(&'a Path),
+}
+
+/// [`acceptor`], verifying client certificates as `clients` says.
+pub fn acceptor_with_clients(
+    cert_pem: &Path,
+    key_pem: &Path,
+    clients: ClientAuth<'_>,
+) -> Result<TlsAcceptor, TransportError> {
     let chain = load_certs(cert_pem)?;
     let key = load_key(key_pem)?;
 
@@ -36,14 +58,35 @@ pub fn acceptor(cert_pem: &Path, key_pem: &Path) -> Result<TlsAcceptor, Transpor
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let certified = certified_key(&provider, chain, key, cert_pem, key_pem)?;
 
-    let config = ServerConfig::builder_with_provider(provider)
+    let builder = ServerConfig::builder_with_provider(Arc::clone(&provider))
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .map_err(|source| TransportError::TlsConfig {
             cert: cert_pem.to_path_buf(),
             source,
-        })?
-        .with_no_client_auth()
-        .with_cert_resolver(Arc::new(SingleCertAndKey::from(certified)));
+        })?;
+    let builder = match clients {
+        ClientAuth::None => builder.with_no_client_auth(),
+        ClientAuth::Requested(ca) | ClientAuth::Required(ca) => {
+            let mut roots = RootCertStore::empty();
+            for cert in load_certs(ca)? {
+                roots.add(cert).map_err(|e| TransportError::ClientCa {
+                    path: ca.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
+            }
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
+            let verifier = match clients {
+                ClientAuth::Requested(_) => verifier.allow_unauthenticated(),
+                _ => verifier,
+            };
+            let verifier = verifier.build().map_err(|e| TransportError::ClientCa {
+                path: ca.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let config = builder.with_cert_resolver(Arc::new(SingleCertAndKey::from(certified)));
     tracing::debug!(cert = %cert_pem.display(), key = %key_pem.display(), "TLS acceptor ready");
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
