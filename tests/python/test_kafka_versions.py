@@ -14,6 +14,7 @@ from confluent_kafka.admin import AdminClient
 
 from support import (assert_messages_match, consumer, create_topic, poll_messages, produce_records,
                      sample_records, unique)
+from test_bad_input import read_response
 
 T = 20
 
@@ -70,15 +71,6 @@ def describe_groups_v6(group: str) -> bytes:
     return struct.pack(">i", len(header) + len(body)) + header + body
 
 
-def read_exact(sock: socket.socket, n: int) -> bytes:
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        assert chunk, "connection closed"
-        buf += chunk
-    return buf
-
-
 def test_describe_groups_v6_says_an_unknown_group_is_not_found(robustmq):
     """Kafka 4 answers DescribeGroups v6 for an unknown group with GROUP_ID_NOT_FOUND and a
     message; librdkafka asks with an older version and, as from Kafka, gets a DEAD group."""
@@ -86,8 +78,7 @@ def test_describe_groups_v6_says_an_unknown_group_is_not_found(robustmq):
     host, port = robustmq.bootstrap.rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(describe_groups_v6(group))
-        size = struct.unpack(">i", read_exact(sock, 4))[0]
-        resp = read_exact(sock, size)
+        resp = read_response(sock)
     # correlation id, header tags, throttle, groups (compact: 1 + 1), error code, message
     corr, tags, _throttle, count, code, msg_len = struct.unpack(">ibiBhB", resp[:13])
     assert (corr, tags, count) == (7, 0, 2), resp
