@@ -88,3 +88,21 @@ def test_describe_groups_v6_says_an_unknown_group_is_not_found(robustmq):
     adm = AdminClient({"bootstrap.servers": robustmq.bootstrap})
     desc = adm.describe_consumer_groups([group], request_timeout=T)[group].result(timeout=T)
     assert desc.state == ConsumerGroupState.DEAD and not desc.members, desc
+
+
+def test_describe_cluster(robustmq):
+    """DescribeCluster (KIP-700), as confluent-kafka's describe_cluster sends it; a request for
+    the controller endpoints gets MISMATCHED_ENDPOINT_TYPE, as from a Kafka broker."""
+    adm = AdminClient({"bootstrap.servers": robustmq.bootstrap})
+    desc = adm.describe_cluster(request_timeout=T).result(timeout=T)
+    host, port = robustmq.bootstrap.rsplit(":", 1)
+    assert desc.cluster_id
+    assert [(n.id, n.host, n.port) for n in desc.nodes] == [(0, host, int(port))]
+    assert desc.controller.id == 0
+    header = struct.pack(">hhih", 60, 1, 9, 3) + b"raw" + b"\x00"
+    body = b"\x00" + b"\x02" + b"\x00"  # no authorized operations, endpoint type 2, no tags
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(struct.pack(">i", len(header) + len(body)) + header + body)
+        resp = read_response(sock)
+    corr, tags, _throttle, code = struct.unpack(">ibih", resp[:11])
+    assert (corr, tags, code) == (9, 0, 114), resp

@@ -35,6 +35,7 @@ pub const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     // After v0 the SASL tokens come as bare size-prefixed frames (before KIP-152).
     (ApiKey::SaslHandshake, 0, 1),
     (ApiKey::SaslAuthenticate, 0, 2),
+    (ApiKey::DescribeCluster, 0, 2),
 ];
 
 /// The supported version range of an API, if any.
@@ -84,6 +85,7 @@ pub fn decode_any(key: ApiKey, body: &mut Bytes, v: i16) -> Result<(), FrameErro
         ApiKey::OffsetDelete => d!(OffsetDeleteRequest),
         ApiKey::SaslHandshake => d!(SaslHandshakeRequest),
         ApiKey::SaslAuthenticate => d!(SaslAuthenticateRequest),
+        ApiKey::DescribeCluster => d!(DescribeClusterRequest),
         _ => Ok(()),
     }
 }

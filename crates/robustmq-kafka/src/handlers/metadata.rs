@@ -1,9 +1,14 @@
-//! Metadata: this node is the only broker, the controller and every partition's leader.
+//! Metadata and DescribeCluster: this node is the only broker, the controller and every
+//! partition's leader.
 
+use kafka_protocol::messages::describe_cluster_response::DescribeClusterBroker;
 use kafka_protocol::messages::metadata_response::{
     MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
 };
-use kafka_protocol::messages::{BrokerId, MetadataRequest, MetadataResponse, TopicName};
+use kafka_protocol::messages::{
+    BrokerId, DescribeClusterRequest, DescribeClusterResponse, MetadataRequest, MetadataResponse,
+    TopicName,
+};
 use kafka_protocol::ResponseError;
 use robustmq_meta::TopicMeta;
 
@@ -99,5 +104,29 @@ pub async fn handle(ctx: &Ctx, req: MetadataRequest, v: i16) -> MetadataResponse
             })
             .collect(),
     };
+    resp
+}
+
+/// DescribeCluster (KIP-700): the same view as Metadata without topics. This node is the one
+/// broker and the controller; it serves the broker endpoint type only.
+pub async fn describe_cluster(
+    ctx: &Ctx,
+    req: DescribeClusterRequest,
+    _v: i16,
+) -> DescribeClusterResponse {
+    let mut resp = DescribeClusterResponse::default();
+    resp.endpoint_type = req.endpoint_type;
+    if req.endpoint_type != 1 {
+        resp.error_code = ResponseError::MismatchedEndpointType.code();
+        resp.error_message = Some(str("The request was sent to an endpoint of type BROKER."));
+        return resp;
+    }
+    let mut broker = DescribeClusterBroker::default();
+    broker.broker_id = BrokerId(ctx.node.id);
+    broker.host = str(&ctx.node.host);
+    broker.port = ctx.node.port;
+    resp.brokers = vec![broker];
+    resp.cluster_id = str(&ctx.cluster_id);
+    resp.controller_id = BrokerId(ctx.node.id);
     resp
 }

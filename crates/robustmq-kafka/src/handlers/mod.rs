@@ -83,7 +83,8 @@ pub fn api_name(key: ApiKey) -> &'static str {
         IncrementalAlterConfigs,
         OffsetDelete,
         SaslHandshake,
-        SaslAuthenticate
+        SaslAuthenticate,
+        DescribeCluster
     )
 }
 
@@ -152,6 +153,7 @@ pub async fn dispatch(ctx: &Ctx, mut raw: RawRequest) -> Result<Reply, FrameErro
         }
         ApiKey::ApiVersions => call!(ApiVersionsRequest, api_versions::handle),
         ApiKey::Metadata => call!(MetadataRequest, metadata::handle),
+        ApiKey::DescribeCluster => call!(DescribeClusterRequest, metadata::describe_cluster),
         ApiKey::Fetch => call!(FetchRequest, fetch::handle),
         ApiKey::ListOffsets => call!(ListOffsetsRequest, list_offsets::handle),
         ApiKey::CreateTopics => call!(CreateTopicsRequest, admin::create_topics),
@@ -220,7 +222,6 @@ fn unsupported_api(ctx: &Ctx, header: &RequestHeader, key: ApiKey) -> Result<Rep
         }};
     }
     match key {
-        ApiKey::DescribeCluster => answer!(DescribeClusterResponse),
         ApiKey::EndTxn => answer!(EndTxnResponse),
         ApiKey::AddOffsetsToTxn => answer!(AddOffsetsToTxnResponse),
         ApiKey::DescribeAcls => answer!(DescribeAclsResponse),
