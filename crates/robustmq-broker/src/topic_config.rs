@@ -609,42 +609,14 @@ mod tests {
     fn append_and_subtract_work_on_lists_only() {
         let d = LogConfig::default();
         let mut c = BTreeMap::new();
-        alter(
-            &mut c,
-            &d,
-            "cleanup.policy",
-            AlterOp::Append,
-            Some("compact"),
-        )
-        .unwrap();
-        assert_eq!(c["cleanup.policy"], "delete,compact");
-        alter(
-            &mut c,
-            &d,
-            "cleanup.policy",
-            AlterOp::Append,
-            Some("delete"),
-        )
-        .unwrap();
-        assert_eq!(c["cleanup.policy"], "delete,compact");
-        alter(
-            &mut c,
-            &d,
-            "cleanup.policy",
-            AlterOp::Subtract,
-            Some("delete"),
-        )
-        .unwrap();
-        assert_eq!(c["cleanup.policy"], "compact");
-        alter(
-            &mut c,
-            &d,
-            "cleanup.policy",
-            AlterOp::Subtract,
-            Some("compact"),
-        )
-        .unwrap();
-        assert_eq!(c["cleanup.policy"], "");
+        let mut policy = |op, v| {
+            alter(&mut c, &d, "cleanup.policy", op, Some(v)).unwrap();
+            c["cleanup.policy"].clone()
+        };
+        assert_eq!(policy(AlterOp::Append, "compact"), "delete,compact");
+        assert_eq!(policy(AlterOp::Append, "delete"), "delete,compact");
+        assert_eq!(policy(AlterOp::Subtract, "delete"), "compact");
+        assert_eq!(policy(AlterOp::Subtract, "compact"), "");
         assert!(alter(&mut c, &d, "retention.ms", AlterOp::Append, Some("1")).is_err());
         alter(&mut c, &d, "retention.ms", AlterOp::Set, Some("1")).unwrap();
         alter(&mut c, &d, "retention.ms", AlterOp::Delete, None).unwrap();

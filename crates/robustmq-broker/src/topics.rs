@@ -45,7 +45,7 @@ pub struct Topics {
     limits: TopicLimits,
     cache: RwLock<HashMap<String, TopicMeta>>,
     /// Topic id -> name, for the requests that name topics by id (Kafka Fetch v13+, Produce v13+).
-    ids: RwLock<HashMap<String, String>>,
+    ids: RwLock<HashMap<uuid::Uuid, String>>,
     /// Serialises catalog changes so meta and journal never disagree mid-change.
     change: std::sync::Mutex<()>,
 }
@@ -94,7 +94,7 @@ impl Topics {
         let removed = journal.remove_orphans(&known, delete_unknown)?;
         let ids = cache
             .values()
-            .map(|t| (t.id.clone(), t.name.clone()))
+            .filter_map(|t| Some((uuid::Uuid::parse_str(&t.id).ok()?, t.name.clone())))
             .collect();
         if !removed.is_empty() {
             tracing::warn!(
@@ -125,8 +125,8 @@ impl Topics {
             .cloned()
     }
 
-    /// The name of the topic with this id (a UUID in its hyphenated form).
-    pub fn name_of(&self, id: &str) -> Option<String> {
+    /// The name of the topic with this id.
+    pub fn name_of(&self, id: &uuid::Uuid) -> Option<String> {
         self.ids
             .read()
             .unwrap_or_else(|p| p.into_inner())
@@ -241,10 +241,12 @@ impl Topics {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(name.to_string(), meta.clone());
-        self.ids
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(meta.id.clone(), name.to_string());
+        if let Ok(id) = uuid::Uuid::parse_str(&meta.id) {
+            self.ids
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(id, name.to_string());
+        }
         tracing::info!(topic = name, partitions, "topic created");
         Ok(meta)
     }
@@ -262,10 +264,12 @@ impl Topics {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .remove(name);
-        self.ids
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&t.id);
+        if let Ok(id) = uuid::Uuid::parse_str(&t.id) {
+            self.ids
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&id);
+        }
         for p in 0..t.partitions {
             self.journal.remove_partition(name, p)?;
         }

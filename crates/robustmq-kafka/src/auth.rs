@@ -25,7 +25,7 @@ enum State {
         ex: Box<Exchange>,
         raw: bool,
     },
-    Authenticated(String),
+    Authenticated,
 }
 
 /// A connection's authentication state.
@@ -69,35 +69,38 @@ impl Auth {
         else {
             return Err("a bare SASL token outside a v0 exchange".into());
         };
-        let (ex, step) = run_step(ctx, ex, token.to_vec()).await;
-        let reply = match step {
-            Ok(Step::Challenge(c)) => {
-                self.state = State::Exchanging { ex, raw: true };
-                c
-            }
-            Ok(Step::Done { user, reply }) => {
-                tracing::debug!(peer = %ctx.peer, %user, mechanism = ex.mechanism().name(), "kafka client authenticated (handshake v0)");
-                self.state = State::Authenticated(user);
-                reply
-            }
-            Err(e) => {
-                return Err(format!(
-                    "SASL {} authentication failed: {e}",
-                    ex.mechanism().name()
-                ))
-            }
-        };
+        let mechanism = ex.mechanism().name();
+        let reply = self
+            .advance(ctx, ex, true, token.to_vec())
+            .await
+            .map_err(|e| format!("SASL {mechanism} authentication failed: {e}"))?;
         let mut out = Vec::with_capacity(4 + reply.len());
         out.extend_from_slice(&(reply.len() as u32).to_be_bytes());
         out.extend_from_slice(&reply);
         Ok(Bytes::from(out))
     }
 
-    /// The authenticated user, if any.
-    pub fn user(&self) -> Option<&str> {
-        match &self.state {
-            State::Authenticated(u) => Some(u),
-            _ => None,
+    /// Runs one step of the exchange and moves the state on: the token to send back, or why
+    /// the exchange failed (the state is then left at [`State::Handshake`]; the connection
+    /// closes).
+    async fn advance(
+        &mut self,
+        ctx: &Ctx,
+        ex: Box<Exchange>,
+        raw: bool,
+        token: Vec<u8>,
+    ) -> Result<Bytes, SaslError> {
+        let (ex, step) = run_step(ctx, ex, token).await;
+        match step? {
+            Step::Challenge(c) => {
+                self.state = State::Exchanging { ex, raw };
+                Ok(Bytes::from(c))
+            }
+            Step::Done { user, reply } => {
+                tracing::debug!(peer = %ctx.peer, %user, mechanism = ex.mechanism().name(), raw, "kafka client authenticated");
+                self.state = State::Authenticated;
+                Ok(Bytes::from(reply))
+            }
         }
     }
 
@@ -115,7 +118,7 @@ impl Auth {
         let sasl_api = matches!(key, ApiKey::SaslHandshake | ApiKey::SaslAuthenticate);
         if !sasl_api {
             return match (&self.state, key) {
-                (State::Open | State::Authenticated(_), _)
+                (State::Open | State::Authenticated, _)
                 | (State::Handshake, ApiKey::ApiVersions) => Ok(Gate::Pass),
                 _ => Err(FrameError::Unauthenticated(format!(
                     "{key:?} before SASL authentication completed"
@@ -158,7 +161,7 @@ impl Auth {
                 }
                 // Kafka's answer on a listener without SASL, and after authentication
                 // (re-authentication is not offered: the session lifetime is 0).
-                State::Open | State::Authenticated(_) => {
+                State::Open | State::Authenticated => {
                     resp.error_code = ResponseError::IllegalSaslState.code();
                     None
                 }
@@ -171,41 +174,32 @@ impl Auth {
         let state = std::mem::replace(&mut self.state, State::Handshake);
         let close = match state {
             State::Exchanging { ex, raw: false } => {
-                let (ex, step) = run_step(ctx, ex, req.auth_bytes.to_vec()).await;
-                match step {
-                    Ok(Step::Challenge(c)) => {
-                        resp.auth_bytes = Bytes::from(c);
-                        self.state = State::Exchanging { ex, raw: false };
-                        None
-                    }
-                    Ok(Step::Done { user, reply }) => {
-                        tracing::debug!(peer = %ctx.peer, %user, mechanism = ex.mechanism().name(), "kafka client authenticated");
-                        resp.auth_bytes = Bytes::from(reply);
-                        self.state = State::Authenticated(user);
+                let mechanism = ex.mechanism().name();
+                match self.advance(ctx, ex, false, req.auth_bytes.to_vec()).await {
+                    Ok(token) => {
+                        resp.auth_bytes = token;
                         None
                     }
                     Err(e) => {
                         resp.error_code = ResponseError::SaslAuthenticationFailed.code();
                         resp.error_message = Some(str(&e.to_string()));
-                        Some(format!(
-                            "SASL {} authentication failed: {e}",
-                            ex.mechanism().name()
-                        ))
+                        Some(format!("SASL {mechanism} authentication failed: {e}"))
                     }
                 }
             }
+            State::Handshake => {
+                let why = "SaslAuthenticate before SaslHandshake";
+                resp.error_code = ResponseError::IllegalSaslState.code();
+                resp.error_message = Some(str(why));
+                Some(why.to_string())
+            }
             other => {
                 resp.error_code = ResponseError::IllegalSaslState.code();
-                let close = match &other {
-                    State::Handshake => Some("SaslAuthenticate before SaslHandshake".to_string()),
-                    _ => None,
-                };
-                resp.error_message = Some(str(match &other {
-                    State::Handshake => "SaslAuthenticate before SaslHandshake",
-                    _ => "SaslAuthenticate request received after successful authentication",
-                }));
+                resp.error_message = Some(str(
+                    "SaslAuthenticate request received after successful authentication",
+                ));
                 self.state = other;
-                close
+                None
             }
         };
         let reply = respond(h, key, &resp)?;

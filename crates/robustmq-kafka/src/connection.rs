@@ -61,6 +61,12 @@ struct Owed {
 }
 
 impl Owed {
+    /// Queues a response that is built already, counting its bytes.
+    fn push_now(&mut self, b: Bytes) {
+        self.queued_bytes += b.len();
+        self.replies.push_ready(Ok((b, true)));
+    }
+
     fn room(&self) -> bool {
         self.replies.len() < MAX_IN_FLIGHT && self.queued_bytes < MAX_QUEUED_BYTES
     }
@@ -99,10 +105,7 @@ where
                         return closed;
                     }
                     match auth.raw_step(&ctx, frame).await {
-                        Ok(reply) => {
-                            owed.queued_bytes += reply.len();
-                            owed.replies.push_ready(Ok((reply, true)));
-                        }
+                        Ok(reply) => owed.push_now(reply),
                         Err(why) => {
                             end = Some(Closed::AuthFailed(why));
                             closing = true;
@@ -130,8 +133,7 @@ where
                         Gate::Pass => {}
                         Gate::Refuse(e) => return Closed::Protocol(e),
                         Gate::Answer { reply, close } => {
-                            owed.queued_bytes += reply.len();
-                            owed.replies.push_ready(Ok((reply, true)));
+                            owed.push_now(reply);
                             if let Some(why) = close {
                                 end = Some(Closed::AuthFailed(why));
                                 closing = true;
@@ -155,10 +157,7 @@ where
                     match reply {
                         Err(e) => return Closed::Protocol(e),
                         Ok(Reply::Nothing) => {}
-                        Ok(Reply::Now(b)) => {
-                            owed.queued_bytes += b.len();
-                            owed.replies.push_ready(Ok((b, true)));
-                        }
+                        Ok(Reply::Now(b)) => owed.push_now(b),
                         Ok(Reply::Later(f)) => {
                             owed.replies.push_later(f.map(|r| r.map(|b| (b, false))))
                         }

@@ -118,7 +118,10 @@ impl KafkaServer {
                                 serve(r, w, ctx, auth, limits, rx).await
                             }
                             Ok(Err(e)) => Closed::Tls(e.to_string()),
-                            Err(_) => Closed::Tls("no TLS handshake within 10 s".into()),
+                            Err(_) => Closed::Tls(format!(
+                                "no TLS handshake within {} s",
+                                TLS_HANDSHAKE_TIMEOUT.as_secs()
+                            )),
                         }
                     }
                 };

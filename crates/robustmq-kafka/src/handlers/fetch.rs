@@ -120,7 +120,7 @@ pub async fn handle(ctx: &Ctx, req: FetchRequest, v: i16) -> FetchResponse {
         .map(|t| {
             // v13+ names topics by id only; the name is still kept for metrics.
             let (topic, unknown_id) = if v >= 13 {
-                match ctx.broker.topics.name_of(&t.topic_id.to_string()) {
+                match ctx.broker.topics.name_of(&t.topic_id) {
                     Some(name) => (TopicName(str(&name)), false),
                     None => (TopicName::default(), true),
                 }

@@ -48,7 +48,7 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
     for td in req.topic_data {
         // v13+ names topics by id only.
         let resolved = if by_id {
-            ctx.broker.topics.name_of(&td.topic_id.to_string())
+            ctx.broker.topics.name_of(&td.topic_id)
         } else {
             Some(td.name.0.to_string())
         };
