@@ -1,20 +1,14 @@
 //! The admin gRPC API of a real robustmqd process: status, topic lifecycle, groups, and the
 //! bearer token.
 
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use robustmq_api::admin::admin_client::AdminClient;
 use robustmq_api::admin::*;
 use tonic::transport::Channel;
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 struct Daemon {
     child: Child,
@@ -29,21 +23,49 @@ impl Drop for Daemon {
     }
 }
 
+/// Starts robustmqd on port 0 and reads the admin address from its "listener ready" log line:
+/// ports picked by the test and released before the daemon binds them can be taken by a test
+/// running in parallel.
 fn start(token: Option<&str>) -> Daemon {
     let dir = tempfile::tempdir().expect("temp dir");
-    let admin = format!("127.0.0.1:{}", free_port());
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_robustmqd"));
     cmd.arg("--data-dir")
         .arg(dir.path())
-        .args(["--kafka-listen", &format!("127.0.0.1:{}", free_port())])
-        .args(["--http-listen", "off", "--admin-listen", &admin])
+        .args(["--kafka-listen", "127.0.0.1:0"])
+        .args(["--http-listen", "off", "--admin-listen", "127.0.0.1:0"])
         .args(["--mqtt-listen", "off", "--mqtt-ws-listen", "off"])
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(Stdio::piped());
     if let Some(t) = token {
         cmd.env("ROBUSTMQ_ADMIN__TOKEN", t);
     }
-    let child = cmd.spawn().expect("robustmqd starts");
+    let mut child = cmd.spawn().expect("robustmqd starts");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (tx, rx) = mpsc::channel();
+    // Reads the log to its end, so the daemon never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut log = String::new();
+        let mut sent = false;
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if !sent {
+                if let Some(rest) = line.split("admin listener ready addr=").nth(1) {
+                    let addr = rest.split_whitespace().next().unwrap_or_default();
+                    sent = tx.send(Ok(addr.to_string())).is_ok();
+                } else {
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            }
+        }
+        if !sent {
+            let _ = tx.send(Err(log));
+        }
+    });
+    let admin = match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok(Ok(addr)) => addr,
+        Ok(Err(log)) => panic!("robustmqd exited before its admin listener was ready:\n{log}"),
+        Err(e) => panic!("robustmqd's admin listener never came up: {e}"),
+    };
     Daemon {
         child,
         admin,

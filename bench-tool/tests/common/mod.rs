@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -99,8 +100,10 @@ pub fn daemon_path() -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::PathBuf::from("/root/.cache/robustmq-target/debug/robustmqd"))
 }
 
-/// Starts robustmqd in `dir` with `flag` (`--kafka-listen` or `--mqtt-listen`) on a free port
-/// and every other listener off; `None` (with a note) when the binary is missing.
+/// Starts robustmqd in `dir` with `flag` (`--kafka-listen` or `--mqtt-listen`) on port 0 and
+/// every other listener off, and reads the bound port from its "listener ready" log line (a port
+/// picked here and released could be taken by a test running in parallel); `None` (with a note)
+/// when the binary is missing.
 pub fn robustmqd(dir: &Path, flag: &str) -> Option<(Proc, u16)> {
     let bin = daemon_path();
     if !bin.is_file() {
@@ -110,7 +113,6 @@ pub fn robustmqd(dir: &Path, flag: &str) -> Option<(Proc, u16)> {
         );
         return None;
     }
-    let port = free_port();
     let mut cmd = Command::new(&bin);
     cmd.arg("--data-dir").arg(dir.join("data"));
     for f in [
@@ -120,21 +122,38 @@ pub fn robustmqd(dir: &Path, flag: &str) -> Option<(Proc, u16)> {
         "--http-listen",
         "--admin-listen",
     ] {
-        if f == flag {
-            cmd.args([f, &format!("127.0.0.1:{port}")]);
-        } else {
-            cmd.args([f, "off"]);
-        }
+        cmd.args([f, if f == flag { "127.0.0.1:0" } else { "off" }]);
     }
-    let child = cmd
+    let mut child = cmd
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start robustmqd");
+    let stderr = child.stderr.take().expect("piped stderr");
     let p = Proc(child);
-    assert!(
-        wait_for_port(port, Duration::from_secs(30)),
-        "robustmqd did not listen"
-    );
+    let name = flag.trim_start_matches("--").trim_end_matches("-listen");
+    let marker = format!("{name} listener ready addr=");
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Reads the log to its end, so the daemon never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if sent {
+                continue;
+            }
+            let port = line
+                .split(marker.as_str())
+                .nth(1)
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|addr| addr.rsplit(':').next())
+                .and_then(|port| port.parse::<u16>().ok());
+            if let Some(port) = port {
+                sent = tx.send(port).is_ok();
+            }
+        }
+    });
+    let port = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("robustmqd did not listen");
     Some((p, port))
 }
