@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'robustmqd' -ScriptBlock {
             [CompletionResult]::new('--mqtt-listen', '--mqtt-listen', [CompletionResultType]::ParameterName, 'MQTT listener (3.1, 3.1.1 and 5.0 over TCP), or `off`')
             [CompletionResult]::new('--mqtt-ws-listen', '--mqtt-ws-listen', [CompletionResultType]::ParameterName, 'MQTT over WebSocket listener (path /mqtt), or `off`')
             [CompletionResult]::new('--mqtt-tls-listen', '--mqtt-tls-listen', [CompletionResultType]::ParameterName, 'MQTT over TLS listener (needs mqtt.tls_cert and mqtt.tls_key), or `off`')
+            [CompletionResult]::new('--amqp-listen', '--amqp-listen', [CompletionResultType]::ParameterName, 'AMQP 0-9-1 listener, or `off`')
             [CompletionResult]::new('--http-listen', '--http-listen', [CompletionResultType]::ParameterName, 'HTTP listener (/healthz, /readyz, /metrics), or `off`')
             [CompletionResult]::new('--admin-listen', '--admin-listen', [CompletionResultType]::ParameterName, 'Admin gRPC listener (the `robustmq` CLI talks to it), or `off`')
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it)')

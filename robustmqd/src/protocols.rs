@@ -46,6 +46,7 @@ macro_rules! protocols {
 protocols! {
     kafka: robustmq_kafka::config::Kafka,
     mqtt: robustmq_mqtt::config::Mqtt,
+    amqp: robustmq_amqp::config::Amqp,
 }
 
 /// The daemon's own listeners, after the protocols'.

@@ -34,6 +34,7 @@ fn start(token: Option<&str>) -> Daemon {
         .args(["--kafka-listen", "127.0.0.1:0"])
         .args(["--http-listen", "off", "--admin-listen", "127.0.0.1:0"])
         .args(["--mqtt-listen", "off", "--mqtt-ws-listen", "off"])
+        .args(["--amqp-listen", "off"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     if let Some(t) = token {

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+import amqp_support
 from mqtt_support import PEER_ENV, Clients, Mosquitto, MqttBroker, peer
 from support import daemon_env
 
@@ -117,7 +118,7 @@ class Daemon:
         workdir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir or (workdir / f"{name}-data")
         (self.kafka_port, self.http_port, self.admin_port, self.mqtt_port,
-         self.ws_port) = free_ports(5)
+         self.ws_port, self.amqp_port) = free_ports(6)
         self.log_path = workdir / f"{name}.log"
         self.extra_env = dict(env or {})
         self.extra_args = list(args or [])
@@ -149,11 +150,15 @@ class Daemon:
     def ws_addr(self) -> str:
         return f"127.0.0.1:{self.ws_port}"
 
+    @property
+    def amqp_addr(self) -> str:
+        return f"127.0.0.1:{self.amqp_port}"
+
     def command(self) -> list[str]:
         cmd = [str(self.binary), "--data-dir", str(self.data_dir),
                "--kafka-listen", self.bootstrap, "--http-listen", self.http_addr,
                "--admin-listen", self.admin_addr, "--mqtt-listen", self.mqtt_addr,
-               "--mqtt-ws-listen", self.ws_addr]
+               "--mqtt-ws-listen", self.ws_addr, "--amqp-listen", self.amqp_addr]
         if self.config_path is not None:
             cmd += ["--config", str(self.config_path)]
         return cmd + self.extra_args
@@ -318,11 +323,17 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    # ROBUSTMQ_MQTT_PEER_ALL=1 runs the robustmqd-only tests against the peer as well, to see
-    # how the peer differs (those that need robustmqd's daemon or CLI fail there).
-    if not peer() or os.environ.get("ROBUSTMQ_MQTT_PEER_ALL") == "1":
+    # ROBUSTMQ_MQTT_PEER_ALL=1 (ROBUSTMQ_AMQP_PEER_ALL=1) runs the robustmqd-only tests against
+    # the peer as well, to see how the peer differs (those that need robustmqd's daemon or CLI
+    # fail there).
+    peers = [(env, name) for env, name, run_all in (
+        (PEER_ENV, peer(), "ROBUSTMQ_MQTT_PEER_ALL"),
+        (amqp_support.PEER_ENV, amqp_support.peer(), "ROBUSTMQ_AMQP_PEER_ALL"),
+    ) if name and os.environ.get(run_all) != "1"]
+    if not peers:
         return
-    skip = pytest.mark.skip(reason=f"robustmqd-only test; {PEER_ENV}={peer()}")
+    why = ", ".join(f"{env}={name}" for env, name in peers)
+    skip = pytest.mark.skip(reason=f"robustmqd-only test; {why}")
     for item in items:
         if item.get_closest_marker("robustmqd_only") is not None:
             item.add_marker(skip)
@@ -366,3 +377,49 @@ def pytest_runtest_makereport(item, call):
             rep.sections.append((f"robustmqd log: {d.name} ({rep.when})", d.log_tail()))
         for m in getattr(item, "_robustmq_peers", []):
             rep.sections.append((f"peer log: {m.name} ({rep.when})", m.log_tail()))
+
+
+# --------------------------------------------------------------------------
+# AMQP 0-9-1
+# --------------------------------------------------------------------------
+# `amqp_broker` is a fresh robustmqd, or with ROBUSTMQ_AMQP_PEER=rabbitmq one private
+# rabbitmq-server shared by the whole session (the tests use unique names), so the generic
+# AMQP tests can be checked against RabbitMQ. Tests marked `robustmqd_only` are skipped in
+# such a run as well (ROBUSTMQ_AMQP_PEER_ALL=1 runs them anyway).
+
+
+@pytest.fixture(scope="session")
+def _rabbitmq_session(tmp_path_factory):
+    """The session's RabbitMQ (started when an AMQP test first needs it)."""
+    port, epmd_port, dist_port = free_ports(3)
+    r = amqp_support.RabbitMQ(tmp_path_factory.mktemp("rabbitmq"), port, epmd_port, dist_port)
+    atexit.register(r.cleanup)
+    try:
+        r.start()
+        yield r
+    finally:
+        r.cleanup()
+
+
+@pytest.fixture
+def amqp_broker(request) -> amqp_support.AmqpBroker:
+    """The AMQP broker under test: a fresh robustmqd, or the reference peer named by
+    ROBUSTMQ_AMQP_PEER (only `rabbitmq` is known)."""
+    kind = amqp_support.peer()
+    if kind is None:
+        return amqp_support.AmqpBroker.of_daemon(request.getfixturevalue("daemon_factory")())
+    if kind != "rabbitmq":
+        pytest.fail(f"unknown {amqp_support.PEER_ENV}={kind!r} (known: rabbitmq)", pytrace=False)
+    r = request.getfixturevalue("_rabbitmq_session")
+    request.node._robustmq_peers = [r]
+    assert r.alive(), f"rabbitmq is not running:\n{r.log_tail()}"
+    return amqp_support.AmqpBroker("rabbitmq", "127.0.0.1", r.port, peer=r)
+
+
+@pytest.fixture
+def amqp(amqp_broker):
+    """Opens pika connections to `amqp_broker` (amqp.connect(), amqp.channel(),
+    amqp.publisher()); closes them at the end."""
+    conns = amqp_support.Connections(amqp_broker)
+    yield conns
+    conns.close_all()

@@ -121,6 +121,7 @@ pub fn robustmqd(dir: &Path, flag: &str) -> Option<(Proc, u16)> {
         "--mqtt-ws-listen",
         "--http-listen",
         "--admin-listen",
+        "--amqp-listen",
     ] {
         cmd.args([f, if f == flag { "127.0.0.1:0" } else { "off" }]);
     }

@@ -1,0 +1,188 @@
+//! The `[amqp]` section and the AMQP listener, for the daemon's table of protocols.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use robustmq_broker::metrics::ProtocolLabels;
+use robustmq_broker::protocol::{
+    ConfigError, ListenerAddrs, ListenerSpec, Protocol, StartContext, StartError, Started,
+};
+use robustmq_transport::listener::RunOptions;
+use serde::{Deserialize, Serialize};
+
+use crate::broker::{AmqpConfig, AmqpCore};
+
+/// `[amqp]`: AMQP 0-9-1 settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AmqpSection {
+    /// A login whose user does not exist is admitted (users that exist must give their
+    /// password). Off: only users made with `robustmq user add`.
+    pub allow_anonymous: bool,
+    /// Largest message body accepted (bytes).
+    pub max_message_bytes: usize,
+    /// Channels per connection the server offers (the client may ask for fewer).
+    pub channel_max: u16,
+    /// Largest frame the server offers (bytes, at least 4096).
+    pub frame_max: u32,
+    /// Heartbeat interval the server proposes (seconds, 0 = none).
+    pub heartbeat_secs: u16,
+    /// Unacknowledged deliveries per consumer when it set no prefetch limit.
+    pub max_unacked_per_consumer: u32,
+    pub max_queues: usize,
+    pub max_exchanges: usize,
+    pub max_bindings: usize,
+    pub max_consumers_per_channel: usize,
+    pub max_connections: usize,
+    pub max_connections_per_ip: usize,
+}
+
+impl Default for AmqpSection {
+    fn default() -> Self {
+        let d = AmqpConfig::default();
+        AmqpSection {
+            allow_anonymous: d.allow_anonymous,
+            max_message_bytes: d.max_message_bytes,
+            channel_max: d.channel_max,
+            frame_max: d.frame_max,
+            heartbeat_secs: d.heartbeat_secs,
+            max_unacked_per_consumer: d.max_unacked_per_consumer,
+            max_queues: d.max_queues,
+            max_exchanges: d.max_exchanges,
+            max_bindings: d.max_bindings,
+            max_consumers_per_channel: d.max_consumers_per_channel,
+            max_connections: 100_000,
+            max_connections_per_ip: 10_000,
+        }
+    }
+}
+
+impl AmqpSection {
+    pub fn core_config(&self) -> AmqpConfig {
+        AmqpConfig {
+            allow_anonymous: self.allow_anonymous,
+            max_message_bytes: self.max_message_bytes,
+            channel_max: self.channel_max,
+            frame_max: self.frame_max,
+            heartbeat_secs: self.heartbeat_secs,
+            max_unacked_per_consumer: self.max_unacked_per_consumer,
+            max_queues: self.max_queues,
+            max_exchanges: self.max_exchanges,
+            max_bindings: self.max_bindings,
+            max_consumers_per_channel: self.max_consumers_per_channel,
+        }
+    }
+}
+
+fn check(ok: bool, why: impl FnOnce() -> String) -> Result<(), ConfigError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError(why()))
+    }
+}
+
+/// AMQP 0-9-1 over TCP, for the daemon's table of protocols.
+pub struct Amqp;
+
+impl Protocol for Amqp {
+    type Section = AmqpSection;
+    const LISTENERS: &'static [ListenerSpec] = &[ListenerSpec {
+        name: "amqp",
+        default: "0.0.0.0:5672",
+        flag: "amqp-listen",
+        about: "AMQP 0-9-1 listener, or `off`",
+    }];
+
+    fn validate(s: &AmqpSection, _listeners: &ListenerAddrs) -> Result<(), ConfigError> {
+        check(s.frame_max >= crate::codec::FRAME_MIN_SIZE, || {
+            format!(
+                "amqp.frame_max must be at least {}",
+                crate::codec::FRAME_MIN_SIZE
+            )
+        })?;
+        check(s.channel_max >= 1, || {
+            "amqp.channel_max must be at least 1".into()
+        })?;
+        check(s.max_message_bytes >= 1, || {
+            "amqp.max_message_bytes must be at least 1".into()
+        })?;
+        check(s.max_message_bytes <= 512 * 1024 * 1024, || {
+            "amqp.max_message_bytes must be at most 536870912 (512 MiB)".into()
+        })?;
+        check(s.max_unacked_per_consumer >= 1, || {
+            "amqp.max_unacked_per_consumer must be at least 1".into()
+        })?;
+        Ok(())
+    }
+
+    fn max_connections(section: &AmqpSection) -> usize {
+        section.max_connections
+    }
+
+    async fn start(
+        section: &AmqpSection,
+        listeners: &ListenerAddrs,
+        ctx: StartContext,
+    ) -> Result<Started, StartError> {
+        let config = section.core_config();
+        let broker = Arc::clone(&ctx.broker);
+        let core = tokio::task::spawn_blocking(move || AmqpCore::load(broker, config))
+            .await
+            .map_err(|e| StartError::Setup(format!("AMQP start-up failed: {e}")))?
+            .map_err(|e| {
+                StartError::Setup(format!("cannot load AMQP exchanges and queues: {e}"))
+            })?;
+        core.start_queues();
+        let mut started = Started::default();
+        if let Some(addr) = listeners.get("amqp") {
+            let bind_error = |source| StartError::Bind {
+                name: "amqp".into(),
+                addr,
+                source,
+            };
+            let l = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(bind_error)?;
+            let local = l.local_addr().map_err(bind_error)?;
+            tracing::info!(addr = %local, "amqp listener ready");
+            started.listeners.push(("amqp".to_string(), local));
+            let limit = robustmq_transport::ConnectionLimit::new(
+                section.max_connections,
+                section.max_connections_per_ip,
+            );
+            let options = RunOptions {
+                name: "amqp".into(),
+                limit,
+                drain: Duration::from_secs(10),
+            };
+            let core = Arc::clone(&core);
+            let stop = ctx.stop.clone();
+            started
+                .tasks
+                .push(Box::pin(robustmq_transport::listener::run(
+                    l,
+                    options,
+                    stop,
+                    move |stream, peer, rx| {
+                        let core = Arc::clone(&core);
+                        async move {
+                            let _ = stream.set_nodelay(true);
+                            let labels = ProtocolLabels { protocol: "amqp" };
+                            let metrics = &core.broker.metrics;
+                            metrics.connections.get_or_create(&labels).inc();
+                            metrics.connections_total.get_or_create(&labels).inc();
+                            let closed =
+                                crate::connection::serve(stream, peer, Arc::clone(&core), rx).await;
+                            core.broker.metrics.connections.get_or_create(&labels).dec();
+                            crate::connection::log_close(peer, &closed);
+                        }
+                    },
+                )));
+        }
+        started
+            .tasks
+            .push(Box::pin(Arc::clone(&core).run_background(ctx.stop)));
+        Ok(started)
+    }
+}

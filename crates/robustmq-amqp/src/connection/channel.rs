@@ -1,0 +1,756 @@
+//! Channels: the methods of the channel, exchange, queue, basic and confirm classes, content
+//! assembly for basic.publish, delivery tags and what is unacknowledged on each channel.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use amq_protocol::protocol::{
+    basic, channel, confirm, exchange, queue, AMQPClass, BasicProperties,
+};
+use bytes::{Bytes, BytesMut};
+use robustmq_broker::DurableWait;
+
+use super::Conn;
+use crate::broker::exchange::{ExchangeDecl, Kind};
+use crate::broker::message::{self, Message};
+use crate::broker::queue::{ConsumerHandle, ConsumerId, Delivery, Queue, QueueDecl};
+use crate::broker::unknown_exchange_type;
+use crate::codec::{self, Frame};
+use crate::errors::{self, AmqpError, Result};
+
+/// Deliveries of basic.get a channel may hold unacknowledged.
+const MAX_UNACKED_GETS: usize = 100_000;
+
+struct Pending {
+    exchange: String,
+    routing_key: String,
+    mandatory: bool,
+    header: Option<(u64, Bytes, Box<BasicProperties>)>,
+    body: BytesMut,
+}
+
+pub(crate) struct Channel {
+    closing: bool,
+    flow: Arc<AtomicBool>,
+    confirm: bool,
+    publish_seq: u64,
+    pending: Option<Pending>,
+    next_tag: u64,
+    unacked: BTreeMap<u64, (Arc<Queue>, i64)>,
+    consumers: HashMap<String, (Arc<Queue>, ConsumerId)>,
+    prefetch: u16,
+    /// The queue a `""` queue name means (the last one declared on this channel).
+    last_queue: String,
+}
+
+#[derive(Clone, Copy)]
+enum Settle {
+    Ack,
+    Requeue,
+    Discard,
+}
+
+impl Channel {
+    fn open() -> Channel {
+        Channel {
+            closing: false,
+            flow: Arc::new(AtomicBool::new(true)),
+            confirm: false,
+            publish_seq: 0,
+            pending: None,
+            next_tag: 1,
+            unacked: BTreeMap::new(),
+            consumers: HashMap::new(),
+            prefetch: 0,
+            last_queue: String::new(),
+        }
+    }
+
+    /// A channel we sent channel.close on, waiting for close-ok.
+    pub(crate) fn closing(_id: u16) -> Channel {
+        Channel {
+            closing: true,
+            ..Channel::open()
+        }
+    }
+
+    pub(crate) fn has_consumer(&self, tag: &str, id: ConsumerId) -> bool {
+        !self.closing && self.consumers.get(tag).is_some_and(|(_, c)| *c == id)
+    }
+
+    pub(crate) fn forget_consumer(&mut self, tag: &str) -> bool {
+        self.consumers.remove(tag).is_some()
+    }
+
+    /// The frames of a delivery, tagged and (unless no-ack) remembered.
+    pub(crate) fn deliver(&mut self, d: Delivery, frame_max: u32) -> Vec<u8> {
+        let tag = self.next_tag;
+        self.next_tag += 1;
+        let mut out = Vec::with_capacity(d.message.body.len() + 128);
+        codec::put_method(
+            &mut out,
+            d.channel,
+            &AMQPClass::Basic(basic::AMQPMethod::Deliver(basic::Deliver {
+                consumer_tag: d.consumer_tag.as_str().into(),
+                delivery_tag: tag,
+                redelivered: d.redelivered,
+                exchange: d.message.exchange.as_str().into(),
+                routing_key: d.message.routing_key.as_str().into(),
+            })),
+        );
+        put_content(&mut out, d.channel, &d.message, frame_max);
+        if !d.no_ack {
+            self.unacked.insert(tag, (d.queue, d.offset));
+        }
+        out
+    }
+
+    /// Gives everything back: consumers cancelled, unacknowledged deliveries requeued.
+    pub(crate) fn release(&mut self, core: &crate::broker::AmqpCore) {
+        for (_, (q, id)) in self.consumers.drain() {
+            if q.cancel(id) {
+                core.auto_delete(&q);
+            }
+        }
+        for (_, (q, offset)) in std::mem::take(&mut self.unacked) {
+            q.requeue(offset);
+        }
+        self.pending = None;
+    }
+}
+
+fn put_content(out: &mut Vec<u8>, channel: u16, m: &Message, frame_max: u32) {
+    codec::put_header(out, channel, m.body.len() as u64, &m.properties);
+    codec::put_body(out, channel, &m.body, frame_max);
+}
+
+fn ids(m: &AMQPClass) -> (u16, u16) {
+    (m.get_amqp_class_id(), m.get_amqp_method_id())
+}
+
+impl Conn {
+    pub(crate) fn on_channel_frame(&mut self, id: u16, frame: Frame) -> Result<()> {
+        if let Frame::Method { method, .. } = &frame {
+            if let AMQPClass::Channel(channel::AMQPMethod::Open(_)) = **method {
+                return self.open_channel(id);
+            }
+        }
+        let Some(ch) = self.channels.get_mut(&id) else {
+            return Err(AmqpError::connection(
+                errors::CHANNEL_ERROR,
+                format!("expected 'channel.open' on channel {id}"),
+            ));
+        };
+        if ch.closing {
+            if let Frame::Method { method, .. } = frame {
+                match *method {
+                    AMQPClass::Channel(channel::AMQPMethod::CloseOk(_)) => {
+                        self.channels.remove(&id);
+                    }
+                    AMQPClass::Channel(channel::AMQPMethod::Close(_)) => {
+                        self.channels.remove(&id);
+                        self.reply(
+                            id,
+                            AMQPClass::Channel(channel::AMQPMethod::CloseOk(channel::CloseOk {})),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            return Ok(());
+        }
+        match frame {
+            Frame::Method { method, .. } => {
+                let (c, m) = ids(&method);
+                if ch.pending.is_some() {
+                    return Err(AmqpError::connection(
+                        errors::UNEXPECTED_FRAME,
+                        format!("expected content header for class 60, got non content header frame instead (method {c}.{m})"),
+                    )
+                    .at(c, m));
+                }
+                self.on_method(id, *method).map_err(
+                    |e| {
+                        if e.class_id == 0 {
+                            e.at(c, m)
+                        } else {
+                            e
+                        }
+                    },
+                )
+            }
+            Frame::Header {
+                class_id,
+                body_size,
+                properties,
+                raw_properties,
+                ..
+            } => {
+                let max = self.core.config.max_message_bytes as u64;
+                let Some(p) = ch.pending.as_mut().filter(|p| p.header.is_none()) else {
+                    return Err(AmqpError::connection(
+                        errors::UNEXPECTED_FRAME,
+                        "content header without basic.publish",
+                    ));
+                };
+                if class_id != 60 {
+                    return Err(AmqpError::connection(
+                        errors::FRAME_ERROR,
+                        format!("content header for class {class_id}, expected 60"),
+                    ));
+                }
+                if body_size > max {
+                    ch.pending = None;
+                    return Err(AmqpError::precondition(format!(
+                        "message size {body_size} is larger than configured max size {max}"
+                    ))
+                    .at(60, 40));
+                }
+                p.header = Some((body_size, raw_properties, properties));
+                if body_size == 0 {
+                    self.complete_publish(id)?;
+                }
+                Ok(())
+            }
+            Frame::Body { data, .. } => {
+                let Some(p) = ch.pending.as_mut() else {
+                    return Err(AmqpError::connection(
+                        errors::UNEXPECTED_FRAME,
+                        "content body without basic.publish",
+                    ));
+                };
+                let Some((size, ..)) = p.header else {
+                    return Err(AmqpError::connection(
+                        errors::UNEXPECTED_FRAME,
+                        "content body before its content header",
+                    ));
+                };
+                if (p.body.len() + data.len()) as u64 > size {
+                    return Err(AmqpError::connection(
+                        errors::FRAME_ERROR,
+                        format!("content body longer than the {size} bytes its header announced"),
+                    ));
+                }
+                p.body.extend_from_slice(&data);
+                if p.body.len() as u64 == size {
+                    self.complete_publish(id)?;
+                }
+                Ok(())
+            }
+            Frame::Heartbeat { .. } => Ok(()),
+        }
+    }
+
+    fn open_channel(&mut self, id: u16) -> Result<()> {
+        if id > self.session.channel_max {
+            return Err(AmqpError::connection(
+                errors::NOT_ALLOWED,
+                format!(
+                    "channel id {id} is above the negotiated channel_max {}",
+                    self.session.channel_max
+                ),
+            ));
+        }
+        if self.channels.contains_key(&id) {
+            return Err(AmqpError::connection(
+                errors::CHANNEL_ERROR,
+                format!("second 'channel.open' seen on channel {id}"),
+            ));
+        }
+        self.channels.insert(id, Channel::open());
+        self.reply(
+            id,
+            AMQPClass::Channel(channel::AMQPMethod::OpenOk(channel::OpenOk {})),
+        );
+        Ok(())
+    }
+
+    fn ch(&mut self, id: u16) -> &mut Channel {
+        // Callers come from on_channel_frame, which checked the channel is open.
+        self.channels.entry(id).or_insert_with(Channel::open)
+    }
+
+    fn queue_name(&mut self, id: u16, name: &str) -> String {
+        if name.is_empty() {
+            self.ch(id).last_queue.clone()
+        } else {
+            name.to_string()
+        }
+    }
+
+    fn on_method(&mut self, id: u16, method: AMQPClass) -> Result<()> {
+        let vhost = self.session.vhost.clone();
+        let core = Arc::clone(&self.core);
+        match method {
+            AMQPClass::Channel(channel::AMQPMethod::Close(_)) => {
+                if let Some(mut ch) = self.channels.remove(&id) {
+                    ch.release(&core);
+                }
+                self.reply(
+                    id,
+                    AMQPClass::Channel(channel::AMQPMethod::CloseOk(channel::CloseOk {})),
+                );
+            }
+            AMQPClass::Channel(channel::AMQPMethod::CloseOk(_)) => {}
+            AMQPClass::Channel(channel::AMQPMethod::Flow(f)) => {
+                let ch = self.ch(id);
+                ch.flow.store(f.active, Ordering::Relaxed);
+                if f.active {
+                    for (q, _) in ch.consumers.values() {
+                        q.wake();
+                    }
+                }
+                self.reply(
+                    id,
+                    AMQPClass::Channel(channel::AMQPMethod::FlowOk(channel::FlowOk {
+                        active: f.active,
+                    })),
+                );
+            }
+            AMQPClass::Exchange(exchange::AMQPMethod::Declare(d)) => {
+                let kind = Kind::parse(d.kind.as_str());
+                let kind = match (kind, d.passive) {
+                    (Some(k), _) => k,
+                    // A passive declare only checks existence; the type is not looked at.
+                    (None, true) => Kind::Direct,
+                    (None, false) => return Err(unknown_exchange_type(d.kind.as_str())),
+                };
+                core.exchange_declare(
+                    &vhost,
+                    ExchangeDecl {
+                        name: d.exchange.as_str().to_string(),
+                        kind,
+                        durable: d.durable,
+                        auto_delete: d.auto_delete,
+                        internal: d.internal,
+                        arguments: d.arguments,
+                    },
+                    d.passive,
+                )?;
+                if !d.nowait {
+                    self.reply(
+                        id,
+                        AMQPClass::Exchange(exchange::AMQPMethod::DeclareOk(
+                            exchange::DeclareOk {},
+                        )),
+                    );
+                }
+            }
+            AMQPClass::Exchange(exchange::AMQPMethod::Delete(d)) => {
+                core.exchange_delete(&vhost, d.exchange.as_str(), d.if_unused)?;
+                if !d.nowait {
+                    self.reply(
+                        id,
+                        AMQPClass::Exchange(exchange::AMQPMethod::DeleteOk(exchange::DeleteOk {})),
+                    );
+                }
+            }
+            AMQPClass::Queue(queue::AMQPMethod::Declare(d)) => {
+                let (name, messages, consumers) = core.queue_declare(
+                    &vhost,
+                    QueueDecl {
+                        name: d.queue.as_str().to_string(),
+                        durable: d.durable,
+                        exclusive: d.exclusive,
+                        auto_delete: d.auto_delete,
+                        arguments: d.arguments,
+                        topic: String::new(),
+                    },
+                    d.passive,
+                    self.id,
+                )?;
+                self.ch(id).last_queue = name.clone();
+                if !d.nowait {
+                    self.reply(
+                        id,
+                        AMQPClass::Queue(queue::AMQPMethod::DeclareOk(queue::DeclareOk {
+                            queue: name.into(),
+                            message_count: messages,
+                            consumer_count: consumers,
+                        })),
+                    );
+                }
+            }
+            AMQPClass::Queue(queue::AMQPMethod::Bind(b)) => {
+                let q = self.queue_name(id, b.queue.as_str());
+                core.bind(
+                    &vhost,
+                    &q,
+                    b.exchange.as_str(),
+                    b.routing_key.as_str(),
+                    b.arguments,
+                    self.id,
+                )?;
+                if !b.nowait {
+                    self.reply(
+                        id,
+                        AMQPClass::Queue(queue::AMQPMethod::BindOk(queue::BindOk {})),
+                    );
+                }
+            }
+            AMQPClass::Queue(queue::AMQPMethod::Unbind(b)) => {
+                let q = self.queue_name(id, b.queue.as_str());
+                core.unbind(
+                    &vhost,
+                    &q,
+                    b.exchange.as_str(),
+                    b.routing_key.as_str(),
+                    &b.arguments,
+                    self.id,
+                )?;
+                self.reply(
+                    id,
+                    AMQPClass::Queue(queue::AMQPMethod::UnbindOk(queue::UnbindOk {})),
+                );
+            }
+            AMQPClass::Queue(queue::AMQPMethod::Purge(p)) => {
+                let q = self.queue_name(id, p.queue.as_str());
+                let n = core.queue_purge(&vhost, &q, self.id)?;
+                if !p.nowait {
+                    self.reply(
+                        id,
+                        AMQPClass::Queue(queue::AMQPMethod::PurgeOk(queue::PurgeOk {
+                            message_count: n,
+                        })),
+                    );
+                }
+            }
+            AMQPClass::Queue(queue::AMQPMethod::Delete(d)) => {
+                let q = self.queue_name(id, d.queue.as_str());
+                let n = core.queue_delete(&vhost, &q, d.if_unused, d.if_empty, self.id)?;
+                if !d.nowait {
+                    self.reply(
+                        id,
+                        AMQPClass::Queue(queue::AMQPMethod::DeleteOk(queue::DeleteOk {
+                            message_count: n,
+                        })),
+                    );
+                }
+            }
+            AMQPClass::Basic(basic::AMQPMethod::Qos(q)) => {
+                self.ch(id).prefetch = q.prefetch_count;
+                self.reply(
+                    id,
+                    AMQPClass::Basic(basic::AMQPMethod::QosOk(basic::QosOk {})),
+                );
+            }
+            AMQPClass::Basic(basic::AMQPMethod::Consume(c)) => self.consume(id, c)?,
+            AMQPClass::Basic(basic::AMQPMethod::Cancel(c)) => {
+                let tag = c.consumer_tag.as_str().to_string();
+                if let Some((q, cid)) = self.ch(id).consumers.remove(&tag) {
+                    if q.cancel(cid) {
+                        core.auto_delete(&q);
+                    }
+                }
+                if !c.nowait {
+                    self.reply(
+                        id,
+                        AMQPClass::Basic(basic::AMQPMethod::CancelOk(basic::CancelOk {
+                            consumer_tag: tag.into(),
+                        })),
+                    );
+                }
+            }
+            AMQPClass::Basic(basic::AMQPMethod::Publish(p)) => {
+                self.ch(id).pending = Some(Pending {
+                    exchange: p.exchange.as_str().to_string(),
+                    routing_key: p.routing_key.as_str().to_string(),
+                    mandatory: p.mandatory,
+                    header: None,
+                    body: BytesMut::new(),
+                });
+            }
+            AMQPClass::Basic(basic::AMQPMethod::Get(g)) => self.get(id, &g.queue, g.no_ack)?,
+            AMQPClass::Basic(basic::AMQPMethod::Ack(a)) => {
+                self.settle(id, a.delivery_tag, a.multiple, Settle::Ack)?
+            }
+            AMQPClass::Basic(basic::AMQPMethod::Nack(n)) => self.settle(
+                id,
+                n.delivery_tag,
+                n.multiple,
+                if n.requeue {
+                    Settle::Requeue
+                } else {
+                    Settle::Discard
+                },
+            )?,
+            AMQPClass::Basic(basic::AMQPMethod::Reject(r)) => self.settle(
+                id,
+                r.delivery_tag,
+                false,
+                if r.requeue {
+                    Settle::Requeue
+                } else {
+                    Settle::Discard
+                },
+            )?,
+            AMQPClass::Basic(basic::AMQPMethod::Recover(_)) => {
+                self.settle(id, 0, true, Settle::Requeue)?;
+                self.reply(
+                    id,
+                    AMQPClass::Basic(basic::AMQPMethod::RecoverOk(basic::RecoverOk {})),
+                );
+            }
+            AMQPClass::Basic(basic::AMQPMethod::RecoverAsync(_)) => {
+                self.settle(id, 0, true, Settle::Requeue)?
+            }
+            AMQPClass::Confirm(confirm::AMQPMethod::Select(s)) => {
+                self.ch(id).confirm = true;
+                if !s.nowait {
+                    self.reply(
+                        id,
+                        AMQPClass::Confirm(confirm::AMQPMethod::SelectOk(confirm::SelectOk {})),
+                    );
+                }
+            }
+            other => {
+                let (c, m) = ids(&other);
+                tracing::info!(
+                    class = c,
+                    method = m,
+                    "amqp method not supported; closing the connection"
+                );
+                return Err(AmqpError::connection(
+                    errors::NOT_IMPLEMENTED,
+                    format!("method {c}.{m} is not implemented by this server"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn consume(&mut self, id: u16, c: basic::Consume) -> Result<()> {
+        let vhost = self.session.vhost.clone();
+        let name = self.queue_name(id, c.queue.as_str());
+        let q = self.core.queue(&vhost, &name, self.id)?;
+        let max_consumers = self.core.config.max_consumers_per_channel;
+        let unlimited = self.core.config.max_unacked_per_consumer.max(1);
+        let ch = self.ch(id);
+        let tag = if c.consumer_tag.as_str().is_empty() {
+            format!("amq.ctag-{}", uuid::Uuid::new_v4().simple())
+        } else {
+            c.consumer_tag.as_str().to_string()
+        };
+        if ch.consumers.contains_key(&tag) {
+            return Err(AmqpError::connection(
+                errors::NOT_ALLOWED,
+                format!("attempt to reuse consumer tag '{tag}'"),
+            ));
+        }
+        if ch.consumers.len() >= max_consumers {
+            return Err(AmqpError::precondition(format!(
+                "consumer limit of this channel reached ({max_consumers}; amqp.max_consumers_per_channel)"
+            )));
+        }
+        let prefetch = if ch.prefetch == 0 {
+            unlimited
+        } else {
+            u32::from(ch.prefetch)
+        };
+        let flow = Arc::clone(&ch.flow);
+        let cid = self.core.next_id();
+        let handle = ConsumerHandle {
+            id: cid,
+            tag: tag.clone(),
+            channel: id,
+            tx: self.tx.clone(),
+            prefetch,
+            no_ack: c.no_ack,
+            exclusive: c.exclusive,
+            flow,
+        };
+        // consume-ok goes out before any delivery: both are queued in order.
+        if !c.nowait {
+            self.reply(
+                id,
+                AMQPClass::Basic(basic::AMQPMethod::ConsumeOk(basic::ConsumeOk {
+                    consumer_tag: tag.as_str().into(),
+                })),
+            );
+        }
+        self.ch(id)
+            .consumers
+            .insert(tag.clone(), (Arc::clone(&q), cid));
+        if !q.consume(handle) {
+            self.ch(id).consumers.remove(&tag);
+            return Err(AmqpError::channel(
+                errors::ACCESS_REFUSED,
+                format!("queue '{}' in vhost '{vhost}' in exclusive use", q.name()),
+            ));
+        }
+        Ok(())
+    }
+
+    fn get(
+        &mut self,
+        id: u16,
+        queue: &amq_protocol::types::ShortString,
+        no_ack: bool,
+    ) -> Result<()> {
+        let vhost = self.session.vhost.clone();
+        let name = self.queue_name(id, queue.as_str());
+        let q = self.core.queue(&vhost, &name, self.id)?;
+        if !no_ack && self.ch(id).unacked.len() >= MAX_UNACKED_GETS {
+            return Err(AmqpError::precondition(format!(
+                "{MAX_UNACKED_GETS} messages are unacknowledged on this channel; acknowledge some first"
+            )));
+        }
+        let Some((offset, message, redelivered, left)) = q.get(no_ack) else {
+            self.reply(
+                id,
+                AMQPClass::Basic(basic::AMQPMethod::GetEmpty(basic::GetEmpty {})),
+            );
+            return Ok(());
+        };
+        let frame_max = self.session.frame_max;
+        let ch = self.ch(id);
+        let tag = ch.next_tag;
+        ch.next_tag += 1;
+        if !no_ack {
+            ch.unacked.insert(tag, (q, offset));
+        }
+        let mut out = Vec::with_capacity(message.body.len() + 128);
+        codec::put_method(
+            &mut out,
+            id,
+            &AMQPClass::Basic(basic::AMQPMethod::GetOk(basic::GetOk {
+                delivery_tag: tag,
+                redelivered,
+                exchange: message.exchange.as_str().into(),
+                routing_key: message.routing_key.as_str().into(),
+                message_count: left.min(u64::from(u32::MAX)) as u32,
+            })),
+        );
+        put_content(&mut out, id, &message, frame_max);
+        self.replies.push_ready(out);
+        Ok(())
+    }
+
+    fn settle(&mut self, id: u16, tag: u64, multiple: bool, how: Settle) -> Result<()> {
+        let ch = self.ch(id);
+        let tags: Vec<u64> = if multiple {
+            if tag == 0 {
+                ch.unacked.keys().copied().collect()
+            } else {
+                ch.unacked.range(..=tag).map(|(t, _)| *t).collect()
+            }
+        } else if ch.unacked.contains_key(&tag) {
+            vec![tag]
+        } else {
+            Vec::new()
+        };
+        if tags.is_empty() && (tag != 0 || !multiple) {
+            return Err(AmqpError::precondition(format!(
+                "unknown delivery tag {tag}"
+            )));
+        }
+        for t in tags {
+            if let Some((q, offset)) = ch.unacked.remove(&t) {
+                match how {
+                    Settle::Ack => q.ack(offset),
+                    Settle::Requeue => q.requeue(offset),
+                    Settle::Discard => q.discard(offset),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Routes and stores a complete message, then owes the publisher its return and confirm.
+    fn complete_publish(&mut self, id: u16) -> Result<()> {
+        let ch = self.ch(id);
+        let Some(p) = ch.pending.take() else {
+            return Ok(());
+        };
+        let Some((_, properties, parsed)) = p.header else {
+            return Ok(());
+        };
+        let confirm = ch.confirm;
+        if confirm {
+            ch.publish_seq += 1;
+        }
+        let seq = ch.publish_seq;
+        let vhost = self.session.vhost.clone();
+        let queues = self.core.route(
+            &vhost,
+            &p.exchange,
+            &p.routing_key,
+            parsed.headers().as_ref(),
+        )?;
+        let message = Message {
+            exchange: p.exchange,
+            routing_key: p.routing_key,
+            properties,
+            body: p.body.freeze(),
+        };
+        let mut wait = DurableWait::default();
+        let mut failed = None;
+        for q in &queues {
+            let batch = message::encode(&[&message], now_ms());
+            match self.core.broker.append(&*q.log, batch) {
+                Ok(info) => wait.need(&q.log, info.last_offset + 1),
+                Err(e) => {
+                    tracing::warn!(queue = q.name(), error = %e, "cannot store an AMQP message");
+                    failed = Some(e);
+                }
+            }
+        }
+        if queues.is_empty() && p.mandatory {
+            let mut out = Vec::new();
+            codec::put_method(
+                &mut out,
+                id,
+                &AMQPClass::Basic(basic::AMQPMethod::Return(basic::Return {
+                    reply_code: errors::NO_ROUTE,
+                    reply_text: "NO_ROUTE".into(),
+                    exchange: message.exchange.as_str().into(),
+                    routing_key: message.routing_key.as_str().into(),
+                })),
+            );
+            put_content(&mut out, id, &message, self.session.frame_max);
+            self.replies.push_ready(out);
+        }
+        if confirm {
+            let ack = move |ok: bool| {
+                let mut out = Vec::new();
+                let method = if ok {
+                    basic::AMQPMethod::Ack(basic::Ack {
+                        delivery_tag: seq,
+                        multiple: false,
+                    })
+                } else {
+                    basic::AMQPMethod::Nack(basic::Nack {
+                        delivery_tag: seq,
+                        multiple: false,
+                        requeue: false,
+                    })
+                };
+                codec::put_method(&mut out, id, &AMQPClass::Basic(method));
+                out
+            };
+            if failed.is_some() {
+                self.replies.push_ready(ack(false));
+            } else if wait.is_empty() {
+                self.replies.push_ready(ack(true));
+            } else {
+                self.replies.push_later(async move {
+                    let ok = wait.wait().await.is_ok();
+                    ack(ok)
+                });
+            }
+        } else if let Some(e) = failed {
+            return Err(AmqpError::internal(format!(
+                "cannot store the message: {e}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

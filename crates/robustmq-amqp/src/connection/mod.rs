@@ -1,0 +1,425 @@
+//! One AMQP connection: the handshake (protocol header, start/start-ok with PLAIN or
+//! AMQPLAIN, tune, open), then one task that reads frames, writes replies in request order
+//! (publisher confirms wait for durability without holding back reading), writes deliveries
+//! from queues, and keeps heartbeats both ways. Never blocked on a write: reading stops while
+//! too much output is pending, and deliveries stop being taken.
+
+mod channel;
+mod handshake;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use amq_protocol::protocol::{connection, AMQPClass};
+use bytes::BytesMut;
+use robustmq_transport::replies::Replies;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{mpsc, watch};
+
+use crate::broker::queue::ToConnection;
+use crate::broker::AmqpCore;
+use crate::codec::{self, DecodeError, Frame};
+use crate::errors::{self, AmqpError};
+use channel::Channel;
+
+/// Output pending beyond this stops reading and taking deliveries until it drains.
+const OUT_HIGH_WATER: usize = 1 << 20;
+/// Deliveries queued for one connection (queues skip it while it is full).
+const DELIVERY_QUEUE: usize = 256;
+
+/// Why a connection ended, for the close log line.
+#[derive(Debug)]
+pub enum Closed {
+    /// The client closed it (connection.close or EOF after close-ok).
+    Client,
+    Eof,
+    Io(std::io::Error),
+    /// We closed it with this error.
+    Error(AmqpError),
+    Decode(DecodeError),
+    BadHeader,
+    HeartbeatTimeout,
+    Shutdown,
+    HandshakeTimeout,
+}
+
+/// What the handshake settled.
+pub(crate) struct Session {
+    pub vhost: String,
+    pub user: String,
+    pub frame_max: u32,
+    pub channel_max: u16,
+    pub heartbeat: u16,
+}
+
+enum Event {
+    Read(std::io::Result<usize>),
+    Wrote(std::io::Result<usize>),
+    Queue(ToConnection),
+    Ready,
+    Tick,
+    Shutdown,
+}
+
+pub(crate) struct Conn {
+    core: Arc<AmqpCore>,
+    id: u64,
+    session: Session,
+    channels: HashMap<u16, Channel>,
+    replies: Replies<Vec<u8>>,
+    out: Vec<u8>,
+    tx: mpsc::Sender<ToConnection>,
+    /// Set once we sent connection.close; everything but close-ok is then ignored.
+    closing: bool,
+}
+
+pub async fn serve<S>(
+    stream: S,
+    peer: SocketAddr,
+    core: Arc<AmqpCore>,
+    mut shutdown: watch::Receiver<bool>,
+) -> Closed
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send,
+{
+    let (mut reader, mut writer) = tokio::io::split(stream);
+    let mut rbuf = BytesMut::with_capacity(8192);
+    let session = match tokio::time::timeout(
+        Duration::from_secs(10),
+        handshake::run(&mut reader, &mut writer, &mut rbuf, &core, peer),
+    )
+    .await
+    {
+        Ok(Ok(s)) => s,
+        Ok(Err(closed)) => return closed,
+        Err(_) => return Closed::HandshakeTimeout,
+    };
+    let (tx, mut rx) = mpsc::channel(DELIVERY_QUEUE);
+    let mut conn = Conn {
+        id: core.next_id(),
+        core: Arc::clone(&core),
+        session,
+        channels: HashMap::new(),
+        replies: Replies::default(),
+        out: Vec::new(),
+        tx,
+        closing: false,
+    };
+    tracing::debug!(%peer, user = %conn.session.user, vhost = %conn.session.vhost, "amqp connection open");
+    let closed = conn
+        .run(&mut reader, &mut writer, &mut rbuf, &mut rx, &mut shutdown)
+        .await;
+    conn.release_all(&mut rx);
+    let _ = writer.shutdown().await;
+    closed
+}
+
+impl Conn {
+    async fn run<R, W>(
+        &mut self,
+        reader: &mut R,
+        writer: &mut W,
+        rbuf: &mut BytesMut,
+        rx: &mut mpsc::Receiver<ToConnection>,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Closed
+    where
+        R: AsyncRead + Unpin,
+        W: AsyncWrite + Unpin,
+    {
+        let hb = Duration::from_secs(u64::from(self.session.heartbeat));
+        let mut last_read = Instant::now();
+        let mut last_write = Instant::now();
+        let mut tick = tokio::time::interval(if hb.is_zero() {
+            Duration::from_secs(3600)
+        } else {
+            hb / 2
+        });
+        let mut close_deadline: Option<Instant> = None;
+        loop {
+            // Decode and handle every whole frame already read.
+            loop {
+                match codec::decode(rbuf, self.session.frame_max) {
+                    Ok(Some((frame, used))) => {
+                        let _ = rbuf.split_to(used);
+                        if let Some(closed) = self.on_frame(frame) {
+                            let _ = self.flush_all(writer).await;
+                            return closed;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::warn!(conn = self.id, error = %e, "closing an AMQP connection: bad frame");
+                        self.close_with(AmqpError::connection(e.reply_code(), e.to_string()));
+                        let _ = self.flush_all(writer).await;
+                        return Closed::Decode(e);
+                    }
+                }
+            }
+            if self.closing && close_deadline.is_none() {
+                close_deadline = Some(Instant::now() + Duration::from_secs(3));
+            }
+            while let Some(r) = self.replies.pop_ready() {
+                self.out.extend_from_slice(&r);
+            }
+            let can_read = self.out.len() < OUT_HIGH_WATER;
+            let can_deliver = self.out.len() < OUT_HIGH_WATER / 4 && !self.closing;
+            let event = {
+                let out = &self.out;
+                let replies = &mut self.replies;
+                let closing = self.closing;
+                tokio::select! {
+                    read = reader.read_buf(rbuf), if can_read => Event::Read(read),
+                    written = writer.write(out), if !out.is_empty() => Event::Wrote(written),
+                    Some(msg) = rx.recv(), if can_deliver => Event::Queue(msg),
+                    _ = replies.next_ready(), if replies.waiting() => Event::Ready,
+                    _ = tick.tick() => Event::Tick,
+                    _ = shutdown.changed(), if !closing => Event::Shutdown,
+                }
+            };
+            match event {
+                Event::Read(Ok(0)) => {
+                    return if self.closing {
+                        Closed::Client
+                    } else {
+                        Closed::Eof
+                    };
+                }
+                Event::Read(Ok(_)) => last_read = Instant::now(),
+                Event::Read(Err(e)) | Event::Wrote(Err(e)) => return Closed::Io(e),
+                Event::Wrote(Ok(0)) => return Closed::Eof,
+                Event::Wrote(Ok(n)) => {
+                    self.out.drain(..n);
+                    last_write = Instant::now();
+                    if self.out.is_empty() {
+                        if let Err(e) = writer.flush().await {
+                            return Closed::Io(e);
+                        }
+                    }
+                }
+                Event::Queue(msg) => self.on_queue(msg),
+                Event::Ready => {}
+                Event::Tick => {
+                    if close_deadline.is_some_and(|d| Instant::now() > d) {
+                        return Closed::Client;
+                    }
+                    if !hb.is_zero() {
+                        if last_read.elapsed() > hb * 2 {
+                            tracing::info!(conn = self.id, "amqp heartbeat timeout");
+                            return Closed::HeartbeatTimeout;
+                        }
+                        if last_write.elapsed() >= hb / 2 && self.out.is_empty() {
+                            codec::put_heartbeat(&mut self.out);
+                        }
+                    }
+                }
+                Event::Shutdown => {
+                    self.close_with(AmqpError::connection(
+                        errors::CONNECTION_FORCED,
+                        "broker shutdown",
+                    ));
+                    let _ = self.flush_all(writer).await;
+                    return Closed::Shutdown;
+                }
+            }
+        }
+    }
+
+    async fn flush_all<W: AsyncWrite + Unpin>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        while let Some(r) = self.replies.pop_ready() {
+            self.out.extend_from_slice(&r);
+        }
+        let out = std::mem::take(&mut self.out);
+        tokio::time::timeout(Duration::from_secs(2), async {
+            writer.write_all(&out).await?;
+            writer.flush().await
+        })
+        .await
+        .unwrap_or(Ok(()))
+    }
+
+    /// Handles one frame; `Some` ends the connection.
+    fn on_frame(&mut self, frame: Frame) -> Option<Closed> {
+        match frame {
+            Frame::Heartbeat { channel: 0 } => None,
+            Frame::Heartbeat { .. } => {
+                self.close_with(AmqpError::connection(
+                    errors::FRAME_ERROR,
+                    "heartbeat frame on a channel other than 0",
+                ));
+                None
+            }
+            Frame::Method { channel: 0, method } => self.on_connection_method(*method),
+            frame => {
+                if self.closing {
+                    return None;
+                }
+                let id = match &frame {
+                    Frame::Method { channel, .. }
+                    | Frame::Header { channel, .. }
+                    | Frame::Body { channel, .. }
+                    | Frame::Heartbeat { channel } => *channel,
+                };
+                if let Err(e) = self.on_channel_frame(id, frame) {
+                    self.fail(id, e);
+                }
+                None
+            }
+        }
+    }
+
+    fn on_connection_method(&mut self, method: AMQPClass) -> Option<Closed> {
+        match method {
+            AMQPClass::Connection(connection::AMQPMethod::Close(c)) => {
+                if c.reply_code != errors::REPLY_SUCCESS {
+                    tracing::info!(conn = self.id, code = c.reply_code, text = %c.reply_text.as_str(), "amqp client closed the connection with an error");
+                }
+                self.reply(
+                    0,
+                    AMQPClass::Connection(connection::AMQPMethod::CloseOk(connection::CloseOk {})),
+                );
+                Some(Closed::Client)
+            }
+            AMQPClass::Connection(connection::AMQPMethod::CloseOk(_)) if self.closing => {
+                Some(Closed::Client)
+            }
+            AMQPClass::Connection(connection::AMQPMethod::Blocked(_))
+            | AMQPClass::Connection(connection::AMQPMethod::Unblocked(_)) => None,
+            _ if self.closing => None,
+            other => {
+                self.close_with(
+                    AmqpError::connection(
+                        errors::COMMAND_INVALID,
+                        "unexpected method on channel 0",
+                    )
+                    .at(other.get_amqp_class_id(), other.get_amqp_method_id()),
+                );
+                None
+            }
+        }
+    }
+
+    /// Sends connection.close and stops handling anything but close-ok.
+    fn close_with(&mut self, e: AmqpError) {
+        if self.closing {
+            return;
+        }
+        tracing::info!(conn = self.id, code = e.code, text = %e.text, "closing an AMQP connection");
+        self.closing = true;
+        self.reply(
+            0,
+            AMQPClass::Connection(connection::AMQPMethod::Close(connection::Close {
+                reply_code: e.code,
+                reply_text: e.text.chars().take(250).collect::<String>().into(),
+                class_id: e.class_id,
+                method_id: e.method_id,
+            })),
+        );
+    }
+
+    /// A channel or connection exception raised on channel `id`.
+    fn fail(&mut self, id: u16, e: AmqpError) {
+        if e.connection {
+            self.close_with(e);
+            return;
+        }
+        tracing::debug!(conn = self.id, channel = id, code = e.code, text = %e.text, "closing an AMQP channel");
+        if let Some(mut ch) = self.channels.remove(&id) {
+            ch.release(&self.core);
+            // Keep it known as closing, so frames still in flight are dropped until close-ok.
+            self.channels.insert(id, Channel::closing(id));
+        }
+        self.reply(
+            id,
+            AMQPClass::Channel(amq_protocol::protocol::channel::AMQPMethod::Close(
+                amq_protocol::protocol::channel::Close {
+                    reply_code: e.code,
+                    reply_text: e.text.chars().take(250).collect::<String>().into(),
+                    class_id: e.class_id,
+                    method_id: e.method_id,
+                },
+            )),
+        );
+    }
+
+    /// Queues a method reply (in request order).
+    fn reply(&mut self, channel: u16, method: AMQPClass) {
+        let mut out = Vec::new();
+        codec::put_method(&mut out, channel, &method);
+        self.replies.push_ready(out);
+    }
+
+    /// A delivery or a cancel from a queue.
+    fn on_queue(&mut self, msg: ToConnection) {
+        match msg {
+            ToConnection::Deliver(d) => {
+                let live = self
+                    .channels
+                    .get(&d.channel)
+                    .is_some_and(|c| c.has_consumer(&d.consumer_tag, d.consumer));
+                if !live {
+                    // The consumer went while this was on its way: back to the queue.
+                    if !d.no_ack {
+                        d.queue.requeue(d.offset);
+                    }
+                    return;
+                }
+                let frame_max = self.session.frame_max;
+                if let Some(ch) = self.channels.get_mut(&d.channel) {
+                    let frames = ch.deliver(d, frame_max);
+                    self.replies.push_ready(frames);
+                }
+            }
+            ToConnection::Cancelled {
+                channel,
+                consumer_tag,
+            } => {
+                if let Some(ch) = self.channels.get_mut(&channel) {
+                    if ch.forget_consumer(&consumer_tag) {
+                        self.reply(
+                            channel,
+                            AMQPClass::Basic(amq_protocol::protocol::basic::AMQPMethod::Cancel(
+                                amq_protocol::protocol::basic::Cancel {
+                                    consumer_tag: consumer_tag.into(),
+                                    nowait: true,
+                                },
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// At the end: every unacknowledged delivery goes back to its queue, consumers are
+    /// cancelled, exclusive queues deleted.
+    fn release_all(&mut self, rx: &mut mpsc::Receiver<ToConnection>) {
+        for (_, mut ch) in self.channels.drain() {
+            ch.release(&self.core);
+        }
+        rx.close();
+        while let Ok(msg) = rx.try_recv() {
+            if let ToConnection::Deliver(d) = msg {
+                if !d.no_ack {
+                    d.queue.requeue(d.offset);
+                }
+            }
+        }
+        self.core.connection_closed(self.id);
+    }
+}
+
+/// The close log line, one per connection.
+pub fn log_close(peer: SocketAddr, closed: &Closed) {
+    match closed {
+        Closed::Client | Closed::Shutdown => {
+            tracing::debug!(%peer, ?closed, "amqp connection closed")
+        }
+        Closed::Eof => {
+            tracing::debug!(%peer, "amqp connection closed by the client without connection.close")
+        }
+        other => tracing::info!(%peer, closed = ?other, "amqp connection closed"),
+    }
+}
