@@ -1,7 +1,11 @@
 //! An AMQP message as a log record: key = routing key, value = body, and the exchange and the
-//! content-header properties (as the publisher sent their bytes) in `amqp.*` headers. Records
-//! written by other protocols come without them and are delivered with no properties.
+//! content-header properties (as the publisher sent their bytes) in `amqp.*` headers, so
+//! AMQP -> log -> AMQP is lossless. Records written by other protocols (Kafka, MQTT) come
+//! without them: their record headers become the message's `headers` table (values as byte
+//! strings, a null value as void), and no other property is set.
 
+use amq_protocol::protocol::BasicProperties;
+use amq_protocol::types::{AMQPValue, ByteArray, FieldTable, LongString, ShortString};
 use bytes::Bytes;
 use robustmq_journal::record::{read_batch, BatchWriter, Records};
 
@@ -55,18 +59,33 @@ pub fn decode_batches(data: &[u8], limit: usize) -> Vec<(i64, Message)> {
         };
         for r in records {
             let mut exchange = String::new();
-            let mut properties = Bytes::from_static(NO_PROPERTIES);
+            let mut properties = None;
+            let mut foreign = FieldTable::default();
             for (k, v) in &r.headers {
                 match (*k, v) {
                     (k, Some(v)) if k == H_EXCHANGE.as_bytes() => {
                         exchange = String::from_utf8_lossy(v).into_owned()
                     }
                     (k, Some(v)) if k == H_PROPERTIES.as_bytes() && v.len() >= 2 => {
-                        properties = Bytes::copy_from_slice(v)
+                        properties = Some(Bytes::copy_from_slice(v))
                     }
-                    _ => {}
+                    (k, v) => {
+                        // Names longer than a short string cannot be table keys.
+                        let Ok(name) = ShortString::try_new(String::from_utf8_lossy(k)) else {
+                            continue;
+                        };
+                        let value = match v {
+                            Some(v) => match std::str::from_utf8(v) {
+                                Ok(_) => AMQPValue::LongString(LongString::from(v.to_vec())),
+                                Err(_) => AMQPValue::ByteArray(ByteArray::from(v.to_vec())),
+                            },
+                            None => AMQPValue::Void,
+                        };
+                        foreign.insert(name, value);
+                    }
                 }
             }
+            let properties = properties.unwrap_or_else(|| headers_only(foreign));
             out.push((
                 r.offset,
                 Message {
@@ -82,6 +101,21 @@ pub fn decode_batches(data: &[u8], limit: usize) -> Vec<(i64, Message)> {
         }
     }
     out
+}
+
+/// Property bytes holding only a `headers` table (none when it is empty).
+fn headers_only(headers: FieldTable) -> Bytes {
+    if headers.inner().is_empty() {
+        return Bytes::from_static(NO_PROPERTIES);
+    }
+    let props = BasicProperties::default().with_headers(headers);
+    match cookie_factory::gen_simple(
+        amq_protocol::protocol::basic::gen_properties(&props),
+        Vec::new(),
+    ) {
+        Ok(b) => Bytes::from(b),
+        Err(_) => Bytes::from_static(NO_PROPERTIES),
+    }
 }
 
 #[cfg(test)]
@@ -106,5 +140,28 @@ mod tests {
         batch[0..8].copy_from_slice(&5i64.to_be_bytes());
         let got = decode_batches(&batch, 1 << 20);
         assert_eq!(got, vec![(5, a), (6, b)]);
+    }
+
+    #[test]
+    fn foreign_record_headers_become_amqp_headers() {
+        let mut w = BatchWriter::new(0);
+        w.header("trace", Some(b"abc"));
+        w.header("bin", Some(&[0xff, 0x00]));
+        w.header("none", None);
+        w.record(0, Some(b"k"), Some(b"v"));
+        let got = decode_batches(&w.finish(), 1 << 20);
+        let props = &got[0].1.properties;
+        let (_, parsed) = amq_protocol::protocol::basic::parse_properties(&props[..]).unwrap();
+        let headers = parsed.headers().clone().unwrap();
+        assert_eq!(
+            headers.inner().get("trace"),
+            Some(&AMQPValue::LongString("abc".into()))
+        );
+        assert_eq!(
+            headers.inner().get("bin"),
+            Some(&AMQPValue::ByteArray(vec![0xff, 0].into()))
+        );
+        assert_eq!(headers.inner().get("none"), Some(&AMQPValue::Void));
+        assert_eq!(got[0].1.routing_key, "k");
     }
 }
