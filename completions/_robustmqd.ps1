@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'robustmqd' -ScriptBlock {
             [CompletionResult]::new('--mqtt-ws-listen', '--mqtt-ws-listen', [CompletionResultType]::ParameterName, 'MQTT over WebSocket listener (path /mqtt), or `off`')
             [CompletionResult]::new('--mqtt-tls-listen', '--mqtt-tls-listen', [CompletionResultType]::ParameterName, 'MQTT over TLS listener (needs mqtt.tls_cert and mqtt.tls_key), or `off`')
             [CompletionResult]::new('--amqp-listen', '--amqp-listen', [CompletionResultType]::ParameterName, 'AMQP 0-9-1 listener, or `off`')
+            [CompletionResult]::new('--amqp-tls-listen', '--amqp-tls-listen', [CompletionResultType]::ParameterName, 'AMQP 0-9-1 over TLS listener (needs amqp.tls_cert and amqp.tls_key), or `off`')
             [CompletionResult]::new('--http-listen', '--http-listen', [CompletionResultType]::ParameterName, 'HTTP listener (/healthz, /readyz, /metrics), or `off`')
             [CompletionResult]::new('--admin-listen', '--admin-listen', [CompletionResultType]::ParameterName, 'Admin gRPC listener (the `robustmq` CLI talks to it), or `off`')
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it)')

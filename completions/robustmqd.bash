@@ -23,7 +23,7 @@ _robustmqd() {
 
     case "${cmd}" in
         robustmqd)
-            opts="-h -V --roles --data-dir --config --kafka-listen --kafka-sasl-listen --kafka-ssl-listen --kafka-sasl-ssl-listen --mqtt-listen --mqtt-ws-listen --mqtt-tls-listen --amqp-listen --http-listen --admin-listen --log-level --delete-unknown-partitions --print-config --help --version"
+            opts="-h -V --roles --data-dir --config --kafka-listen --kafka-sasl-listen --kafka-ssl-listen --kafka-sasl-ssl-listen --mqtt-listen --mqtt-ws-listen --mqtt-tls-listen --amqp-listen --amqp-tls-listen --http-listen --admin-listen --log-level --delete-unknown-partitions --print-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -70,6 +70,10 @@ _robustmqd() {
                     return 0
                     ;;
                 --amqp-listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --amqp-tls-listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

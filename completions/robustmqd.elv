@@ -29,6 +29,7 @@ set edit:completion:arg-completer[robustmqd] = {|@words|
             cand --mqtt-ws-listen 'MQTT over WebSocket listener (path /mqtt), or `off`'
             cand --mqtt-tls-listen 'MQTT over TLS listener (needs mqtt.tls_cert and mqtt.tls_key), or `off`'
             cand --amqp-listen 'AMQP 0-9-1 listener, or `off`'
+            cand --amqp-tls-listen 'AMQP 0-9-1 over TLS listener (needs amqp.tls_cert and amqp.tls_key), or `off`'
             cand --http-listen 'HTTP listener (/healthz, /readyz, /metrics), or `off`'
             cand --admin-listen 'Admin gRPC listener (the `robustmq` CLI talks to it), or `off`'
             cand --log-level 'Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it)'

@@ -9,6 +9,7 @@ complete -c robustmqd -l mqtt-listen -d 'MQTT listener (3.1, 3.1.1 and 5.0 over 
 complete -c robustmqd -l mqtt-ws-listen -d 'MQTT over WebSocket listener (path /mqtt), or `off`' -r
 complete -c robustmqd -l mqtt-tls-listen -d 'MQTT over TLS listener (needs mqtt.tls_cert and mqtt.tls_key), or `off`' -r
 complete -c robustmqd -l amqp-listen -d 'AMQP 0-9-1 listener, or `off`' -r
+complete -c robustmqd -l amqp-tls-listen -d 'AMQP 0-9-1 over TLS listener (needs amqp.tls_cert and amqp.tls_key), or `off`' -r
 complete -c robustmqd -l http-listen -d 'HTTP listener (/healthz, /readyz, /metrics), or `off`' -r
 complete -c robustmqd -l admin-listen -d 'Admin gRPC listener (the `robustmq` CLI talks to it), or `off`' -r
 complete -c robustmqd -l log-level -d 'Log filter, e.g. `info` or `robustmq_kafka=debug` (RUST_LOG overrides it)' -r

@@ -1,5 +1,6 @@
 //! The `[amqp]` section and the AMQP listener, for the daemon's table of protocols.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,6 +36,9 @@ pub struct AmqpSection {
     pub max_consumers_per_channel: usize,
     pub max_connections: usize,
     pub max_connections_per_ip: usize,
+    /// PEM certificate chain and private key for `listeners.amqp_tls`.
+    pub tls_cert: String,
+    pub tls_key: String,
 }
 
 impl Default for AmqpSection {
@@ -53,6 +57,8 @@ impl Default for AmqpSection {
             max_consumers_per_channel: d.max_consumers_per_channel,
             max_connections: 100_000,
             max_connections_per_ip: 10_000,
+            tls_cert: String::new(),
+            tls_key: String::new(),
         }
     }
 }
@@ -87,14 +93,27 @@ pub struct Amqp;
 
 impl Protocol for Amqp {
     type Section = AmqpSection;
-    const LISTENERS: &'static [ListenerSpec] = &[ListenerSpec {
-        name: "amqp",
-        default: "0.0.0.0:5672",
-        flag: "amqp-listen",
-        about: "AMQP 0-9-1 listener, or `off`",
-    }];
+    const LISTENERS: &'static [ListenerSpec] = &[
+        ListenerSpec {
+            name: "amqp",
+            default: "0.0.0.0:5672",
+            flag: "amqp-listen",
+            about: "AMQP 0-9-1 listener, or `off`",
+        },
+        // Off unless set: TLS needs a certificate.
+        ListenerSpec {
+            name: "amqp_tls",
+            default: "off",
+            flag: "amqp-tls-listen",
+            about: "AMQP 0-9-1 over TLS listener (needs amqp.tls_cert and amqp.tls_key), or `off`",
+        },
+    ];
 
-    fn validate(s: &AmqpSection, _listeners: &ListenerAddrs) -> Result<(), ConfigError> {
+    fn validate(s: &AmqpSection, listeners: &ListenerAddrs) -> Result<(), ConfigError> {
+        check(
+            listeners.get("amqp_tls").is_none() || !(s.tls_cert.is_empty() || s.tls_key.is_empty()),
+            || "listeners.amqp_tls needs amqp.tls_cert and amqp.tls_key (PEM files)".into(),
+        )?;
         check(s.frame_max >= crate::codec::FRAME_MIN_SIZE, || {
             format!(
                 "amqp.frame_max must be at least {}",
@@ -135,9 +154,29 @@ impl Protocol for Amqp {
             })?;
         core.start_queues();
         let mut started = Started::default();
-        if let Some(addr) = listeners.get("amqp") {
+        let limit = robustmq_transport::ConnectionLimit::new(
+            section.max_connections,
+            section.max_connections_per_ip,
+        );
+        for spec in Self::LISTENERS {
+            let Some(addr) = listeners.get(spec.name) else {
+                continue;
+            };
+            let tls = if spec.name == "amqp_tls" {
+                Some(
+                    robustmq_transport::tls_acceptor(
+                        Path::new(&section.tls_cert),
+                        Path::new(&section.tls_key),
+                    )
+                    .map_err(|e| {
+                        StartError::Setup(format!("cannot set up the AMQP TLS listener: {e}"))
+                    })?,
+                )
+            } else {
+                None
+            };
             let bind_error = |source| StartError::Bind {
-                name: "amqp".into(),
+                name: spec.name.into(),
                 addr,
                 source,
             };
@@ -145,35 +184,50 @@ impl Protocol for Amqp {
                 .await
                 .map_err(bind_error)?;
             let local = l.local_addr().map_err(bind_error)?;
-            tracing::info!(addr = %local, "amqp listener ready");
-            started.listeners.push(("amqp".to_string(), local));
-            let limit = robustmq_transport::ConnectionLimit::new(
-                section.max_connections,
-                section.max_connections_per_ip,
-            );
+            tracing::info!(addr = %local, "{} listener ready", spec.name);
+            started.listeners.push((spec.name.to_string(), local));
             let options = RunOptions {
-                name: "amqp".into(),
-                limit,
+                name: spec.name.into(),
+                limit: Arc::clone(&limit),
                 drain: Duration::from_secs(10),
             };
             let core = Arc::clone(&core);
-            let stop = ctx.stop.clone();
             started
                 .tasks
                 .push(Box::pin(robustmq_transport::listener::run(
                     l,
                     options,
-                    stop,
+                    ctx.stop.clone(),
                     move |stream, peer, rx| {
                         let core = Arc::clone(&core);
+                        let tls = tls.clone();
                         async move {
                             let _ = stream.set_nodelay(true);
                             let labels = ProtocolLabels { protocol: "amqp" };
                             let metrics = &core.broker.metrics;
                             metrics.connections.get_or_create(&labels).inc();
                             metrics.connections_total.get_or_create(&labels).inc();
-                            let closed =
-                                crate::connection::serve(stream, peer, Arc::clone(&core), rx).await;
+                            let closed = match tls {
+                                None => {
+                                    crate::connection::serve(stream, peer, Arc::clone(&core), rx)
+                                        .await
+                                }
+                                Some(acceptor) => {
+                                    let accept = acceptor.accept(stream);
+                                    match tokio::time::timeout(Duration::from_secs(10), accept)
+                                        .await
+                                    {
+                                        Ok(Ok(s)) => {
+                                            crate::connection::serve(s, peer, Arc::clone(&core), rx)
+                                                .await
+                                        }
+                                        Ok(Err(e)) => crate::connection::Closed::Tls(e.to_string()),
+                                        Err(_) => crate::connection::Closed::Tls(
+                                            "TLS handshake timed out".into(),
+                                        ),
+                                    }
+                                }
+                            };
                             core.broker.metrics.connections.get_or_create(&labels).dec();
                             crate::connection::log_close(peer, &closed);
                         }

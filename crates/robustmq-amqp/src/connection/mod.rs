@@ -43,6 +43,8 @@ pub enum Closed {
     HeartbeatTimeout,
     Shutdown,
     HandshakeTimeout,
+    /// The TLS handshake failed or timed out.
+    Tls(String),
 }
 
 /// What the handshake settled.
