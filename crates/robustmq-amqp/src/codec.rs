@@ -150,25 +150,32 @@ pub fn decode(buf: &[u8], frame_max: u32) -> Result<Option<(Frame, usize)>, Deco
     Ok(Some((frame, total)))
 }
 
+/// A short string (at most 255 bytes) from any text: longer text is cut at a character
+/// boundary, so names and reply texts from peers or other protocols never fail to encode.
+pub fn short(text: &str) -> amq_protocol::types::ShortString {
+    let mut end = text.len().min(255);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    amq_protocol::types::ShortString::from(&text[..end])
+}
+
 /// Appends a method frame.
 pub fn put_method(out: &mut Vec<u8>, channel: u16, method: &AMQPClass) {
-    let start = out.len();
+    let args =
+        match cookie_factory::gen_simple(amq_protocol::protocol::gen_class(method), Vec::new()) {
+            Ok(b) => b,
+            // Writing into a Vec cannot run out of room, and every short string we send goes
+            // through `short`; nothing is written if encoding fails anyway.
+            Err(e) => {
+                tracing::error!(error = ?e, "cannot encode an AMQP method; sending nothing");
+                return;
+            }
+        };
     out.push(FRAME_METHOD);
     out.extend_from_slice(&channel.to_be_bytes());
-    out.extend_from_slice(&[0; 4]);
-    let body = std::mem::take(out);
-    let body = match cookie_factory::gen_simple(amq_protocol::protocol::gen_class(method), body) {
-        Ok(b) => b,
-        // Writing into a Vec cannot run out of room; an argument too long for its field
-        // (a short string over 255 bytes) is the only failure, and every one we send is ours.
-        Err(e) => {
-            tracing::error!(error = ?e, "cannot encode an AMQP method; sending nothing");
-            return;
-        }
-    };
-    *out = body;
-    let size = (out.len() - start - ENVELOPE) as u32;
-    out[start + 3..start + 7].copy_from_slice(&size.to_be_bytes());
+    out.extend_from_slice(&(args.len() as u32).to_be_bytes());
+    out.extend_from_slice(&args);
     out.push(FRAME_END);
 }
 
@@ -264,6 +271,15 @@ mod tests {
             properties.content_type().as_ref().map(|s| s.as_str()),
             Some("text/plain")
         );
+    }
+
+    #[test]
+    fn short_strings_are_cut_at_a_character_boundary() {
+        let long = "队".repeat(100);
+        let s = short(&long);
+        assert!(s.as_str().len() <= 255 && s.as_str().len() >= 253);
+        assert!(long.starts_with(s.as_str()));
+        assert_eq!(short("q").as_str(), "q");
     }
 
     #[test]

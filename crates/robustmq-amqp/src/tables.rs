@@ -8,13 +8,16 @@
 
 use crate::codec::DecodeError;
 
-/// Deepest nesting accepted (RabbitMQ's clients never come near it).
-pub const MAX_DEPTH: usize = 64;
+/// Deepest nesting accepted (RabbitMQ clients never come near it; declarations are stored in
+/// meta as JSON, which bounds nesting too).
+pub const MAX_DEPTH: usize = 32;
 
-/// The fields before the table of each client method that has one: `2` a short, `1` an
+/// The fields before the table of every method that has one (amq-protocol parses ten field
+/// tables: these nine methods' and the content header's `headers`): `2` a short, `1` an
 /// octet, `q` a short string, `L` a long string, `T` the table.
 fn layout(class: u16, method: u16) -> Option<&'static [u8]> {
     Some(match (class, method) {
+        (10, 10) => b"11T",    // connection.start: the server's, but a peer can send it
         (10, 11) => b"T",      // connection.start-ok: client-properties first
         (40, 10) => b"2qq1T",  // exchange.declare
         (40, 30) => b"2qqq1T", // exchange.bind
@@ -50,22 +53,30 @@ pub fn check_method(payload: &[u8]) -> Result<(), DecodeError> {
     Ok(())
 }
 
-/// Checks a content header's payload (class, weight, body size, flags, properties): the
-/// `headers` property is the third, after two short strings.
+/// Checks a content header's payload (class, weight, body size, then the properties).
 pub fn check_content_header(payload: &[u8]) -> Result<(), DecodeError> {
-    let Some(flags) = payload.get(12..14) else {
+    match payload.get(12..) {
+        Some(properties) => check_properties(properties),
+        None => Ok(()),
+    }
+}
+
+/// Checks property flags and values: the `headers` property is the third, after two short
+/// strings.
+pub fn check_properties(raw: &[u8]) -> Result<(), DecodeError> {
+    let Some(flags) = raw.get(0..2) else {
         return Ok(());
     };
     let flags = u16::from_be_bytes([flags[0], flags[1]]);
-    let mut pos = 14;
+    let mut pos = 2;
     if flags & 0x8000 != 0 {
-        pos += 1 + usize::from(*payload.get(pos).unwrap_or(&0));
+        pos += 1 + usize::from(*raw.get(pos).unwrap_or(&0));
     }
     if flags & 0x4000 != 0 {
-        pos += 1 + usize::from(*payload.get(pos).unwrap_or(&0));
+        pos += 1 + usize::from(*raw.get(pos).unwrap_or(&0));
     }
     if flags & 0x2000 != 0 {
-        return check_table(payload, pos);
+        return check_table(raw, pos);
     }
     Ok(())
 }
@@ -158,6 +169,13 @@ mod tests {
             check_method(&queue_declare(&nested(50_000))),
             Err(DecodeError::TooDeep)
         );
+    }
+
+    #[test]
+    fn a_deep_connection_start_from_a_peer_is_refused() {
+        let mut p = vec![0, 10, 0, 10, 0, 9];
+        p.extend_from_slice(&nested(MAX_DEPTH + 1));
+        assert_eq!(check_method(&p), Err(DecodeError::TooDeep));
     }
 
     #[test]

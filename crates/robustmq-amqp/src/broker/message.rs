@@ -21,6 +21,8 @@ pub struct Message {
     /// Property flags and values, byte for byte as published.
     pub properties: Bytes,
     pub body: Bytes,
+    /// When it was stored (ms since the epoch; the record's timestamp), for TTLs.
+    pub timestamp: i64,
 }
 
 /// One batch holding `messages` in order, stamped `now_ms`.
@@ -85,7 +87,11 @@ pub fn decode_batches(data: &[u8], limit: usize) -> Vec<(i64, Message)> {
                     }
                 }
             }
-            let properties = properties.unwrap_or_else(|| headers_only(foreign));
+            // Properties stored by AMQP were checked when published; a record from another
+            // protocol may carry anything under that name, so they are checked again.
+            let properties = properties
+                .filter(|p| valid_properties(p))
+                .unwrap_or_else(|| headers_only(foreign));
             out.push((
                 r.offset,
                 Message {
@@ -96,11 +102,20 @@ pub fn decode_batches(data: &[u8], limit: usize) -> Vec<(i64, Message)> {
                         .unwrap_or_default(),
                     properties,
                     body: r.value.map(Bytes::copy_from_slice).unwrap_or_default(),
+                    timestamp: r.timestamp,
                 },
             ));
         }
     }
     out
+}
+
+fn valid_properties(raw: &[u8]) -> bool {
+    crate::tables::check_properties(raw).is_ok()
+        && matches!(
+            amq_protocol::protocol::basic::parse_properties(raw),
+            Ok((rest, _)) if rest.is_empty()
+        )
 }
 
 /// Property bytes holding only a `headers` table (none when it is empty).
@@ -129,17 +144,28 @@ mod tests {
             routing_key: "a.b".into(),
             properties: Bytes::from_static(&[0x10, 0, 2]),
             body: Bytes::from_static(b"hello"),
+            timestamp: 1000,
         };
         let b = Message {
             exchange: String::new(),
             routing_key: "q".into(),
             properties: Bytes::from_static(NO_PROPERTIES),
             body: Bytes::new(),
+            timestamp: 1000,
         };
         let mut batch = encode(&[&a, &b], 1000);
         batch[0..8].copy_from_slice(&5i64.to_be_bytes());
         let got = decode_batches(&batch, 1 << 20);
         assert_eq!(got, vec![(5, a), (6, b)]);
+    }
+
+    #[test]
+    fn forged_properties_from_another_protocol_are_dropped() {
+        let mut w = BatchWriter::new(0);
+        w.header(H_PROPERTIES, Some(&[0x80, 0x00, 200, b'x']));
+        w.record(0, Some(b"k"), Some(b"v"));
+        let got = decode_batches(&w.finish(), 1 << 20);
+        assert_eq!(&got[0].1.properties[..], NO_PROPERTIES);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! write happens under it, and the in-memory maps (read by every publish) are locked only to
 //! apply the change after the write.
 
+pub mod args;
+pub mod deadletter;
 pub mod exchange;
 pub mod message;
 pub mod queue;
@@ -16,18 +18,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use amq_protocol::types::{AMQPValue, FieldTable};
+use amq_protocol::types::FieldTable;
 use robustmq_broker::Broker;
 use robustmq_meta::off_worker;
 
 use crate::errors::{AmqpError, Result, ACCESS_REFUSED, COMMAND_INVALID, RESOURCE_LOCKED};
+use args::QueueArgs;
 use exchange::{BindingKey, Exchange, ExchangeDecl, Kind};
-use queue::{Persisted, Queue, QueueDecl};
+use queue::{DeadLetter, Persisted, Queue, QueueDecl, QueueOptions};
 
 const NS_EXCHANGES: &str = "amqp.exchanges";
 const NS_QUEUES: &str = "amqp.queues";
 const NS_BINDINGS: &str = "amqp.bindings";
 const NS_ACKS: &str = "amqp.acks";
+/// Dead letters waiting to be republished; more are dropped with a warning.
+const DEAD_LETTER_QUEUE: usize = 10_000;
 pub const DEFAULT_VHOST: &str = "/";
 
 /// Settings of the AMQP core.
@@ -74,18 +79,35 @@ pub struct AmqpCore {
     pub config: AmqpConfig,
     vhosts: RwLock<HashMap<String, Vhost>>,
     declare: Mutex<()>,
+    /// Orders writes of delivery state with queue deletions, so a late write never brings
+    /// back the state of a deleted queue.
+    acks_write: Arc<Mutex<()>>,
     next_id: AtomicU64,
+    dead_tx: tokio::sync::mpsc::Sender<DeadLetter>,
+    dead_rx: Mutex<Option<tokio::sync::mpsc::Receiver<DeadLetter>>>,
 }
 
+/// Meta keys are JSON arrays of the names, so no name can run into the next.
 fn key2(vhost: &str, name: &str) -> String {
-    format!("{vhost}\n{name}")
+    serde_json::to_string(&(vhost, name)).unwrap_or_default()
 }
 
 fn binding_entry(vhost: &str, exchange: &str, b: &BindingKey) -> String {
-    format!(
-        "{vhost}\n{exchange}\n{}\n{}\n{}",
-        b.queue, b.routing_key, b.arguments
-    )
+    serde_json::to_string(&(vhost, exchange, &b.queue, &b.routing_key, &b.arguments))
+        .unwrap_or_default()
+}
+
+/// `value` as stored in meta, refused (406) when it would not load again: JSON has no NaN or
+/// infinity and bounds nesting, and a declaration that fails to load would vanish.
+fn storable<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> Result<Vec<u8>> {
+    let refused = || {
+        AmqpError::precondition(
+            "arguments that cannot be stored (a NaN or infinite float, or tables nested too deeply)",
+        )
+    };
+    let bytes = serde_json::to_vec(value).map_err(|_| refused())?;
+    serde_json::from_slice::<T>(&bytes).map_err(|_| refused())?;
+    Ok(bytes)
 }
 
 fn args_key(args: &FieldTable) -> String {
@@ -125,39 +147,6 @@ fn inequivalent(
     ))
 }
 
-/// Queue arguments this server honours; any other `x-` argument is refused rather than
-/// silently ignored.
-fn check_queue_arguments(args: &FieldTable) -> Result<()> {
-    for (k, v) in args.inner() {
-        let k = k.as_str();
-        match k {
-            "x-queue-type" => {
-                let kind = match v {
-                    AMQPValue::LongString(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
-                    AMQPValue::ShortString(s) => s.as_str().to_string(),
-                    _ => String::new(),
-                };
-                if kind != "classic" && kind != "quorum" {
-                    return Err(AmqpError::precondition(format!(
-                        "invalid arg 'x-queue-type': '{kind}' is not supported (classic and quorum are, both durable on the journal)"
-                    )));
-                }
-            }
-            k if k.starts_with("x-") => {
-                tracing::info!(
-                    argument = k,
-                    "refusing a queue argument AMQP does not support yet"
-                );
-                return Err(AmqpError::precondition(format!(
-                    "queue argument '{k}' is not supported by this server yet"
-                )));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
 impl AmqpCore {
     /// Loads declarations from meta, opening every durable queue's log; non-durable and
     /// exclusive queues of the previous run are deleted with their logs.
@@ -171,6 +160,7 @@ impl AmqpCore {
         vhosts.insert(DEFAULT_VHOST.to_string(), vh);
         for (_, v) in meta.entries(NS_EXCHANGES)? {
             let Ok((vhost, d)) = serde_json::from_slice::<(String, ExchangeDecl)>(&v) else {
+                tracing::error!(key = %String::from_utf8_lossy(&v), "cannot read an AMQP exchange from meta; skipping it");
                 continue;
             };
             let vh = vhosts.entry(vhost).or_default();
@@ -182,8 +172,10 @@ impl AmqpCore {
             .filter_map(|(k, v)| Some((k, serde_json::from_slice(&v).ok()?)))
             .collect();
         let read_limit = config.max_message_bytes.saturating_mul(2).max(1 << 20);
+        let (dead_tx, dead_rx) = tokio::sync::mpsc::channel(DEAD_LETTER_QUEUE);
         for (key, v) in meta.entries(NS_QUEUES)? {
             let Ok((vhost, d)) = serde_json::from_slice::<(String, QueueDecl)>(&v) else {
+                tracing::error!(key = %key, "cannot read an AMQP queue from meta; skipping it");
                 continue;
             };
             if !d.durable || d.exclusive {
@@ -201,15 +193,30 @@ impl AmqpCore {
                 continue;
             };
             let persisted = acks.get(&d.topic).cloned().unwrap_or_default();
-            let q = Queue::new(&vhost, d, None, log, persisted, read_limit);
+            let args = QueueArgs::parse(&d.name, &vhost, &d.arguments).unwrap_or_default();
+            let options = QueueOptions {
+                read_limit,
+                dead_letters: args.dead_letter_exchange.as_ref().map(|_| dead_tx.clone()),
+                args,
+            };
+            let q = Queue::new(&vhost, d, None, log, persisted, options);
             let vh = vhosts.entry(vhost).or_default();
             vh.queues.insert(q.name().to_string(), q);
         }
         for (key, v) in meta.entries(NS_BINDINGS)? {
-            let parts: Vec<&str> = key.splitn(5, '\n').collect();
-            let [vhost, ex, queue, rk, args] = parts[..] else {
+            let Ok((vhost, ex, queue, rk, args)) =
+                serde_json::from_str::<(String, String, String, String, String)>(&key)
+            else {
+                tracing::error!(key = %key, "cannot read an AMQP binding from meta; skipping it");
                 continue;
             };
+            let (vhost, ex, queue, rk, args) = (
+                vhost.as_str(),
+                ex.as_str(),
+                queue.as_str(),
+                rk.as_str(),
+                args.as_str(),
+            );
             let table: FieldTable = serde_json::from_slice(&v).unwrap_or_default();
             let Some(vh) = vhosts.get_mut(vhost) else {
                 continue;
@@ -236,7 +243,10 @@ impl AmqpCore {
             config,
             vhosts: RwLock::new(vhosts),
             declare: Mutex::new(()),
+            acks_write: Arc::new(Mutex::new(())),
             next_id: AtomicU64::new(1),
+            dead_tx,
+            dead_rx: Mutex::new(Some(dead_rx)),
         }))
     }
 
@@ -262,8 +272,9 @@ impl AmqpCore {
         self.vhosts.write().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Declarations wait for each other (and for meta writes) off the runtime's workers.
     fn lock_declare(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.declare.lock().unwrap_or_else(|p| p.into_inner())
+        off_worker(|| self.declare.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     pub fn vhost_exists(&self, vhost: &str) -> bool {
@@ -334,7 +345,7 @@ impl AmqpCore {
             )));
         }
         if d.durable {
-            let v = serde_json::to_vec(&(vhost, &d)).map_err(AmqpError::internal)?;
+            let v = storable(&(vhost.to_string(), d.clone()))?;
             let meta = &self.broker.meta;
             off_worker(|| meta.put_entry(NS_EXCHANGES, &key2(vhost, &d.name), &v, true))?;
         }
@@ -408,6 +419,7 @@ impl AmqpCore {
             .and_then(|v| v.queues.get(&d.name).cloned());
         if let Some(q) = existing {
             check_owner(&q, conn)?;
+            q.touch();
             let counts = (q.name().to_string(), q.ready() as u32, q.consumers() as u32);
             if passive {
                 return Ok(counts);
@@ -458,7 +470,8 @@ impl AmqpCore {
                 format!("queue name '{}' contains reserved prefix 'amq.*'", d.name),
             ));
         }
-        check_queue_arguments(&d.arguments)?;
+        let args = QueueArgs::parse(&d.name, vhost, &d.arguments)?;
+        storable(&(vhost.to_string(), d.clone()))?;
         let count: usize = self.read().values().map(|v| v.queues.len()).sum();
         if count >= self.config.max_queues {
             return Err(AmqpError::precondition(format!(
@@ -477,8 +490,15 @@ impl AmqpCore {
             )));
         };
         let owner = d.exclusive.then_some(conn);
-        let read_limit = self.config.max_message_bytes.saturating_mul(2).max(1 << 20);
-        let q = Queue::new(vhost, d, owner, log, Persisted::default(), read_limit);
+        let options = QueueOptions {
+            read_limit: self.config.max_message_bytes.saturating_mul(2).max(1 << 20),
+            dead_letters: args
+                .dead_letter_exchange
+                .as_ref()
+                .map(|_| self.dead_tx.clone()),
+            args,
+        };
+        let q = Queue::new(vhost, d, owner, log, Persisted::default(), options);
         tokio::spawn(Arc::clone(&q).run());
         let name = q.name().to_string();
         self.write()
@@ -516,7 +536,7 @@ impl AmqpCore {
         candidates.push(format!("amqp.q-{}", uuid::Uuid::new_v4().simple()));
         let mut last = None;
         for topic in candidates {
-            match self.broker.topics.create(&topic, 1, configs.clone()) {
+            match off_worker(|| self.broker.topics.create(&topic, 1, configs.clone())) {
                 Ok(_) => return Ok(topic),
                 Err(e) => last = Some(e),
             }
@@ -590,9 +610,12 @@ impl AmqpCore {
         let changes: Vec<(&str, Option<&[u8]>)> = keys.iter().map(|k| (k.as_str(), None)).collect();
         let meta = &self.broker.meta;
         let topic = q.decl.topic.clone();
+        // Deleted first, so no delivery state is written for it from here on.
+        q.delete();
         off_worker(|| -> Result<()> {
             meta.write_entries(NS_BINDINGS, &changes, true)?;
             meta.delete_entry(NS_QUEUES, &key2(vhost, q.name()))?;
+            let _g = self.acks_write.lock().unwrap_or_else(|p| p.into_inner());
             meta.delete_entry(NS_ACKS, &topic)?;
             Ok(())
         })?;
@@ -611,7 +634,6 @@ impl AmqpCore {
                 }
             }
         }
-        q.delete();
         if self.broker.topics.get(&topic).is_some() {
             off_worker(|| self.broker.topics.delete(&topic))?;
         }
@@ -653,8 +675,8 @@ impl AmqpCore {
                 self.config.max_bindings
             )));
         }
+        let v = storable(&arguments)?;
         if durable && q.decl.durable {
-            let v = serde_json::to_vec(&arguments).map_err(AmqpError::internal)?;
             let meta = &self.broker.meta;
             off_worker(|| {
                 meta.put_entry(NS_BINDINGS, &binding_entry(vhost, exchange, &key), &v, true)
@@ -791,6 +813,23 @@ impl AmqpCore {
     /// Writes changed delivery state of every queue, in one meta write per round; every
     /// second also lets the log drop what every consumer has settled.
     pub async fn run_background(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let dead = self
+            .dead_rx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(mut rx) = dead {
+            let this = Arc::clone(&self);
+            let mut stop = stop.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        Some(letter) = rx.recv() => this.republish(letter),
+                        _ = stop.changed() => return,
+                    }
+                }
+            });
+        }
         let mut tick = tokio::time::interval(Duration::from_millis(20));
         let mut rounds = 0u64;
         loop {
@@ -803,6 +842,9 @@ impl AmqpCore {
             }
             self.persist_acks().await;
             rounds += 1;
+            if rounds.is_multiple_of(5) {
+                self.expire();
+            }
             if rounds.is_multiple_of(50) {
                 self.trim_logs().await;
             }
@@ -830,15 +872,14 @@ impl AmqpCore {
             return;
         }
         let meta = Arc::clone(&self.broker.meta);
-        let entries: Vec<(String, Vec<u8>)> = dirty
-            .iter()
-            .filter(|(q, _)| !q.is_deleted())
-            .map(|(q, v)| (q.decl.topic.clone(), v.clone()))
-            .collect();
+        let lock = Arc::clone(&self.acks_write);
+        let entries: Vec<(Arc<Queue>, Vec<u8>)> = dirty.clone();
         let written = tokio::task::spawn_blocking(move || {
+            let _g = lock.lock().unwrap_or_else(|p| p.into_inner());
             let changes: Vec<(&str, Option<&[u8]>)> = entries
                 .iter()
-                .map(|(k, v)| (k.as_str(), Some(v.as_slice())))
+                .filter(|(q, _)| !q.is_deleted())
+                .map(|(q, v)| (q.decl.topic.as_str(), Some(v.as_slice())))
                 .collect();
             // Survives a crash of the process (the write-ahead log is in the OS's cache); an
             // acknowledgement lost to a power cut means a redelivery, never a loss.
@@ -850,6 +891,68 @@ impl AmqpCore {
             for (q, _) in dirty {
                 q.mark_dirty();
             }
+        }
+    }
+
+    /// Expired messages at the heads of queues with a TTL, and queues unused past their
+    /// `x-expires`.
+    fn expire(&self) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        for q in self.all_queues() {
+            if q.args.message_ttl.is_some() {
+                q.expire_head();
+            }
+            if q.expired_unused(now) {
+                tracing::info!(
+                    queue = q.name(),
+                    "deleting a queue unused past its x-expires"
+                );
+                let _g = self.lock_declare();
+                if !q.is_deleted() {
+                    if let Err(e) = self.remove_queue(&q) {
+                        tracing::warn!(queue = q.name(), error = %e, "cannot delete an expired queue");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Publishes a dead letter to its exchange (dropped, as in RabbitMQ, when the exchange
+    /// does not exist or routes it nowhere).
+    fn republish(&self, letter: DeadLetter) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        let m = &letter.message;
+        let Some(properties) = deadletter::dead_properties(m, &letter.queue, letter.reason, now)
+        else {
+            return;
+        };
+        let routing_key = letter.routing_key.unwrap_or_else(|| m.routing_key.clone());
+        let copy = message::Message {
+            exchange: letter.exchange.clone(),
+            routing_key,
+            properties,
+            body: m.body.clone(),
+            timestamp: now,
+        };
+        let queues = match self.route(&letter.vhost, &copy.exchange, &copy.routing_key, None) {
+            Ok(q) => q,
+            Err(_) => return,
+        };
+        for q in queues {
+            if !q.admits() {
+                continue;
+            }
+            let batch = message::encode(&[&copy], now);
+            if let Err(e) = self.broker.append(&*q.log, batch) {
+                tracing::warn!(queue = q.name(), error = %e, "cannot store a dead letter");
+            }
+            q.enforce_max_length();
         }
     }
 

@@ -6,7 +6,7 @@
 //! were, and what was handed out but not acknowledged comes back flagged redelivered.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -15,6 +15,7 @@ use robustmq_journal::Log;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, Notify};
 
+use super::args::{expiration_ms, Overflow, QueueArgs};
 use super::message::{decode_batches, Message};
 use super::settled::Settled;
 
@@ -31,6 +32,7 @@ pub enum ToConnection {
     Cancelled {
         channel: u16,
         consumer_tag: String,
+        consumer: ConsumerId,
     },
 }
 
@@ -43,6 +45,35 @@ pub struct Delivery {
     pub offset: i64,
     pub redelivered: bool,
     pub message: Arc<Message>,
+}
+
+/// A message leaving a queue for its dead-letter exchange.
+pub struct DeadLetter {
+    pub vhost: String,
+    pub queue: String,
+    pub exchange: String,
+    pub routing_key: Option<String>,
+    pub reason: &'static str,
+    pub message: Arc<Message>,
+}
+
+/// What a queue is built with besides its declaration and log.
+pub struct QueueOptions {
+    /// Decompressed size a read may reach.
+    pub read_limit: usize,
+    pub args: QueueArgs,
+    /// Where dead letters go (the core's dead-letter task), when the queue has a
+    /// dead-letter exchange.
+    pub dead_letters: Option<mpsc::Sender<DeadLetter>>,
+}
+
+/// A message taken from the head of a queue.
+struct Taken {
+    offset: i64,
+    message: Arc<Message>,
+    redelivered: bool,
+    /// It came from the requeued set (else from the log at the cursor).
+    requeued: bool,
 }
 
 /// A consumer as its queue sees it.
@@ -70,6 +101,27 @@ pub struct Persisted {
     pub settled: Settled,
     /// Offsets below were delivered at least once.
     pub delivered_to: i64,
+}
+
+impl Persisted {
+    /// The state cut back to a log that ends at `end`: after a power loss the log can be
+    /// shorter than the state saved for it, and offsets it reuses must not count as settled.
+    pub fn within(mut self, end: i64) -> Persisted {
+        if self.settled.floor > end || self.delivered_to > end {
+            tracing::warn!(
+                floor = self.settled.floor,
+                end,
+                "queue state saved past the end of its log; cutting it back"
+            );
+        }
+        self.settled.floor = self.settled.floor.min(end);
+        self.settled.above.retain(|&start, _| start < end);
+        for e in self.settled.above.values_mut() {
+            *e = (*e).min(end);
+        }
+        self.delivered_to = self.delivered_to.min(end);
+        self
+    }
 }
 
 struct State {
@@ -103,10 +155,14 @@ pub struct Queue {
     /// The connection of an exclusive queue.
     pub owner: Option<u64>,
     pub log: Arc<dyn Log>,
+    pub args: QueueArgs,
     read_limit: usize,
+    dead_letters: Option<mpsc::Sender<DeadLetter>>,
     state: Mutex<State>,
     wake: Notify,
     deleted: AtomicBool,
+    /// When it was last used (declared, consumed from, got from), for `x-expires`.
+    last_used_ms: AtomicI64,
 }
 
 impl Queue {
@@ -116,15 +172,19 @@ impl Queue {
         owner: Option<u64>,
         log: Arc<dyn Log>,
         persisted: Persisted,
-        read_limit: usize,
+        options: QueueOptions,
     ) -> Arc<Queue> {
+        let persisted = persisted.within(log.log_end_offset());
         let cursor = persisted.settled.floor;
         Arc::new(Queue {
             vhost: vhost.to_string(),
             decl,
             owner,
             log,
-            read_limit,
+            args: options.args,
+            read_limit: options.read_limit,
+            dead_letters: options.dead_letters,
+            last_used_ms: AtomicI64::new(now_ms()),
             state: Mutex::new(State {
                 settled: persisted.settled,
                 cursor,
@@ -182,6 +242,10 @@ impl Queue {
 
     /// Adds a consumer; false (and nothing added) when an exclusive consumer would share.
     pub fn consume(&self, handle: ConsumerHandle) -> bool {
+        self.touch();
+        if self.is_deleted() {
+            return false;
+        }
         let mut s = self.state();
         if s.consumers.iter().any(|c| c.handle.exclusive)
             || (handle.exclusive && !s.consumers.is_empty())
@@ -201,6 +265,7 @@ impl Queue {
     /// Removes a consumer (its unacknowledged deliveries stay with its channel). True when the
     /// queue is auto-delete and that was its last consumer.
     pub fn cancel(&self, id: ConsumerId) -> bool {
+        self.touch();
         let mut s = self.state();
         s.consumers.retain(|c| c.handle.id != id);
         self.decl.auto_delete && s.had_consumer && s.consumers.is_empty()
@@ -228,8 +293,15 @@ impl Queue {
         self.wake.notify_one();
     }
 
-    /// Drops a handed-out message (a reject or nack without requeue).
+    /// Drops a handed-out message (a reject or nack without requeue), to the dead-letter
+    /// exchange if the queue has one.
     pub fn discard(&self, offset: i64) {
+        let held = self.state().unacked.contains_key(&offset);
+        if held && self.dead_letters.is_some() {
+            if let Ok(Some(m)) = self.read_one(offset) {
+                self.dead_letter(m, "rejected");
+            }
+        }
         self.ack(offset)
     }
 
@@ -252,27 +324,147 @@ impl Queue {
     /// `basic.get`: the next ready message, handed to the caller's channel (or settled at once
     /// with `no_ack`), and how many remain ready.
     pub fn get(&self, no_ack: bool) -> Option<(i64, Arc<Message>, bool, u64)> {
+        self.touch();
         let mut s = self.state();
-        let (offset, message, redelivered) = self.next_message(&mut s)?;
+        let t = self.take(&mut s, now_ms())?;
         if no_ack {
-            s.settled.settle(offset);
+            s.settled.settle(t.offset);
         } else {
-            s.unacked.insert(offset, GET);
+            s.unacked.insert(t.offset, GET);
         }
-        s.delivered_to = s.delivered_to.max(offset + 1);
+        s.delivered_to = s.delivered_to.max(t.offset + 1);
         s.dirty = true;
         let left = self.ready_in(&s);
-        Some((offset, message, redelivered, left))
+        Some((t.offset, t.message, t.redelivered, left))
     }
 
-    /// The next message to hand out, if any: requeued ones first, then the log from the cursor.
-    fn next_message(&self, s: &mut State) -> Option<(i64, Arc<Message>, bool)> {
-        while let Some(off) = s.requeued.pop_first() {
-            if let Some(m) = self.read_one(off) {
-                return Some((off, m, true));
+    /// Marks the queue used now (`x-expires` counts from the last use).
+    pub fn touch(&self) {
+        self.last_used_ms.store(now_ms(), Ordering::Relaxed);
+    }
+
+    /// Whether `x-expires` has run out: unused, with no consumers, for that long.
+    pub fn expired_unused(&self, now: i64) -> bool {
+        let Some(ttl) = self.args.expires else {
+            return false;
+        };
+        let idle = now - self.last_used_ms.load(Ordering::Relaxed);
+        idle >= ttl as i64 && self.consumers() == 0
+    }
+
+    fn is_expired(&self, m: &Message, now: i64) -> bool {
+        let age = now.saturating_sub(m.timestamp).max(0) as u64;
+        self.args.message_ttl.is_some_and(|ttl| age >= ttl)
+            || expiration_ms(&m.properties).is_some_and(|ttl| age >= ttl)
+    }
+
+    /// Sends a message that leaves the queue to the dead-letter exchange, if there is one.
+    fn dead_letter(&self, message: Arc<Message>, reason: &'static str) {
+        let (Some(tx), Some(exchange)) = (&self.dead_letters, &self.args.dead_letter_exchange)
+        else {
+            return;
+        };
+        let letter = DeadLetter {
+            vhost: self.vhost.clone(),
+            queue: self.decl.name.clone(),
+            exchange: exchange.clone(),
+            routing_key: self.args.dead_letter_routing_key.clone(),
+            reason,
+            message,
+        };
+        if tx.try_send(letter).is_err() {
+            tracing::warn!(queue = %self.decl.name, "dead-letter queue full; dropping a dead letter");
+        }
+    }
+
+    /// The next message to hand out, if any: requeued ones first, then the log from the
+    /// cursor. Expired messages met on the way are settled and dead-lettered.
+    fn take(&self, s: &mut State, now: i64) -> Option<Taken> {
+        loop {
+            let t = self.next_message(s)?;
+            if self.is_expired(&t.message, now) {
+                s.settled.settle(t.offset);
+                s.dirty = true;
+                self.dead_letter(t.message, "expired");
+                continue;
             }
-            // Gone from the log (deleted by an operator): nothing to deliver.
-            s.settled.settle(off);
+            return Some(t);
+        }
+    }
+
+    /// Puts a taken message back at the head.
+    fn untake(s: &mut State, t: Taken) {
+        if t.requeued {
+            s.requeued.insert(t.offset);
+        } else {
+            s.cursor = t.offset;
+            s.ahead.push_front((t.offset, t.message));
+        }
+    }
+
+    /// Drops (dead-letters) expired messages at the head, as RabbitMQ does; the core calls it
+    /// periodically for queues with a TTL, so they do not wait for a consumer.
+    pub fn expire_head(&self) {
+        let mut s = self.state();
+        if let Some(t) = self.take(&mut s, now_ms()) {
+            Self::untake(&mut s, t);
+        }
+    }
+
+    /// Whether a publish may be added under `x-max-length` with a reject overflow.
+    pub fn admits(&self) -> bool {
+        match (self.args.max_length, self.args.overflow) {
+            (Some(max), Overflow::RejectPublish | Overflow::RejectPublishDlx) => self.ready() < max,
+            _ => true,
+        }
+    }
+
+    /// After an append: drops (dead-letters) the oldest ready messages past `x-max-length`
+    /// under drop-head.
+    pub fn enforce_max_length(&self) {
+        let (Some(max), Overflow::DropHead) = (self.args.max_length, self.args.overflow) else {
+            return;
+        };
+        let mut s = self.state();
+        let now = now_ms();
+        while self.ready_in(&s) > max {
+            let Some(t) = self.take(&mut s, now) else {
+                break;
+            };
+            s.settled.settle(t.offset);
+            s.dirty = true;
+            self.dead_letter(t.message, "maxlen");
+        }
+    }
+
+    /// A message refused by `reject-publish-dlx` goes to the dead-letter exchange.
+    pub fn refused(&self, message: Arc<Message>) {
+        if self.args.overflow == Overflow::RejectPublishDlx {
+            self.dead_letter(message, "maxlen");
+        }
+    }
+
+    /// The next message at the head, if any: requeued ones first, then the log from the cursor.
+    fn next_message(&self, s: &mut State) -> Option<Taken> {
+        while let Some(off) = s.requeued.pop_first() {
+            match self.read_one(off) {
+                Ok(Some(m)) => {
+                    return Some(Taken {
+                        offset: off,
+                        message: m,
+                        redelivered: true,
+                        requeued: true,
+                    })
+                }
+                // Gone from the log (deleted by an operator): nothing to deliver.
+                Ok(None) => s.settled.settle(off),
+                Err(e) => {
+                    // Not lost: tried again on the next round.
+                    tracing::warn!(queue = %self.decl.name, offset = off, error = %e, "cannot read a requeued message");
+                    s.requeued.insert(off);
+                    return None;
+                }
+            }
         }
         let end = self.log.log_end_offset();
         loop {
@@ -295,10 +487,14 @@ impl Queue {
                         .map(|(o, m)| (o, Arc::new(m))),
                 );
                 if s.ahead.is_empty() {
-                    // Nothing readable there (transaction markers, a batch we cannot read).
+                    // Nothing readable there (transaction markers, a batch we cannot read):
+                    // settled, so the floor can pass it.
                     if read.to <= s.cursor {
                         return None;
                     }
+                    let from = s.cursor;
+                    s.settled.settle_range(from, read.to);
+                    s.dirty = true;
                     s.cursor = read.to;
                     continue;
                 }
@@ -307,17 +503,33 @@ impl Queue {
             if s.settled.contains(off) {
                 continue;
             }
+            if off > s.cursor {
+                // Offsets with no message (markers, records compaction removed).
+                let from = s.cursor;
+                s.settled.settle_range(from, off);
+                s.dirty = true;
+            }
             s.cursor = off + 1;
-            return Some((off, m, off < s.delivered_to));
+            return Some(Taken {
+                offset: off,
+                message: m,
+                redelivered: off < s.delivered_to,
+                requeued: false,
+            });
         }
     }
 
-    fn read_one(&self, offset: i64) -> Option<Arc<Message>> {
-        let read = robustmq_broker::follow::read_from(&*self.log, offset, 1).ok()?;
-        decode_batches(&read.batches, self.read_limit)
+    /// The message at `offset`: `Ok(None)` when the log no longer has it, `Err` when it could
+    /// not be read.
+    fn read_one(
+        &self,
+        offset: i64,
+    ) -> Result<Option<Arc<Message>>, robustmq_journal::JournalError> {
+        let read = robustmq_broker::follow::read_from(&*self.log, offset, 1)?;
+        Ok(decode_batches(&read.batches, self.read_limit)
             .into_iter()
             .find(|(o, _)| *o == offset)
-            .map(|(_, m)| Arc::new(m))
+            .map(|(_, m)| Arc::new(m)))
     }
 
     /// Hands ready messages to consumers with room, round robin. True when a consumer's
@@ -325,8 +537,14 @@ impl Queue {
     fn dispatch(self: &Arc<Self>) -> bool {
         let mut s = self.state();
         let mut full = false;
+        let now = now_ms();
         loop {
-            let n = s.consumers.len();
+            // A single active consumer: the oldest one gets everything.
+            let n = if self.args.single_active_consumer {
+                s.consumers.len().min(1)
+            } else {
+                s.consumers.len()
+            };
             if n == 0 {
                 return full;
             }
@@ -349,7 +567,13 @@ impl Queue {
             let Some((idx, permit)) = chosen else {
                 return full;
             };
-            let Some((offset, message, redelivered)) = self.next_message(&mut s) else {
+            let Some(Taken {
+                offset,
+                message,
+                redelivered,
+                ..
+            }) = self.take(&mut s, now)
+            else {
                 return full;
             };
             s.next = idx + 1;
@@ -403,10 +627,18 @@ impl Queue {
         self.deleted.store(true, Ordering::Release);
         let consumers = std::mem::take(&mut self.state().consumers);
         for c in consumers {
-            let _ = c.handle.tx.try_send(ToConnection::Cancelled {
+            let cancel = ToConnection::Cancelled {
                 channel: c.handle.channel,
                 consumer_tag: c.handle.tag,
-            });
+                consumer: c.handle.id,
+            };
+            // Waits for room if the connection is busy: the cancel must not be lost.
+            if let Err(mpsc::error::TrySendError::Full(cancel)) = c.handle.tx.try_send(cancel) {
+                let tx = c.handle.tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(cancel).await;
+                });
+            }
         }
         self.wake.notify_one();
     }
@@ -432,6 +664,13 @@ impl Queue {
     pub fn mark_dirty(&self) {
         self.state().dirty = true;
     }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 fn release(s: &mut State, consumer: ConsumerId) {
@@ -462,8 +701,16 @@ mod tests {
             None,
             log,
             Persisted::default(),
-            1 << 20,
+            options(),
         )
+    }
+
+    fn options() -> QueueOptions {
+        QueueOptions {
+            read_limit: 1 << 20,
+            args: QueueArgs::default(),
+            dead_letters: None,
+        }
     }
 
     fn publish(q: &Queue, body: &str) {
@@ -472,6 +719,7 @@ mod tests {
             routing_key: "q".into(),
             properties: Bytes::from_static(crate::codec::NO_PROPERTIES),
             body: Bytes::copy_from_slice(body.as_bytes()),
+            timestamp: 0,
         };
         q.log
             .append(super::super::message::encode(&[&m], 0))
@@ -515,7 +763,7 @@ mod tests {
         q.ack(a);
         q.ack(c);
         let p = q.take_dirty().unwrap();
-        let again = Queue::new("/", q.decl.clone(), None, Arc::clone(&q.log), p, 1 << 20);
+        let again = Queue::new("/", q.decl.clone(), None, Arc::clone(&q.log), p, options());
         assert_eq!(again.ready(), 2);
         let (o, m, redelivered, _) = again.get(false).unwrap();
         assert_eq!((o, body(&m), redelivered), (1, "b", true));

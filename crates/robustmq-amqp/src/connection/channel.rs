@@ -79,8 +79,13 @@ impl Channel {
         !self.closing && self.consumers.get(tag).is_some_and(|(_, c)| *c == id)
     }
 
-    pub(crate) fn forget_consumer(&mut self, tag: &str) -> bool {
-        self.consumers.remove(tag).is_some()
+    /// Forgets consumer `id` under `tag` (a newer consumer may reuse the tag).
+    pub(crate) fn forget_consumer(&mut self, tag: &str, id: ConsumerId) -> bool {
+        if self.consumers.get(tag).is_some_and(|(_, c)| *c == id) {
+            self.consumers.remove(tag);
+            return true;
+        }
+        false
     }
 
     /// The frames of a delivery, tagged and (unless no-ack) remembered.
@@ -92,11 +97,11 @@ impl Channel {
             &mut out,
             d.channel,
             &AMQPClass::Basic(basic::AMQPMethod::Deliver(basic::Deliver {
-                consumer_tag: d.consumer_tag.as_str().into(),
+                consumer_tag: codec::short(&d.consumer_tag),
                 delivery_tag: tag,
                 redelivered: d.redelivered,
-                exchange: d.message.exchange.as_str().into(),
-                routing_key: d.message.routing_key.as_str().into(),
+                exchange: codec::short(&d.message.exchange),
+                routing_key: codec::short(&d.message.routing_key),
             })),
         );
         put_content(&mut out, d.channel, &d.message, frame_max);
@@ -121,7 +126,19 @@ impl Channel {
 }
 
 fn put_content(out: &mut Vec<u8>, channel: u16, m: &Message, frame_max: u32) {
-    codec::put_header(out, channel, m.body.len() as u64, &m.properties);
+    // A content header must fit one frame; properties too large for this client's frame-max
+    // (possible for records from other protocols with many headers) are left out.
+    let properties = if m.properties.len() + 21 > frame_max as usize {
+        tracing::warn!(
+            bytes = m.properties.len(),
+            frame_max,
+            "delivering a message without its properties: they do not fit the client's frame-max"
+        );
+        codec::NO_PROPERTIES
+    } else {
+        &m.properties[..]
+    };
+    codec::put_header(out, channel, m.body.len() as u64, properties);
     codec::put_body(out, channel, &m.body, frame_max);
 }
 
@@ -188,6 +205,16 @@ impl Conn {
                 ..
             } => {
                 let max = self.core.config.max_message_bytes as u64;
+                // Bodies being received on all channels of this connection, at most four
+                // messages' worth.
+                let receiving: u64 = self
+                    .channels
+                    .values()
+                    .filter_map(|c| c.pending.as_ref()?.header.as_ref().map(|h| h.0))
+                    .sum();
+                let Some(ch) = self.channels.get_mut(&id) else {
+                    return Ok(());
+                };
                 let Some(p) = ch.pending.as_mut().filter(|p| p.header.is_none()) else {
                     return Err(AmqpError::connection(
                         errors::UNEXPECTED_FRAME,
@@ -204,6 +231,14 @@ impl Conn {
                     ch.pending = None;
                     return Err(AmqpError::precondition(format!(
                         "message size {body_size} is larger than configured max size {max}"
+                    ))
+                    .at(60, 40));
+                }
+                if receiving.saturating_add(body_size) > max.saturating_mul(4) {
+                    ch.pending = None;
+                    return Err(AmqpError::precondition(format!(
+                        "this connection is receiving {receiving} bytes of messages on other channels; at most {} at once",
+                        max.saturating_mul(4)
                     ))
                     .at(60, 40));
                 }
@@ -365,7 +400,7 @@ impl Conn {
                     self.reply(
                         id,
                         AMQPClass::Queue(queue::AMQPMethod::DeclareOk(queue::DeclareOk {
-                            queue: name.into(),
+                            queue: codec::short(&name),
                             message_count: messages,
                             consumer_count: consumers,
                         })),
@@ -374,14 +409,13 @@ impl Conn {
             }
             AMQPClass::Queue(queue::AMQPMethod::Bind(b)) => {
                 let q = self.queue_name(id, b.queue.as_str());
-                core.bind(
-                    &vhost,
-                    &q,
-                    b.exchange.as_str(),
-                    b.routing_key.as_str(),
-                    b.arguments,
-                    self.id,
-                )?;
+                // An empty queue and key bind the channel's last queue under its own name.
+                let key = if b.queue.as_str().is_empty() && b.routing_key.as_str().is_empty() {
+                    q.clone()
+                } else {
+                    b.routing_key.as_str().to_string()
+                };
+                core.bind(&vhost, &q, b.exchange.as_str(), &key, b.arguments, self.id)?;
                 if !b.nowait {
                     self.reply(
                         id,
@@ -447,12 +481,19 @@ impl Conn {
                     self.reply(
                         id,
                         AMQPClass::Basic(basic::AMQPMethod::CancelOk(basic::CancelOk {
-                            consumer_tag: tag.into(),
+                            consumer_tag: codec::short(&tag),
                         })),
                     );
                 }
             }
             AMQPClass::Basic(basic::AMQPMethod::Publish(p)) => {
+                if p.immediate {
+                    tracing::info!("refusing basic.publish with immediate=true");
+                    return Err(AmqpError::connection(
+                        errors::NOT_IMPLEMENTED,
+                        "immediate=true is not supported",
+                    ));
+                }
                 self.ch(id).pending = Some(Pending {
                     exchange: p.exchange.as_str().to_string(),
                     routing_key: p.routing_key.as_str().to_string(),
@@ -560,24 +601,31 @@ impl Conn {
             exclusive: c.exclusive,
             flow,
         };
-        // consume-ok goes out before any delivery: both are queued in order.
-        if !c.nowait {
-            self.reply(
-                id,
-                AMQPClass::Basic(basic::AMQPMethod::ConsumeOk(basic::ConsumeOk {
-                    consumer_tag: tag.as_str().into(),
-                })),
-            );
-        }
         self.ch(id)
             .consumers
             .insert(tag.clone(), (Arc::clone(&q), cid));
         if !q.consume(handle) {
             self.ch(id).consumers.remove(&tag);
+            if q.is_deleted() {
+                return Err(AmqpError::not_found(format!(
+                    "no queue '{}' in vhost '{vhost}'",
+                    q.name()
+                )));
+            }
             return Err(AmqpError::channel(
                 errors::ACCESS_REFUSED,
                 format!("queue '{}' in vhost '{vhost}' in exclusive use", q.name()),
             ));
+        }
+        // consume-ok goes out before any delivery: deliveries reach this task later and are
+        // queued behind it.
+        if !c.nowait {
+            self.reply(
+                id,
+                AMQPClass::Basic(basic::AMQPMethod::ConsumeOk(basic::ConsumeOk {
+                    consumer_tag: codec::short(&tag),
+                })),
+            );
         }
         Ok(())
     }
@@ -617,13 +665,13 @@ impl Conn {
             &AMQPClass::Basic(basic::AMQPMethod::GetOk(basic::GetOk {
                 delivery_tag: tag,
                 redelivered,
-                exchange: message.exchange.as_str().into(),
-                routing_key: message.routing_key.as_str().into(),
+                exchange: codec::short(&message.exchange),
+                routing_key: codec::short(&message.routing_key),
                 message_count: left.min(u64::from(u32::MAX)) as u32,
             })),
         );
         put_content(&mut out, id, &message, frame_max);
-        self.replies.push_ready(out);
+        self.owe(out);
         Ok(())
     }
 
@@ -672,29 +720,44 @@ impl Conn {
         }
         let seq = ch.publish_seq;
         let vhost = self.session.vhost.clone();
-        let queues = self.core.route(
-            &vhost,
-            &p.exchange,
-            &p.routing_key,
-            parsed.headers().as_ref(),
-        )?;
-        let message = Message {
+        let queues = self
+            .core
+            .route(
+                &vhost,
+                &p.exchange,
+                &p.routing_key,
+                parsed.headers().as_ref(),
+            )
+            .map_err(|e| e.at(60, 40))?;
+        let now = now_ms();
+        let message = Arc::new(Message {
             exchange: p.exchange,
             routing_key: p.routing_key,
             properties,
             body: p.body.freeze(),
-        };
+            timestamp: now,
+        });
         let mut wait = DurableWait::default();
         let mut failed = None;
+        let mut refused = false;
         for q in &queues {
-            let batch = message::encode(&[&message], now_ms());
+            if !q.admits() {
+                // x-max-length with a reject overflow: not stored, nacked under confirms.
+                refused = true;
+                q.refused(Arc::clone(&message));
+                continue;
+            }
+            let batch = message::encode(&[&message], now);
             match self.core.broker.append(&*q.log, batch) {
                 Ok(info) => wait.need(&q.log, info.last_offset + 1),
+                // Deleted between routing and append: as if it had not been routed there.
+                Err(_) if q.is_deleted() => {}
                 Err(e) => {
                     tracing::warn!(queue = q.name(), error = %e, "cannot store an AMQP message");
                     failed = Some(e);
                 }
             }
+            q.enforce_max_length();
         }
         if queues.is_empty() && p.mandatory {
             let mut out = Vec::new();
@@ -704,12 +767,12 @@ impl Conn {
                 &AMQPClass::Basic(basic::AMQPMethod::Return(basic::Return {
                     reply_code: errors::NO_ROUTE,
                     reply_text: "NO_ROUTE".into(),
-                    exchange: message.exchange.as_str().into(),
-                    routing_key: message.routing_key.as_str().into(),
+                    exchange: codec::short(&message.exchange),
+                    routing_key: codec::short(&message.routing_key),
                 })),
             );
             put_content(&mut out, id, &message, self.session.frame_max);
-            self.replies.push_ready(out);
+            self.owe(out);
         }
         if confirm {
             let ack = move |ok: bool| {
@@ -729,11 +792,13 @@ impl Conn {
                 codec::put_method(&mut out, id, &AMQPClass::Basic(method));
                 out
             };
-            if failed.is_some() {
-                self.replies.push_ready(ack(false));
+            if failed.is_some() || refused {
+                self.owe(ack(false));
             } else if wait.is_empty() {
-                self.replies.push_ready(ack(true));
+                self.owe(ack(true));
             } else {
+                // Counted now (an ack and a nack are the same size), taken off when written.
+                self.owed += ack(true).len();
                 self.replies.push_later(async move {
                     let ok = wait.wait().await.is_ok();
                     ack(ok)

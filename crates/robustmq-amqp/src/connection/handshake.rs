@@ -50,7 +50,7 @@ async fn refuse<W: AsyncWrite + Unpin>(writer: &mut W, e: AmqpError) -> Closed {
     tracing::info!(code = e.code, text = %e.text, "refusing an AMQP connection");
     let close = AMQPClass::Connection(connection::AMQPMethod::Close(connection::Close {
         reply_code: e.code,
-        reply_text: e.text.chars().take(250).collect::<String>().into(),
+        reply_text: codec::short(&e.text),
         class_id: e.class_id,
         method_id: e.method_id,
     }));

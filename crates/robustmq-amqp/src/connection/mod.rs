@@ -43,6 +43,8 @@ pub enum Closed {
     HeartbeatTimeout,
     Shutdown,
     HandshakeTimeout,
+    /// We sent connection.close and the peer did not answer within 3 s.
+    CloseTimeout,
     /// The TLS handshake failed or timed out.
     Tls(String),
 }
@@ -63,6 +65,7 @@ enum Event {
     Ready,
     Tick,
     Shutdown,
+    CloseTimeout,
 }
 
 pub(crate) struct Conn {
@@ -73,6 +76,9 @@ pub(crate) struct Conn {
     replies: Replies<Vec<u8>>,
     out: Vec<u8>,
     tx: mpsc::Sender<ToConnection>,
+    rx: mpsc::Receiver<ToConnection>,
+    /// Bytes of replies owed (ready or waiting behind a confirm), not yet in `out`.
+    owed: usize,
     /// Set once we sent connection.close; everything but close-ok is then ignored.
     closing: bool,
 }
@@ -98,7 +104,7 @@ where
         Ok(Err(closed)) => return closed,
         Err(_) => return Closed::HandshakeTimeout,
     };
-    let (tx, mut rx) = mpsc::channel(DELIVERY_QUEUE);
+    let (tx, rx) = mpsc::channel(DELIVERY_QUEUE);
     let mut conn = Conn {
         id: core.next_id(),
         core: Arc::clone(&core),
@@ -107,13 +113,16 @@ where
         replies: Replies::default(),
         out: Vec::new(),
         tx,
+        rx,
+        owed: 0,
         closing: false,
     };
     tracing::debug!(%peer, user = %conn.session.user, vhost = %conn.session.vhost, "amqp connection open");
     let closed = conn
-        .run(&mut reader, &mut writer, &mut rbuf, &mut rx, &mut shutdown)
+        .run(&mut reader, &mut writer, &mut rbuf, &mut shutdown)
         .await;
-    conn.release_all(&mut rx);
+    // Dropping `conn` gives back everything it held (also when a bug panics this task).
+    drop(conn);
     let _ = writer.shutdown().await;
     closed
 }
@@ -124,7 +133,6 @@ impl Conn {
         reader: &mut R,
         writer: &mut W,
         rbuf: &mut BytesMut,
-        rx: &mut mpsc::Receiver<ToConnection>,
         shutdown: &mut watch::Receiver<bool>,
     ) -> Closed
     where
@@ -141,8 +149,8 @@ impl Conn {
         });
         let mut close_deadline: Option<Instant> = None;
         loop {
-            // Decode and handle every whole frame already read.
-            loop {
+            // Decode and handle the whole frames already read, until output backs up.
+            while self.out.len() + self.owed < OUT_HIGH_WATER {
                 match codec::decode(rbuf, self.session.frame_max) {
                     Ok(Some((frame, used))) => {
                         let _ = rbuf.split_to(used);
@@ -164,14 +172,22 @@ impl Conn {
                 close_deadline = Some(Instant::now() + Duration::from_secs(3));
             }
             while let Some(r) = self.replies.pop_ready() {
+                self.owed = self.owed.saturating_sub(r.len());
                 self.out.extend_from_slice(&r);
             }
-            let can_read = self.out.len() < OUT_HIGH_WATER;
-            let can_deliver = self.out.len() < OUT_HIGH_WATER / 4 && !self.closing;
+            let backlog = self.out.len() + self.owed;
+            let can_read = backlog < OUT_HIGH_WATER;
+            let can_deliver = backlog < OUT_HIGH_WATER / 4 && !self.closing;
+            if !can_read {
+                // Not reading is our doing: the peer's heartbeats wait in the socket.
+                last_read = Instant::now();
+            }
             let event = {
                 let out = &self.out;
                 let replies = &mut self.replies;
+                let rx = &mut self.rx;
                 let closing = self.closing;
+                let close_by = close_deadline.map(tokio::time::Instant::from_std);
                 tokio::select! {
                     read = reader.read_buf(rbuf), if can_read => Event::Read(read),
                     written = writer.write(out), if !out.is_empty() => Event::Wrote(written),
@@ -179,6 +195,8 @@ impl Conn {
                     _ = replies.next_ready(), if replies.waiting() => Event::Ready,
                     _ = tick.tick() => Event::Tick,
                     _ = shutdown.changed(), if !closing => Event::Shutdown,
+                    // A peer that never answers our connection.close is dropped.
+                    _ = tokio::time::sleep_until(close_by.unwrap_or_else(tokio::time::Instant::now)), if close_by.is_some() => Event::CloseTimeout,
                 }
             };
             match event {
@@ -202,6 +220,7 @@ impl Conn {
                     }
                 }
                 Event::Queue(msg) => self.on_queue(msg),
+                Event::CloseTimeout => return Closed::CloseTimeout,
                 Event::Ready => {}
                 Event::Tick => {
                     if close_deadline.is_some_and(|d| Instant::now() > d) {
@@ -231,6 +250,7 @@ impl Conn {
 
     async fn flush_all<W: AsyncWrite + Unpin>(&mut self, writer: &mut W) -> std::io::Result<()> {
         while let Some(r) = self.replies.pop_ready() {
+            self.owed = self.owed.saturating_sub(r.len());
             self.out.extend_from_slice(&r);
         }
         let out = std::mem::take(&mut self.out);
@@ -314,7 +334,7 @@ impl Conn {
             0,
             AMQPClass::Connection(connection::AMQPMethod::Close(connection::Close {
                 reply_code: e.code,
-                reply_text: e.text.chars().take(250).collect::<String>().into(),
+                reply_text: codec::short(&e.text),
                 class_id: e.class_id,
                 method_id: e.method_id,
             })),
@@ -338,7 +358,7 @@ impl Conn {
             AMQPClass::Channel(amq_protocol::protocol::channel::AMQPMethod::Close(
                 amq_protocol::protocol::channel::Close {
                     reply_code: e.code,
-                    reply_text: e.text.chars().take(250).collect::<String>().into(),
+                    reply_text: codec::short(&e.text),
                     class_id: e.class_id,
                     method_id: e.method_id,
                 },
@@ -350,7 +370,13 @@ impl Conn {
     fn reply(&mut self, channel: u16, method: AMQPClass) {
         let mut out = Vec::new();
         codec::put_method(&mut out, channel, &method);
-        self.replies.push_ready(out);
+        self.owe(out);
+    }
+
+    /// Queues frames that are ready, behind every reply owed before them.
+    pub(crate) fn owe(&mut self, frames: Vec<u8>) {
+        self.owed += frames.len();
+        self.replies.push_ready(frames);
     }
 
     /// A delivery or a cancel from a queue.
@@ -362,7 +388,9 @@ impl Conn {
                     .get(&d.channel)
                     .is_some_and(|c| c.has_consumer(&d.consumer_tag, d.consumer));
                 if !live {
-                    // The consumer went while this was on its way: back to the queue.
+                    // The consumer went while this was on its way: back to the queue, and make
+                    // sure the queue has forgotten it.
+                    d.queue.cancel(d.consumer);
                     if !d.no_ack {
                         d.queue.requeue(d.offset);
                     }
@@ -371,20 +399,21 @@ impl Conn {
                 let frame_max = self.session.frame_max;
                 if let Some(ch) = self.channels.get_mut(&d.channel) {
                     let frames = ch.deliver(d, frame_max);
-                    self.replies.push_ready(frames);
+                    self.owe(frames);
                 }
             }
             ToConnection::Cancelled {
                 channel,
                 consumer_tag,
+                consumer,
             } => {
                 if let Some(ch) = self.channels.get_mut(&channel) {
-                    if ch.forget_consumer(&consumer_tag) {
+                    if ch.forget_consumer(&consumer_tag, consumer) {
                         self.reply(
                             channel,
                             AMQPClass::Basic(amq_protocol::protocol::basic::AMQPMethod::Cancel(
                                 amq_protocol::protocol::basic::Cancel {
-                                    consumer_tag: consumer_tag.into(),
+                                    consumer_tag: codec::short(&consumer_tag),
                                     nowait: true,
                                 },
                             )),
@@ -397,12 +426,12 @@ impl Conn {
 
     /// At the end: every unacknowledged delivery goes back to its queue, consumers are
     /// cancelled, exclusive queues deleted.
-    fn release_all(&mut self, rx: &mut mpsc::Receiver<ToConnection>) {
+    fn release_all(&mut self) {
         for (_, mut ch) in self.channels.drain() {
             ch.release(&self.core);
         }
-        rx.close();
-        while let Ok(msg) = rx.try_recv() {
+        self.rx.close();
+        while let Ok(msg) = self.rx.try_recv() {
             if let ToConnection::Deliver(d) = msg {
                 if !d.no_ack {
                     d.queue.requeue(d.offset);
@@ -410,6 +439,12 @@ impl Conn {
             }
         }
         self.core.connection_closed(self.id);
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        self.release_all();
     }
 }
 
