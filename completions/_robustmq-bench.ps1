@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('kafka', 'kafka', [CompletionResultType]::ParameterValue, 'Kafka producers and consumers (librdkafka)')
             [CompletionResult]::new('mqtt', 'mqtt', [CompletionResultType]::ParameterValue, 'MQTT publishers and subscribers (3.1.1 or 5), and idle connections (3.1.1)')
+            [CompletionResult]::new('amqp', 'amqp', [CompletionResultType]::ParameterValue, 'AMQP 0-9-1 publishers and consumers (queues, publisher confirms, prefetch)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -40,13 +41,13 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             break
         }
         'robustmq-bench;kafka;produce' {
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (the first 16 carry the send time and a run nonce)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (sent, or received for consume/sub); stops the run when reached')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Total messages per second over all senders; 0 = as fast as possible')
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start whose messages are not measured')
-            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
             [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'Number of topics; senders spread messages over them round-robin')
             [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Seconds to wait for outstanding acks and messages after sending stops')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as JSON to this file')
@@ -66,13 +67,13 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             break
         }
         'robustmq-bench;kafka;consume' {
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (the first 16 carry the send time and a run nonce)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (sent, or received for consume/sub); stops the run when reached')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Total messages per second over all senders; 0 = as fast as possible')
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start whose messages are not measured')
-            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
             [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'Number of topics; senders spread messages over them round-robin')
             [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Seconds to wait for outstanding acks and messages after sending stops')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as JSON to this file')
@@ -92,13 +93,13 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             break
         }
         'robustmq-bench;kafka;e2e' {
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (the first 16 carry the send time and a run nonce)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (sent, or received for consume/sub); stops the run when reached')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Total messages per second over all senders; 0 = as fast as possible')
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start whose messages are not measured')
-            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
             [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'Number of topics; senders spread messages over them round-robin')
             [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Seconds to wait for outstanding acks and messages after sending stops')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as JSON to this file')
@@ -147,13 +148,13 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             break
         }
         'robustmq-bench;mqtt;pub' {
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (the first 16 carry the send time and a run nonce)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (sent, or received for consume/sub); stops the run when reached')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Total messages per second over all senders; 0 = as fast as possible')
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start whose messages are not measured')
-            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
             [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'Number of topics; senders spread messages over them round-robin')
             [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Seconds to wait for outstanding acks and messages after sending stops')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as JSON to this file')
@@ -169,13 +170,13 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             break
         }
         'robustmq-bench;mqtt;sub' {
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (the first 16 carry the send time and a run nonce)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (sent, or received for consume/sub); stops the run when reached')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Total messages per second over all senders; 0 = as fast as possible')
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start whose messages are not measured')
-            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
             [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'Number of topics; senders spread messages over them round-robin')
             [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Seconds to wait for outstanding acks and messages after sending stops')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as JSON to this file')
@@ -191,13 +192,13 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             break
         }
         'robustmq-bench;mqtt;pubsub' {
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (the first 16 carry the send time and a run nonce)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (sent, or received for consume/sub); stops the run when reached')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Total messages per second over all senders; 0 = as fast as possible')
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start whose messages are not measured')
-            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
             [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'Number of topics; senders spread messages over them round-robin')
             [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Seconds to wait for outstanding acks and messages after sending stops')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as JSON to this file')
@@ -250,9 +251,110 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
         'robustmq-bench;mqtt;help;help' {
             break
         }
+        'robustmq-bench;amqp' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Publish only; with --confirm-window rates and latency count publisher confirms')
+            [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume only and count what arrives (acknowledging it)')
+            [CompletionResult]::new('pubsub', 'pubsub', [CompletionResultType]::ParameterValue, 'Consume and publish in one process: end-to-end latency from the payload timestamp')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq-bench;amqp;publish' {
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (the first 16 carry the send time and a run nonce)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (sent, or received for consume/sub); stops the run when reached')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Total messages per second over all senders; 0 = as fast as possible')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start whose messages are not measured')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
+            [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'Number of topics; senders spread messages over them round-robin')
+            [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Seconds to wait for outstanding acks and messages after sending stops')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as JSON to this file')
+            [CompletionResult]::new('--publishers', '--publishers', [CompletionResultType]::ParameterName, 'Publisher connections (one channel each)')
+            [CompletionResult]::new('--consumers', '--consumers', [CompletionResultType]::ParameterName, 'Consumer connections; each consumes from every queue (competing consumers: every message reaches one of them)')
+            [CompletionResult]::new('--confirm-window', '--confirm-window', [CompletionResultType]::ParameterName, 'Publisher confirms with at most N unconfirmed messages per publisher; 0 = no confirms')
+            [CompletionResult]::new('--prefetch', '--prefetch', [CompletionResultType]::ParameterName, 'Unacknowledged deliveries per consumer (basic.qos prefetch-count; 0 = no limit)')
+            [CompletionResult]::new('--exchange', '--exchange', [CompletionResultType]::ParameterName, 'Publish to this exchange (declared as a direct exchange, each queue bound with its own name as routing key); empty = the default exchange')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for SASL PLAIN')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password for SASL PLAIN (not written into the JSON report)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw the progress line (it is drawn only on a terminal anyway)')
+            [CompletionResult]::new('--persistent', '--persistent', [CompletionResultType]::ParameterName, 'Publish persistent messages (delivery-mode 2)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'robustmq-bench;amqp;consume' {
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (the first 16 carry the send time and a run nonce)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (sent, or received for consume/sub); stops the run when reached')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Total messages per second over all senders; 0 = as fast as possible')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start whose messages are not measured')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
+            [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'Number of topics; senders spread messages over them round-robin')
+            [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Seconds to wait for outstanding acks and messages after sending stops')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as JSON to this file')
+            [CompletionResult]::new('--publishers', '--publishers', [CompletionResultType]::ParameterName, 'Publisher connections (one channel each)')
+            [CompletionResult]::new('--consumers', '--consumers', [CompletionResultType]::ParameterName, 'Consumer connections; each consumes from every queue (competing consumers: every message reaches one of them)')
+            [CompletionResult]::new('--confirm-window', '--confirm-window', [CompletionResultType]::ParameterName, 'Publisher confirms with at most N unconfirmed messages per publisher; 0 = no confirms')
+            [CompletionResult]::new('--prefetch', '--prefetch', [CompletionResultType]::ParameterName, 'Unacknowledged deliveries per consumer (basic.qos prefetch-count; 0 = no limit)')
+            [CompletionResult]::new('--exchange', '--exchange', [CompletionResultType]::ParameterName, 'Publish to this exchange (declared as a direct exchange, each queue bound with its own name as routing key); empty = the default exchange')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for SASL PLAIN')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password for SASL PLAIN (not written into the JSON report)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw the progress line (it is drawn only on a terminal anyway)')
+            [CompletionResult]::new('--persistent', '--persistent', [CompletionResultType]::ParameterName, 'Publish persistent messages (delivery-mode 2)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'robustmq-bench;amqp;pubsub' {
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Payload size in bytes (the first 16 carry the send time and a run nonce)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages in total (sent, or received for consume/sub); stops the run when reached')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Total messages per second over all senders; 0 = as fast as possible')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Seconds at the start whose messages are not measured')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)')
+            [CompletionResult]::new('--topics', '--topics', [CompletionResultType]::ParameterName, 'Number of topics; senders spread messages over them round-robin')
+            [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Seconds to wait for outstanding acks and messages after sending stops')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write the report as JSON to this file')
+            [CompletionResult]::new('--publishers', '--publishers', [CompletionResultType]::ParameterName, 'Publisher connections (one channel each)')
+            [CompletionResult]::new('--consumers', '--consumers', [CompletionResultType]::ParameterName, 'Consumer connections; each consumes from every queue (competing consumers: every message reaches one of them)')
+            [CompletionResult]::new('--confirm-window', '--confirm-window', [CompletionResultType]::ParameterName, 'Publisher confirms with at most N unconfirmed messages per publisher; 0 = no confirms')
+            [CompletionResult]::new('--prefetch', '--prefetch', [CompletionResultType]::ParameterName, 'Unacknowledged deliveries per consumer (basic.qos prefetch-count; 0 = no limit)')
+            [CompletionResult]::new('--exchange', '--exchange', [CompletionResultType]::ParameterName, 'Publish to this exchange (declared as a direct exchange, each queue bound with its own name as routing key); empty = the default exchange')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for SASL PLAIN')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password for SASL PLAIN (not written into the JSON report)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw the progress line (it is drawn only on a terminal anyway)')
+            [CompletionResult]::new('--persistent', '--persistent', [CompletionResultType]::ParameterName, 'Publish persistent messages (delivery-mode 2)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'robustmq-bench;amqp;help' {
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Publish only; with --confirm-window rates and latency count publisher confirms')
+            [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume only and count what arrives (acknowledging it)')
+            [CompletionResult]::new('pubsub', 'pubsub', [CompletionResultType]::ParameterValue, 'Consume and publish in one process: end-to-end latency from the payload timestamp')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq-bench;amqp;help;publish' {
+            break
+        }
+        'robustmq-bench;amqp;help;consume' {
+            break
+        }
+        'robustmq-bench;amqp;help;pubsub' {
+            break
+        }
+        'robustmq-bench;amqp;help;help' {
+            break
+        }
         'robustmq-bench;help' {
             [CompletionResult]::new('kafka', 'kafka', [CompletionResultType]::ParameterValue, 'Kafka producers and consumers (librdkafka)')
             [CompletionResult]::new('mqtt', 'mqtt', [CompletionResultType]::ParameterValue, 'MQTT publishers and subscribers (3.1.1 or 5), and idle connections (3.1.1)')
+            [CompletionResult]::new('amqp', 'amqp', [CompletionResultType]::ParameterValue, 'AMQP 0-9-1 publishers and consumers (queues, publisher confirms, prefetch)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -288,6 +390,21 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq-bench' -ScriptBlock {
             break
         }
         'robustmq-bench;help;mqtt;conn' {
+            break
+        }
+        'robustmq-bench;help;amqp' {
+            [CompletionResult]::new('publish', 'publish', [CompletionResultType]::ParameterValue, 'Publish only; with --confirm-window rates and latency count publisher confirms')
+            [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Consume only and count what arrives (acknowledging it)')
+            [CompletionResult]::new('pubsub', 'pubsub', [CompletionResultType]::ParameterValue, 'Consume and publish in one process: end-to-end latency from the payload timestamp')
+            break
+        }
+        'robustmq-bench;help;amqp;publish' {
+            break
+        }
+        'robustmq-bench;help;amqp;consume' {
+            break
+        }
+        'robustmq-bench;help;amqp;pubsub' {
             break
         }
         'robustmq-bench;help;help' {

@@ -24,6 +24,7 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
             cand --version 'Print version'
             cand kafka 'Kafka producers and consumers (librdkafka)'
             cand mqtt 'MQTT publishers and subscribers (3.1.1 or 5), and idle connections (3.1.1)'
+            cand amqp 'AMQP 0-9-1 publishers and consumers (queues, publisher confirms, prefetch)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'robustmq-bench;kafka'= {
@@ -35,13 +36,13 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'robustmq-bench;kafka;produce'= {
-            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)'
+            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)'
             cand --size 'Payload size in bytes (the first 16 carry the send time and a run nonce)'
             cand --count 'Messages in total (sent, or received for consume/sub); stops the run when reached'
             cand --duration 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)'
             cand --rate 'Total messages per second over all senders; 0 = as fast as possible'
             cand --warmup 'Seconds at the start whose messages are not measured'
-            cand --topic 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
+            cand --topic 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
             cand --topics 'Number of topics; senders spread messages over them round-robin'
             cand --drain 'Seconds to wait for outstanding acks and messages after sending stops'
             cand --json 'Write the report as JSON to this file'
@@ -60,13 +61,13 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
             cand --help 'Print help'
         }
         &'robustmq-bench;kafka;consume'= {
-            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)'
+            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)'
             cand --size 'Payload size in bytes (the first 16 carry the send time and a run nonce)'
             cand --count 'Messages in total (sent, or received for consume/sub); stops the run when reached'
             cand --duration 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)'
             cand --rate 'Total messages per second over all senders; 0 = as fast as possible'
             cand --warmup 'Seconds at the start whose messages are not measured'
-            cand --topic 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
+            cand --topic 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
             cand --topics 'Number of topics; senders spread messages over them round-robin'
             cand --drain 'Seconds to wait for outstanding acks and messages after sending stops'
             cand --json 'Write the report as JSON to this file'
@@ -85,13 +86,13 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
             cand --help 'Print help'
         }
         &'robustmq-bench;kafka;e2e'= {
-            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)'
+            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)'
             cand --size 'Payload size in bytes (the first 16 carry the send time and a run nonce)'
             cand --count 'Messages in total (sent, or received for consume/sub); stops the run when reached'
             cand --duration 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)'
             cand --rate 'Total messages per second over all senders; 0 = as fast as possible'
             cand --warmup 'Seconds at the start whose messages are not measured'
-            cand --topic 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
+            cand --topic 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
             cand --topics 'Number of topics; senders spread messages over them round-robin'
             cand --drain 'Seconds to wait for outstanding acks and messages after sending stops'
             cand --json 'Write the report as JSON to this file'
@@ -133,13 +134,13 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'robustmq-bench;mqtt;pub'= {
-            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)'
+            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)'
             cand --size 'Payload size in bytes (the first 16 carry the send time and a run nonce)'
             cand --count 'Messages in total (sent, or received for consume/sub); stops the run when reached'
             cand --duration 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)'
             cand --rate 'Total messages per second over all senders; 0 = as fast as possible'
             cand --warmup 'Seconds at the start whose messages are not measured'
-            cand --topic 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
+            cand --topic 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
             cand --topics 'Number of topics; senders spread messages over them round-robin'
             cand --drain 'Seconds to wait for outstanding acks and messages after sending stops'
             cand --json 'Write the report as JSON to this file'
@@ -154,13 +155,13 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
             cand --help 'Print help'
         }
         &'robustmq-bench;mqtt;sub'= {
-            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)'
+            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)'
             cand --size 'Payload size in bytes (the first 16 carry the send time and a run nonce)'
             cand --count 'Messages in total (sent, or received for consume/sub); stops the run when reached'
             cand --duration 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)'
             cand --rate 'Total messages per second over all senders; 0 = as fast as possible'
             cand --warmup 'Seconds at the start whose messages are not measured'
-            cand --topic 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
+            cand --topic 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
             cand --topics 'Number of topics; senders spread messages over them round-robin'
             cand --drain 'Seconds to wait for outstanding acks and messages after sending stops'
             cand --json 'Write the report as JSON to this file'
@@ -175,13 +176,13 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
             cand --help 'Print help'
         }
         &'robustmq-bench;mqtt;pubsub'= {
-            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT)'
+            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)'
             cand --size 'Payload size in bytes (the first 16 carry the send time and a run nonce)'
             cand --count 'Messages in total (sent, or received for consume/sub); stops the run when reached'
             cand --duration 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)'
             cand --rate 'Total messages per second over all senders; 0 = as fast as possible'
             cand --warmup 'Seconds at the start whose messages are not measured'
-            cand --topic 'Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
+            cand --topic 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
             cand --topics 'Number of topics; senders spread messages over them round-robin'
             cand --drain 'Seconds to wait for outstanding acks and messages after sending stops'
             cand --json 'Write the report as JSON to this file'
@@ -226,9 +227,101 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
         }
         &'robustmq-bench;mqtt;help;help'= {
         }
+        &'robustmq-bench;amqp'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand publish 'Publish only; with --confirm-window rates and latency count publisher confirms'
+            cand consume 'Consume only and count what arrives (acknowledging it)'
+            cand pubsub 'Consume and publish in one process: end-to-end latency from the payload timestamp'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq-bench;amqp;publish'= {
+            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)'
+            cand --size 'Payload size in bytes (the first 16 carry the send time and a run nonce)'
+            cand --count 'Messages in total (sent, or received for consume/sub); stops the run when reached'
+            cand --duration 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)'
+            cand --rate 'Total messages per second over all senders; 0 = as fast as possible'
+            cand --warmup 'Seconds at the start whose messages are not measured'
+            cand --topic 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
+            cand --topics 'Number of topics; senders spread messages over them round-robin'
+            cand --drain 'Seconds to wait for outstanding acks and messages after sending stops'
+            cand --json 'Write the report as JSON to this file'
+            cand --publishers 'Publisher connections (one channel each)'
+            cand --consumers 'Consumer connections; each consumes from every queue (competing consumers: every message reaches one of them)'
+            cand --confirm-window 'Publisher confirms with at most N unconfirmed messages per publisher; 0 = no confirms'
+            cand --prefetch 'Unacknowledged deliveries per consumer (basic.qos prefetch-count; 0 = no limit)'
+            cand --exchange 'Publish to this exchange (declared as a direct exchange, each queue bound with its own name as routing key); empty = the default exchange'
+            cand --user 'User name for SASL PLAIN'
+            cand --password 'Password for SASL PLAIN (not written into the JSON report)'
+            cand --no-progress 'Never draw the progress line (it is drawn only on a terminal anyway)'
+            cand --persistent 'Publish persistent messages (delivery-mode 2)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'robustmq-bench;amqp;consume'= {
+            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)'
+            cand --size 'Payload size in bytes (the first 16 carry the send time and a run nonce)'
+            cand --count 'Messages in total (sent, or received for consume/sub); stops the run when reached'
+            cand --duration 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)'
+            cand --rate 'Total messages per second over all senders; 0 = as fast as possible'
+            cand --warmup 'Seconds at the start whose messages are not measured'
+            cand --topic 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
+            cand --topics 'Number of topics; senders spread messages over them round-robin'
+            cand --drain 'Seconds to wait for outstanding acks and messages after sending stops'
+            cand --json 'Write the report as JSON to this file'
+            cand --publishers 'Publisher connections (one channel each)'
+            cand --consumers 'Consumer connections; each consumes from every queue (competing consumers: every message reaches one of them)'
+            cand --confirm-window 'Publisher confirms with at most N unconfirmed messages per publisher; 0 = no confirms'
+            cand --prefetch 'Unacknowledged deliveries per consumer (basic.qos prefetch-count; 0 = no limit)'
+            cand --exchange 'Publish to this exchange (declared as a direct exchange, each queue bound with its own name as routing key); empty = the default exchange'
+            cand --user 'User name for SASL PLAIN'
+            cand --password 'Password for SASL PLAIN (not written into the JSON report)'
+            cand --no-progress 'Never draw the progress line (it is drawn only on a terminal anyway)'
+            cand --persistent 'Publish persistent messages (delivery-mode 2)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'robustmq-bench;amqp;pubsub'= {
+            cand --target 'Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT, 127.0.0.1:5672 for AMQP)'
+            cand --size 'Payload size in bytes (the first 16 carry the send time and a run nonce)'
+            cand --count 'Messages in total (sent, or received for consume/sub); stops the run when reached'
+            cand --duration 'Seconds to run after the warm-up (default 10; 300 as a safety cap when --count is given)'
+            cand --rate 'Total messages per second over all senders; 0 = as fast as possible'
+            cand --warmup 'Seconds at the start whose messages are not measured'
+            cand --topic 'Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1)'
+            cand --topics 'Number of topics; senders spread messages over them round-robin'
+            cand --drain 'Seconds to wait for outstanding acks and messages after sending stops'
+            cand --json 'Write the report as JSON to this file'
+            cand --publishers 'Publisher connections (one channel each)'
+            cand --consumers 'Consumer connections; each consumes from every queue (competing consumers: every message reaches one of them)'
+            cand --confirm-window 'Publisher confirms with at most N unconfirmed messages per publisher; 0 = no confirms'
+            cand --prefetch 'Unacknowledged deliveries per consumer (basic.qos prefetch-count; 0 = no limit)'
+            cand --exchange 'Publish to this exchange (declared as a direct exchange, each queue bound with its own name as routing key); empty = the default exchange'
+            cand --user 'User name for SASL PLAIN'
+            cand --password 'Password for SASL PLAIN (not written into the JSON report)'
+            cand --no-progress 'Never draw the progress line (it is drawn only on a terminal anyway)'
+            cand --persistent 'Publish persistent messages (delivery-mode 2)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'robustmq-bench;amqp;help'= {
+            cand publish 'Publish only; with --confirm-window rates and latency count publisher confirms'
+            cand consume 'Consume only and count what arrives (acknowledging it)'
+            cand pubsub 'Consume and publish in one process: end-to-end latency from the payload timestamp'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq-bench;amqp;help;publish'= {
+        }
+        &'robustmq-bench;amqp;help;consume'= {
+        }
+        &'robustmq-bench;amqp;help;pubsub'= {
+        }
+        &'robustmq-bench;amqp;help;help'= {
+        }
         &'robustmq-bench;help'= {
             cand kafka 'Kafka producers and consumers (librdkafka)'
             cand mqtt 'MQTT publishers and subscribers (3.1.1 or 5), and idle connections (3.1.1)'
+            cand amqp 'AMQP 0-9-1 publishers and consumers (queues, publisher confirms, prefetch)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'robustmq-bench;help;kafka'= {
@@ -255,6 +348,17 @@ set edit:completion:arg-completer[robustmq-bench] = {|@words|
         &'robustmq-bench;help;mqtt;pubsub'= {
         }
         &'robustmq-bench;help;mqtt;conn'= {
+        }
+        &'robustmq-bench;help;amqp'= {
+            cand publish 'Publish only; with --confirm-window rates and latency count publisher confirms'
+            cand consume 'Consume only and count what arrives (acknowledging it)'
+            cand pubsub 'Consume and publish in one process: end-to-end latency from the payload timestamp'
+        }
+        &'robustmq-bench;help;amqp;publish'= {
+        }
+        &'robustmq-bench;help;amqp;consume'= {
+        }
+        &'robustmq-bench;help;amqp;pubsub'= {
         }
         &'robustmq-bench;help;help'= {
         }

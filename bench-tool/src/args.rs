@@ -9,7 +9,7 @@ use serde::Serialize;
 #[command(
     name = "robustmq-bench",
     version,
-    about = "Load generator for Kafka and MQTT brokers: throughput, end-to-end latency, connections"
+    about = "Load generator for Kafka, MQTT and AMQP 0-9-1 brokers: throughput, end-to-end latency, connections"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -27,6 +27,11 @@ pub enum Proto {
     Mqtt {
         #[command(subcommand)]
         cmd: MqttCmd,
+    },
+    /// AMQP 0-9-1 publishers and consumers (queues, publisher confirms, prefetch).
+    Amqp {
+        #[command(subcommand)]
+        cmd: AmqpCmd,
     },
 }
 
@@ -52,10 +57,21 @@ pub enum MqttCmd {
     Conn(ConnArgs),
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AmqpCmd {
+    /// Publish only; with --confirm-window rates and latency count publisher confirms.
+    Publish(AmqpArgs),
+    /// Consume only and count what arrives (acknowledging it).
+    Consume(AmqpArgs),
+    /// Consume and publish in one process: end-to-end latency from the payload timestamp.
+    Pubsub(AmqpArgs),
+}
+
 /// Flags shared by every message mode.
 #[derive(Debug, Args, Serialize)]
 pub struct Common {
-    /// Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT).
+    /// Broker address (default 127.0.0.1:9092 for Kafka, 127.0.0.1:1883 for MQTT,
+    /// 127.0.0.1:5672 for AMQP).
     #[arg(long, value_name = "HOST:PORT")]
     pub target: Option<String>,
     /// Payload size in bytes (the first 16 carry the send time and a run nonce).
@@ -73,7 +89,7 @@ pub struct Common {
     /// Seconds at the start whose messages are not measured.
     #[arg(long, default_value_t = 0.0, value_name = "SECS")]
     pub warmup: f64,
-    /// Topic name; with --topics N > 1 the topics are NAME-0 .. NAME-(N-1).
+    /// Topic name (AMQP: queue name); with --topics N > 1 the topics are NAME-0 .. NAME-(N-1).
     #[arg(long, default_value = "robustmq-bench")]
     pub topic: String,
     /// Number of topics; senders spread messages over them round-robin.
@@ -163,6 +179,40 @@ pub struct MqttArgs {
     /// MQTT protocol version: 3 (3.1.1) or 5.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(3..=5))]
     pub mqtt_version: u8,
+}
+
+#[derive(Debug, Args, Serialize)]
+pub struct AmqpArgs {
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub common: Common,
+    /// Publisher connections (one channel each).
+    #[arg(long, default_value_t = 1)]
+    pub publishers: u32,
+    /// Consumer connections; each consumes from every queue (competing consumers: every
+    /// message reaches one of them).
+    #[arg(long, default_value_t = 1)]
+    pub consumers: u32,
+    /// Publisher confirms with at most N unconfirmed messages per publisher; 0 = no confirms.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub confirm_window: u32,
+    /// Publish persistent messages (delivery-mode 2).
+    #[arg(long)]
+    pub persistent: bool,
+    /// Unacknowledged deliveries per consumer (basic.qos prefetch-count; 0 = no limit).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub prefetch: u16,
+    /// Publish to this exchange (declared as a direct exchange, each queue bound with its own
+    /// name as routing key); empty = the default exchange.
+    #[arg(long, default_value = "", value_name = "NAME")]
+    pub exchange: String,
+    /// User name for SASL PLAIN.
+    #[arg(long, default_value = "guest")]
+    pub user: String,
+    /// Password for SASL PLAIN (not written into the JSON report).
+    #[arg(long, default_value = "guest")]
+    #[serde(skip_serializing)]
+    pub password: String,
 }
 
 #[derive(Debug, Args, Serialize)]

@@ -1,14 +1,16 @@
-//! robustmq-bench: a load generator for Kafka and MQTT brokers.
+//! robustmq-bench: a load generator for Kafka, MQTT and AMQP 0-9-1 brokers.
 //!
 //! Every run is bounded (by `--count` or `--duration`), contacts only `--target`, and prints a
 //! summary (also on Ctrl-C, then marked partial).
 
+mod amqp;
 mod kafka;
 mod mqtt;
 mod pace;
 mod payload;
 mod progress;
 mod stats;
+mod threads;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -20,7 +22,7 @@ use clap::Parser;
 
 use pace::Limit;
 use payload::now_ns;
-use robustmq_bench::args::{self, Cli, Common, KafkaCmd, MqttCmd, Proto};
+use robustmq_bench::args::{self, AmqpCmd, Cli, Common, KafkaCmd, MqttCmd, Proto};
 use stats::{Report, Stats};
 
 fn main() -> ExitCode {
@@ -53,6 +55,15 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
                 MqttCmd::Sub(a) => mqtt::pub_sub::run_sub(a, Ctx::new("mqtt sub")).await?,
                 MqttCmd::Pubsub(a) => mqtt::pub_sub::run_pubsub(a, Ctx::new("mqtt pubsub")).await?,
                 MqttCmd::Conn(a) => mqtt::conn::run(a, Ctx::new("mqtt conn")).await?,
+            },
+            Proto::Amqp { cmd } => match cmd {
+                AmqpCmd::Publish(a) => {
+                    amqp::pub_sub::run_publish(a, Ctx::new("amqp publish")).await?
+                }
+                AmqpCmd::Consume(a) => {
+                    amqp::pub_sub::run_consume(a, Ctx::new("amqp consume")).await?
+                }
+                AmqpCmd::Pubsub(a) => amqp::pub_sub::run_pubsub(a, Ctx::new("amqp pubsub")).await?,
             },
         };
         output(&report)?;

@@ -19,6 +19,7 @@ use crate::pace::{Limit, Pacer, Until};
 use crate::payload::{self, now_ns, HEADER_LEN};
 use crate::progress::Progress;
 use crate::stats::{Meta, RateOf, Report, Stats};
+use crate::threads::{blocking, join_all, spawn};
 use crate::{secs_ns, Ctx};
 
 pub const DEFAULT_TARGET: &str = "127.0.0.1:1883";
@@ -69,15 +70,6 @@ impl Plan {
             drain: Duration::from_nanos(secs_ns(a.common.drain)),
         })
     }
-}
-
-/// Runs blocking benchmark work off the async runtime.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
-) -> anyhow::Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .context("benchmark thread")?
 }
 
 pub async fn run_pub(a: MqttArgs, ctx: Ctx) -> anyhow::Result<Report> {
@@ -133,20 +125,6 @@ pub async fn run_pubsub(a: MqttArgs, ctx: Ctx) -> anyhow::Result<Report> {
     progress.finish();
     let note = "end-to-end = intended send time in payload -> arrival at subscriber; ack = publish -> PUBACK/PUBCOMP";
     Ok(stats.report(meta(&a, ctx, &stats, note)?, RateOf::Received, now_ns()))
-}
-
-fn spawn(name: String, f: impl FnOnce() + Send + 'static) -> anyhow::Result<JoinHandle<()>> {
-    thread::Builder::new()
-        .name(name)
-        .spawn(f)
-        .context("starting a benchmark thread")
-}
-
-fn join_all(threads: Vec<JoinHandle<()>>) {
-    for t in threads {
-        // A panicking connection thread has already printed its message.
-        let _ = t.join();
-    }
 }
 
 // ------------------------------------------------------------------------------- publishers

@@ -1,0 +1,2 @@
+pub mod pub_sub;
+pub mod wire;
