@@ -9,11 +9,10 @@ use amq_protocol::protocol::{
     basic, channel, confirm, exchange, queue, AMQPClass, BasicProperties,
 };
 use bytes::{Bytes, BytesMut};
-use robustmq_broker::DurableWait;
 
 use super::Conn;
 use crate::broker::exchange::{ExchangeDecl, Kind};
-use crate::broker::message::{self, Message};
+use crate::broker::message::Message;
 use crate::broker::queue::{ConsumerHandle, ConsumerId, Delivery, Queue, QueueDecl};
 use crate::broker::unknown_exchange_type;
 use crate::codec::{self, Frame};
@@ -180,6 +179,14 @@ impl Conn {
         match frame {
             Frame::Method { method, .. } => {
                 let (c, m) = ids(&method);
+                if !matches!(*method, AMQPClass::Basic(basic::AMQPMethod::Publish(_))) {
+                    // Whatever this method looks at (counts, gets, acks) sees the messages
+                    // published before it.
+                    self.flush_publishes()?;
+                }
+                let Some(ch) = self.channels.get_mut(&id) else {
+                    return Ok(());
+                };
                 if ch.pending.is_some() {
                     return Err(AmqpError::connection(
                         errors::UNEXPECTED_FRAME,
@@ -705,7 +712,9 @@ impl Conn {
         Ok(())
     }
 
-    /// Routes and stores a complete message, then owes the publisher its return and confirm.
+    /// Routes a complete message and stages it for [`Conn::flush_publishes`], which stores
+    /// every message staged by one read of the socket with one append per queue; an
+    /// unroutable mandatory message is returned now (before its confirm).
     fn complete_publish(&mut self, id: u16) -> Result<()> {
         let ch = self.ch(id);
         let Some(p) = ch.pending.take() else {
@@ -714,11 +723,12 @@ impl Conn {
         let Some((_, properties, parsed)) = p.header else {
             return Ok(());
         };
-        let confirm = ch.confirm;
-        if confirm {
+        let seq = if ch.confirm {
             ch.publish_seq += 1;
-        }
-        let seq = ch.publish_seq;
+            Some(ch.publish_seq)
+        } else {
+            None
+        };
         let vhost = self.session.vhost.clone();
         let queues = self
             .core
@@ -729,36 +739,13 @@ impl Conn {
                 parsed.headers().as_ref(),
             )
             .map_err(|e| e.at(60, 40))?;
-        let now = now_ms();
         let message = Arc::new(Message {
             exchange: p.exchange,
             routing_key: p.routing_key,
             properties,
             body: p.body.freeze(),
-            timestamp: now,
+            timestamp: now_ms(),
         });
-        let mut wait = DurableWait::default();
-        let mut failed = None;
-        let mut refused = false;
-        for q in &queues {
-            if !q.admits() {
-                // x-max-length with a reject overflow: not stored, nacked under confirms.
-                refused = true;
-                q.refused(Arc::clone(&message));
-                continue;
-            }
-            let batch = message::encode(&[&message], now);
-            match self.core.broker.append(&*q.log, batch) {
-                Ok(info) => wait.need(&q.log, info.last_offset + 1),
-                // Deleted between routing and append: as if it had not been routed there.
-                Err(_) if q.is_deleted() => {}
-                Err(e) => {
-                    tracing::warn!(queue = q.name(), error = %e, "cannot store an AMQP message");
-                    failed = Some(e);
-                }
-            }
-            q.enforce_max_length();
-        }
         if queues.is_empty() && p.mandatory {
             let mut out = Vec::new();
             codec::put_method(
@@ -774,41 +761,13 @@ impl Conn {
             put_content(&mut out, id, &message, self.session.frame_max);
             self.owe(out);
         }
-        if confirm {
-            let ack = move |ok: bool| {
-                let mut out = Vec::new();
-                let method = if ok {
-                    basic::AMQPMethod::Ack(basic::Ack {
-                        delivery_tag: seq,
-                        multiple: false,
-                    })
-                } else {
-                    basic::AMQPMethod::Nack(basic::Nack {
-                        delivery_tag: seq,
-                        multiple: false,
-                        requeue: false,
-                    })
-                };
-                codec::put_method(&mut out, id, &AMQPClass::Basic(method));
-                out
-            };
-            if failed.is_some() || refused {
-                self.owe(ack(false));
-            } else if wait.is_empty() {
-                self.owe(ack(true));
-            } else {
-                // Counted now (an ack and a nack are the same size), taken off when written.
-                self.owed += ack(true).len();
-                self.replies.push_later(async move {
-                    let ok = wait.wait().await.is_ok();
-                    ack(ok)
-                });
-            }
-        } else if let Some(e) = failed {
-            return Err(AmqpError::internal(format!(
-                "cannot store the message: {e}"
-            )));
-        }
+        self.staged_bytes += message.body.len();
+        self.staged.push(super::publish::Staged {
+            channel: id,
+            seq,
+            queues,
+            message,
+        });
         Ok(())
     }
 }

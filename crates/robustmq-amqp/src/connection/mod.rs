@@ -6,6 +6,7 @@
 
 mod channel;
 mod handshake;
+mod publish;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -79,6 +80,9 @@ pub(crate) struct Conn {
     rx: mpsc::Receiver<ToConnection>,
     /// Bytes of replies owed (ready or waiting behind a confirm), not yet in `out`.
     owed: usize,
+    /// Routed messages not stored yet (see `publish`), and their body bytes.
+    staged: Vec<publish::Staged>,
+    staged_bytes: usize,
     /// Set once we sent connection.close; everything but close-ok is then ignored.
     closing: bool,
 }
@@ -115,6 +119,8 @@ where
         tx,
         rx,
         owed: 0,
+        staged: Vec::new(),
+        staged_bytes: 0,
         closing: false,
     };
     tracing::debug!(%peer, user = %conn.session.user, vhost = %conn.session.vhost, "amqp connection open");
@@ -158,9 +164,13 @@ impl Conn {
                             let _ = self.flush_all(writer).await;
                             return closed;
                         }
+                        if self.staged_bytes >= publish::STAGE_BYTES {
+                            self.store_staged();
+                        }
                     }
                     Ok(None) => break,
                     Err(e) => {
+                        let _ = self.flush_publishes();
                         tracing::warn!(conn = self.id, error = %e, "closing an AMQP connection: bad frame");
                         self.close_with(AmqpError::connection(e.reply_code(), e.to_string()));
                         let _ = self.flush_all(writer).await;
@@ -168,6 +178,7 @@ impl Conn {
                     }
                 }
             }
+            self.store_staged();
             if self.closing && close_deadline.is_none() {
                 close_deadline = Some(Instant::now() + Duration::from_secs(3));
             }
@@ -262,8 +273,19 @@ impl Conn {
         .unwrap_or(Ok(()))
     }
 
+    /// Stores the staged publishes; a failure closes the connection.
+    fn store_staged(&mut self) {
+        if let Err(e) = self.flush_publishes() {
+            self.close_with(e);
+        }
+    }
+
     /// Handles one frame; `Some` ends the connection.
     fn on_frame(&mut self, frame: Frame) -> Option<Closed> {
+        if matches!(frame, Frame::Method { channel: 0, .. }) {
+            // A connection.close covers the publishes before it.
+            self.store_staged();
+        }
         match frame {
             Frame::Heartbeat { channel: 0 } => None,
             Frame::Heartbeat { .. } => {

@@ -1,0 +1,151 @@
+//! Storing publishes: every message completed by one read of the socket is staged, then
+//! stored with one append per queue (one RecordBatch, one write), and the publisher's
+//! confirms for them wait on one durability future. With confirms, a channel whose staged
+//! messages were all stored gets a single `basic.ack` with `multiple` for the highest one.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use amq_protocol::protocol::{basic, AMQPClass};
+use robustmq_broker::DurableWait;
+
+use super::Conn;
+use crate::broker::message::{self, Message};
+use crate::broker::queue::Queue;
+use crate::codec;
+use crate::errors::{AmqpError, Result};
+
+/// Staged messages are stored at the latest once they add up to this many body bytes.
+pub(crate) const STAGE_BYTES: usize = 1 << 20;
+
+/// A routed message waiting to be stored.
+pub(crate) struct Staged {
+    pub channel: u16,
+    /// Its confirm sequence number, on a channel in confirm mode.
+    pub seq: Option<u64>,
+    pub queues: Vec<Arc<Queue>>,
+    pub message: Arc<Message>,
+}
+
+fn confirm_frame(channel: u16, seq: u64, ok: bool, multiple: bool) -> Vec<u8> {
+    let method = if ok {
+        basic::AMQPMethod::Ack(basic::Ack {
+            delivery_tag: seq,
+            multiple,
+        })
+    } else {
+        basic::AMQPMethod::Nack(basic::Nack {
+            delivery_tag: seq,
+            multiple,
+            requeue: false,
+        })
+    };
+    let mut out = Vec::new();
+    codec::put_method(&mut out, channel, &AMQPClass::Basic(method));
+    out
+}
+
+impl Conn {
+    /// Stores every staged message and owes their confirms.
+    pub(crate) fn flush_publishes(&mut self) -> Result<()> {
+        if self.staged.is_empty() {
+            return Ok(());
+        }
+        let staged = std::mem::take(&mut self.staged);
+        self.staged_bytes = 0;
+        // Messages per queue, in arrival order; a message refused by a full queue is nacked.
+        let mut order: Vec<Arc<Queue>> = Vec::new();
+        // The messages for each queue, and whether any of them awaits a confirm (only those
+        // queues are waited on for durability).
+        let mut per_queue: HashMap<*const Queue, (Vec<&Message>, bool)> = HashMap::new();
+        let mut refused = vec![false; staged.len()];
+        for (i, s) in staged.iter().enumerate() {
+            for q in &s.queues {
+                if !q.admits() {
+                    refused[i] = true;
+                    q.refused(Arc::clone(&s.message));
+                    continue;
+                }
+                let entry = per_queue.entry(Arc::as_ptr(q)).or_insert_with(|| {
+                    order.push(Arc::clone(q));
+                    (Vec::new(), false)
+                });
+                entry.0.push(&s.message);
+                entry.1 |= s.seq.is_some();
+            }
+        }
+        let now = staged
+            .last()
+            .map(|s| s.message.timestamp)
+            .unwrap_or_default();
+        let mut wait = DurableWait::default();
+        let mut failed: Vec<*const Queue> = Vec::new();
+        for q in &order {
+            let Some((messages, confirming)) = per_queue.get(&Arc::as_ptr(q)) else {
+                continue;
+            };
+            let batch = message::encode(messages, now);
+            match self.core.broker.append(&*q.log, batch) {
+                Ok(info) if *confirming => wait.need(&q.log, info.last_offset + 1),
+                Ok(_) => {}
+                // Deleted between routing and append: as if it had not been routed there.
+                Err(_) if q.is_deleted() => {}
+                Err(e) => {
+                    tracing::warn!(queue = q.name(), error = %e, "cannot store AMQP messages");
+                    failed.push(Arc::as_ptr(q));
+                }
+            }
+            q.enforce_max_length();
+        }
+        let stored = |i: usize, s: &Staged| {
+            !refused[i] && !s.queues.iter().any(|q| failed.contains(&Arc::as_ptr(q)))
+        };
+        // Per confirming channel: every (seq, stored) in order.
+        let mut confirms: Vec<(u16, Vec<(u64, bool)>)> = Vec::new();
+        for (i, s) in staged.iter().enumerate() {
+            let Some(seq) = s.seq else {
+                if !stored(i, s) && !refused[i] {
+                    return Err(AmqpError::internal("cannot store a message"));
+                }
+                continue;
+            };
+            let ok = stored(i, s);
+            match confirms.iter_mut().find(|(c, _)| *c == s.channel) {
+                Some((_, list)) => list.push((seq, ok)),
+                None => confirms.push((s.channel, vec![(seq, ok)])),
+            }
+        }
+        if confirms.is_empty() {
+            return Ok(());
+        }
+        // The frames when durability holds, and when it fails (all nacked).
+        let mut when_durable = Vec::new();
+        let mut when_lost = Vec::new();
+        for (channel, list) in &confirms {
+            let last = list.last().map(|(seq, _)| *seq).unwrap_or_default();
+            if list.iter().all(|(_, ok)| *ok) {
+                when_durable.extend(confirm_frame(*channel, last, true, true));
+            } else {
+                for (seq, ok) in list {
+                    when_durable.extend(confirm_frame(*channel, *seq, *ok, false));
+                }
+            }
+            when_lost.extend(confirm_frame(*channel, last, false, true));
+        }
+        if wait.is_empty() {
+            self.owe(when_durable);
+        } else {
+            self.owed += when_durable.len().max(when_lost.len());
+            self.replies.push_later(async move {
+                match wait.wait().await {
+                    Ok(()) => when_durable,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "AMQP messages not durable; nacking them");
+                        when_lost
+                    }
+                }
+            });
+        }
+        Ok(())
+    }
+}
