@@ -49,10 +49,13 @@ pub struct ExchangeDecl {
     pub arguments: FieldTable,
 }
 
-/// One binding of an exchange to a queue. Arguments are compared as their JSON form.
+/// One binding of an exchange to a queue, or to another exchange (`to_exchange`). Arguments
+/// are compared as their JSON form.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct BindingKey {
+    /// The destination: a queue, or an exchange when `to_exchange`.
     pub queue: String,
+    pub to_exchange: bool,
     pub routing_key: String,
     pub arguments: String,
 }
@@ -60,13 +63,24 @@ pub struct BindingKey {
 pub struct Exchange {
     pub decl: ExchangeDecl,
     bindings: BTreeMap<BindingKey, FieldTable>,
-    direct: HashMap<String, BTreeSet<String>>,
-    topic: Trie<Amqp, BTreeSet<String>>,
+    direct: HashMap<String, BTreeSet<Dest>>,
+    topic: Trie<Amqp, BTreeSet<Dest>>,
+    /// The `alternate-exchange` argument: where messages this exchange cannot route go.
+    pub alternate: Option<String>,
 }
+
+/// Where a binding leads: (is an exchange, name).
+pub type Dest = (bool, String);
 
 impl Exchange {
     pub fn new(decl: ExchangeDecl) -> Exchange {
+        let alternate = decl
+            .arguments
+            .inner()
+            .get("alternate-exchange")
+            .and_then(super::args::text);
         Exchange {
+            alternate,
             decl,
             bindings: BTreeMap::new(),
             direct: HashMap::new(),
@@ -92,12 +106,12 @@ impl Exchange {
                 self.direct
                     .entry(key.routing_key.clone())
                     .or_default()
-                    .insert(key.queue.clone());
+                    .insert((key.to_exchange, key.queue.clone()));
             }
             Kind::Topic => {
                 self.topic
                     .get_or_insert_with(&key.routing_key, BTreeSet::new)
-                    .insert(key.queue.clone());
+                    .insert((key.to_exchange, key.queue.clone()));
             }
             Kind::Fanout | Kind::Headers => {}
         }
@@ -111,17 +125,18 @@ impl Exchange {
             return false;
         }
         // Another binding with other arguments may still route this key to the queue.
-        let still = self
-            .bindings
-            .keys()
-            .any(|k| k.queue == key.queue && k.routing_key == key.routing_key);
+        let still = self.bindings.keys().any(|k| {
+            k.queue == key.queue
+                && k.to_exchange == key.to_exchange
+                && k.routing_key == key.routing_key
+        });
         if still {
             return true;
         }
         match self.decl.kind {
             Kind::Direct => {
                 if let Some(set) = self.direct.get_mut(&key.routing_key) {
-                    set.remove(&key.queue);
+                    set.remove(&(key.to_exchange, key.queue.clone()));
                     if set.is_empty() {
                         self.direct.remove(&key.routing_key);
                     }
@@ -130,7 +145,7 @@ impl Exchange {
             Kind::Topic => {
                 self.topic.update(
                     &key.routing_key,
-                    |set| set.remove(&key.queue),
+                    |set| set.remove(&(key.to_exchange, key.queue.clone())),
                     |set| set.is_empty(),
                 );
             }
@@ -139,12 +154,12 @@ impl Exchange {
         true
     }
 
-    /// Removes every binding to `queue`.
-    pub fn unbind_queue(&mut self, queue: &str) {
+    /// Removes every binding to queue (or, with `to_exchange`, exchange) `name`.
+    pub fn unbind_dest(&mut self, name: &str, to_exchange: bool) {
         let keys: Vec<BindingKey> = self
             .bindings
             .keys()
-            .filter(|k| k.queue == queue)
+            .filter(|k| k.queue == name && k.to_exchange == to_exchange)
             .cloned()
             .collect();
         for k in keys {
@@ -152,20 +167,19 @@ impl Exchange {
         }
     }
 
-    /// Adds the names of the queues a message goes to.
-    pub fn route(
-        &self,
-        routing_key: &str,
-        headers: Option<&FieldTable>,
-        out: &mut BTreeSet<String>,
-    ) {
+    /// Adds where a message goes: queues and exchanges.
+    pub fn route(&self, routing_key: &str, headers: Option<&FieldTable>, out: &mut BTreeSet<Dest>) {
         match self.decl.kind {
             Kind::Direct => {
                 if let Some(set) = self.direct.get(routing_key) {
                     out.extend(set.iter().cloned());
                 }
             }
-            Kind::Fanout => out.extend(self.bindings.keys().map(|k| k.queue.clone())),
+            Kind::Fanout => out.extend(
+                self.bindings
+                    .keys()
+                    .map(|k| (k.to_exchange, k.queue.clone())),
+            ),
             Kind::Topic => self
                 .topic
                 .for_each_match(routing_key, |set| out.extend(set.iter().cloned())),
@@ -174,7 +188,7 @@ impl Exchange {
                 let headers = headers.unwrap_or(&empty);
                 for (k, args) in &self.bindings {
                     if headers_match(args, headers) {
-                        out.insert(k.queue.clone());
+                        out.insert((k.to_exchange, k.queue.clone()));
                     }
                 }
             }
@@ -266,6 +280,7 @@ mod tests {
     fn key(queue: &str, rk: &str) -> BindingKey {
         BindingKey {
             queue: queue.into(),
+            to_exchange: false,
             routing_key: rk.into(),
             arguments: "{}".into(),
         }
@@ -274,7 +289,7 @@ mod tests {
     fn routed(e: &Exchange, rk: &str, headers: Option<&FieldTable>) -> Vec<String> {
         let mut out = BTreeSet::new();
         e.route(rk, headers, &mut out);
-        out.into_iter().collect()
+        out.into_iter().map(|(_, name)| name).collect()
     }
 
     #[test]

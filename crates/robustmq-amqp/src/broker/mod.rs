@@ -13,7 +13,7 @@ pub mod message;
 pub mod queue;
 pub mod settled;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -93,8 +93,15 @@ fn key2(vhost: &str, name: &str) -> String {
 }
 
 fn binding_entry(vhost: &str, exchange: &str, b: &BindingKey) -> String {
-    serde_json::to_string(&(vhost, exchange, &b.queue, &b.routing_key, &b.arguments))
-        .unwrap_or_default()
+    serde_json::to_string(&(
+        vhost,
+        exchange,
+        b.to_exchange,
+        &b.queue,
+        &b.routing_key,
+        &b.arguments,
+    ))
+    .unwrap_or_default()
 }
 
 /// `value` as stored in meta, refused (406) when it would not load again: JSON has no NaN or
@@ -204,33 +211,32 @@ impl AmqpCore {
             vh.queues.insert(q.name().to_string(), q);
         }
         for (key, v) in meta.entries(NS_BINDINGS)? {
-            let Ok((vhost, ex, queue, rk, args)) =
-                serde_json::from_str::<(String, String, String, String, String)>(&key)
+            let Ok((vhost, ex, to_exchange, dest, rk, args)) =
+                serde_json::from_str::<(String, String, bool, String, String, String)>(&key)
             else {
                 tracing::error!(key = %key, "cannot read an AMQP binding from meta; skipping it");
                 continue;
             };
-            let (vhost, ex, queue, rk, args) = (
-                vhost.as_str(),
-                ex.as_str(),
-                queue.as_str(),
-                rk.as_str(),
-                args.as_str(),
-            );
             let table: FieldTable = serde_json::from_slice(&v).unwrap_or_default();
-            let Some(vh) = vhosts.get_mut(vhost) else {
+            let Some(vh) = vhosts.get_mut(&vhost) else {
                 continue;
             };
-            if !vh.queues.contains_key(queue) {
+            let exists = if to_exchange {
+                vh.exchanges.contains_key(&dest)
+            } else {
+                vh.queues.contains_key(&dest)
+            };
+            if !exists {
                 meta.delete_entry(NS_BINDINGS, &key)?;
                 continue;
             }
-            if let Some(e) = vh.exchanges.get_mut(ex) {
+            if let Some(e) = vh.exchanges.get_mut(&ex) {
                 e.bind(
                     BindingKey {
-                        queue: queue.into(),
-                        routing_key: rk.into(),
-                        arguments: args.into(),
+                        queue: dest,
+                        to_exchange,
+                        routing_key: rk,
+                        arguments: args,
                     },
                     table,
                 );
@@ -382,9 +388,26 @@ impl AmqpCore {
     }
 
     fn forget_exchange(&self, vhost: &str, name: &str, bindings: &[BindingKey]) -> Result<()> {
+        // Its own bindings, and those of other exchanges to it.
+        let to_it: Vec<(String, BindingKey)> = self
+            .read()
+            .get(vhost)
+            .map(|v| {
+                v.exchanges
+                    .iter()
+                    .flat_map(|(ex, e)| {
+                        e.bindings()
+                            .filter(|b| b.to_exchange && b.queue == name)
+                            .map(|b| (ex.clone(), b.clone()))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let keys: Vec<String> = bindings
             .iter()
             .map(|b| binding_entry(vhost, name, b))
+            .chain(to_it.iter().map(|(ex, b)| binding_entry(vhost, ex, b)))
             .collect();
         let mut changes: Vec<(&str, Option<&[u8]>)> =
             keys.iter().map(|k| (k.as_str(), None)).collect();
@@ -396,6 +419,11 @@ impl AmqpCore {
         })?;
         if let Some(v) = self.write().get_mut(vhost) {
             v.exchanges.remove(name);
+            for (ex, _) in &to_it {
+                if let Some(e) = v.exchanges.get_mut(ex) {
+                    e.unbind_dest(name, true);
+                }
+            }
         }
         Ok(())
     }
@@ -596,7 +624,7 @@ impl AmqpCore {
                     .iter()
                     .flat_map(|(ex, e)| {
                         e.bindings()
-                            .filter(|b| b.queue == q.name())
+                            .filter(|b| !b.to_exchange && b.queue == q.name())
                             .map(|b| (ex.clone(), b.clone()))
                             .collect::<Vec<_>>()
                     })
@@ -626,7 +654,7 @@ impl AmqpCore {
                 v.queues.remove(q.name());
                 for (ex, _) in &bound {
                     if let Some(e) = v.exchanges.get_mut(ex) {
-                        e.unbind_queue(q.name());
+                        e.unbind_dest(q.name(), false);
                         if e.decl.auto_delete && !e.has_bindings() {
                             emptied.push(ex.clone());
                         }
@@ -660,6 +688,7 @@ impl AmqpCore {
         let (q, durable) = self.binding_ends(vhost, queue, exchange, conn)?;
         let key = BindingKey {
             queue: q.name().to_string(),
+            to_exchange: false,
             routing_key: routing_key.to_string(),
             arguments: args_key(&arguments),
         };
@@ -705,6 +734,7 @@ impl AmqpCore {
         let (q, _) = self.binding_ends(vhost, queue, exchange, conn)?;
         let key = BindingKey {
             queue: q.name().to_string(),
+            to_exchange: false,
             routing_key: routing_key.to_string(),
             arguments: args_key(arguments),
         };
@@ -773,12 +803,97 @@ impl AmqpCore {
                 format!("cannot publish to internal exchange '{exchange}' in vhost '{vhost}'"),
             ));
         }
-        let mut names = BTreeSet::new();
-        e.route(routing_key, headers, &mut names);
-        Ok(names
+        // Through exchange-to-exchange bindings and alternate exchanges, each exchange once,
+        // so a cycle of bindings ends.
+        let mut seen: HashSet<&str> = HashSet::from([exchange]);
+        let mut next = vec![e];
+        let mut queues = BTreeSet::new();
+        while let Some(e) = next.pop() {
+            let mut dests = BTreeSet::new();
+            e.route(routing_key, headers, &mut dests);
+            if dests.is_empty() {
+                if let Some(alt) = &e.alternate {
+                    dests.insert((true, alt.clone()));
+                }
+            }
+            for (to_exchange, name) in dests {
+                if !to_exchange {
+                    queues.insert(name);
+                } else if let Some((key, x)) = v.exchanges.get_key_value(name.as_str()) {
+                    if seen.insert(key.as_str()) {
+                        next.push(x);
+                    }
+                }
+            }
+        }
+        Ok(queues
             .iter()
             .filter_map(|n| v.queues.get(n).cloned())
             .collect())
+    }
+
+    /// Binds exchange `source` to exchange `destination` (`exchange.bind`).
+    pub fn bind_exchange(
+        &self,
+        vhost: &str,
+        destination: &str,
+        source: &str,
+        routing_key: &str,
+        arguments: FieldTable,
+        bind: bool,
+    ) -> Result<()> {
+        let _g = self.lock_declare();
+        if destination.is_empty() || source.is_empty() {
+            return Err(AmqpError::channel(
+                ACCESS_REFUSED,
+                "operation not permitted on the default exchange",
+            ));
+        }
+        let durable = |name: &str| {
+            self.read()
+                .get(vhost)
+                .and_then(|v| v.exchanges.get(name).map(|e| e.decl.durable))
+                .ok_or_else(|| {
+                    AmqpError::not_found(format!("no exchange '{name}' in vhost '{vhost}'"))
+                })
+        };
+        let both_durable = durable(destination)? && durable(source)?;
+        let key = BindingKey {
+            queue: destination.to_string(),
+            to_exchange: true,
+            routing_key: routing_key.to_string(),
+            arguments: args_key(&arguments),
+        };
+        let entry = binding_entry(vhost, source, &key);
+        let meta = &self.broker.meta;
+        if bind {
+            let v = storable(&arguments)?;
+            if both_durable {
+                off_worker(|| meta.put_entry(NS_BINDINGS, &entry, &v, true))?;
+            }
+            if let Some(e) = self
+                .write()
+                .get_mut(vhost)
+                .and_then(|v| v.exchanges.get_mut(source))
+            {
+                e.bind(key, arguments);
+            }
+            return Ok(());
+        }
+        off_worker(|| meta.delete_entry(NS_BINDINGS, &entry))?;
+        let mut emptied = false;
+        if let Some(e) = self
+            .write()
+            .get_mut(vhost)
+            .and_then(|v| v.exchanges.get_mut(source))
+        {
+            e.unbind(&key);
+            emptied = e.decl.auto_delete && !e.has_bindings();
+        }
+        if emptied {
+            self.forget_exchange(vhost, source, &[])?;
+        }
+        Ok(())
     }
 
     /// Deletes the exclusive queues of a closed connection, and auto-delete queues whose last

@@ -388,6 +388,38 @@ impl Conn {
                     );
                 }
             }
+            AMQPClass::Exchange(exchange::AMQPMethod::Bind(b)) => {
+                core.bind_exchange(
+                    &vhost,
+                    b.destination.as_str(),
+                    b.source.as_str(),
+                    b.routing_key.as_str(),
+                    b.arguments,
+                    true,
+                )?;
+                if !b.nowait {
+                    self.reply(
+                        id,
+                        AMQPClass::Exchange(exchange::AMQPMethod::BindOk(exchange::BindOk {})),
+                    );
+                }
+            }
+            AMQPClass::Exchange(exchange::AMQPMethod::Unbind(b)) => {
+                core.bind_exchange(
+                    &vhost,
+                    b.destination.as_str(),
+                    b.source.as_str(),
+                    b.routing_key.as_str(),
+                    b.arguments,
+                    false,
+                )?;
+                if !b.nowait {
+                    self.reply(
+                        id,
+                        AMQPClass::Exchange(exchange::AMQPMethod::UnbindOk(exchange::UnbindOk {})),
+                    );
+                }
+            }
             AMQPClass::Queue(queue::AMQPMethod::Declare(d)) => {
                 let (name, messages, consumers) = core.queue_declare(
                     &vhost,

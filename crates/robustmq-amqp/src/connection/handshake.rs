@@ -23,6 +23,7 @@ fn server_properties() -> FieldTable {
         "publisher_confirms",
         "basic.nack",
         "consumer_cancel_notify",
+        "exchange_exchange_bindings",
         "authentication_failure_close",
         "per_consumer_qos",
     ] {
