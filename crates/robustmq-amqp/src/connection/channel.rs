@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use amq_protocol::protocol::{
-    basic, channel, confirm, exchange, queue, AMQPClass, BasicProperties,
+    basic, channel, confirm, exchange, queue, tx, AMQPClass, BasicProperties,
 };
 use bytes::{Bytes, BytesMut};
 
@@ -35,6 +35,12 @@ pub(crate) struct Channel {
     confirm: bool,
     publish_seq: u64,
     pending: Option<Pending>,
+    /// In tx mode (`tx.select`): publishes and settlements wait for `tx.commit`.
+    tx: bool,
+    tx_publishes: Vec<super::publish::Staged>,
+    tx_bytes: usize,
+    /// (delivery tag, queue, offset, how) settled in the open transaction.
+    tx_settles: Vec<(u64, Arc<Queue>, i64, Settle)>,
     next_tag: u64,
     unacked: BTreeMap<u64, (Arc<Queue>, i64)>,
     consumers: HashMap<String, (Arc<Queue>, ConsumerId)>,
@@ -58,6 +64,10 @@ impl Channel {
             confirm: false,
             publish_seq: 0,
             pending: None,
+            tx: false,
+            tx_publishes: Vec::new(),
+            tx_bytes: 0,
+            tx_settles: Vec::new(),
             next_tag: 1,
             unacked: BTreeMap::new(),
             consumers: HashMap::new(),
@@ -118,6 +128,12 @@ impl Channel {
             }
         }
         for (_, (q, offset)) in std::mem::take(&mut self.unacked) {
+            q.requeue(offset);
+        }
+        // An uncommitted transaction is rolled back: its publishes are dropped and what it
+        // settled goes back to the queues.
+        self.tx_publishes.clear();
+        for (_, q, offset, _) in std::mem::take(&mut self.tx_settles) {
             q.requeue(offset);
         }
         self.pending = None;
@@ -575,7 +591,15 @@ impl Conn {
             AMQPClass::Basic(basic::AMQPMethod::RecoverAsync(_)) => {
                 self.settle(id, 0, true, Settle::Requeue)?
             }
+            AMQPClass::Tx(tx::AMQPMethod::Select(_)) => self.tx_select(id)?,
+            AMQPClass::Tx(tx::AMQPMethod::Commit(_)) => self.tx_commit(id)?,
+            AMQPClass::Tx(tx::AMQPMethod::Rollback(_)) => self.tx_rollback(id)?,
             AMQPClass::Confirm(confirm::AMQPMethod::Select(s)) => {
+                if self.ch(id).tx {
+                    return Err(AmqpError::precondition(
+                        "cannot switch from tx to confirm mode",
+                    ));
+                }
                 self.ch(id).confirm = true;
                 if !s.nowait {
                     self.reply(
@@ -734,13 +758,84 @@ impl Conn {
         }
         for t in tags {
             if let Some((q, offset)) = ch.unacked.remove(&t) {
-                match how {
-                    Settle::Ack => q.ack(offset),
-                    Settle::Requeue => q.requeue(offset),
-                    Settle::Discard => q.discard(offset),
+                if ch.tx {
+                    ch.tx_settles.push((t, q, offset, how));
+                } else {
+                    settle_one(&q, offset, how);
                 }
             }
         }
+        Ok(())
+    }
+
+    fn tx_select(&mut self, id: u16) -> Result<()> {
+        let ch = self.ch(id);
+        if ch.confirm {
+            return Err(AmqpError::precondition(
+                "cannot switch from confirm to tx mode",
+            ));
+        }
+        ch.tx = true;
+        self.reply(id, AMQPClass::Tx(tx::AMQPMethod::SelectOk(tx::SelectOk {})));
+        Ok(())
+    }
+
+    /// Stores the transaction's publishes (one append per queue) and applies its
+    /// settlements; commit-ok once the publishes are durable.
+    fn tx_commit(&mut self, id: u16) -> Result<()> {
+        let ch = self.ch(id);
+        if !ch.tx {
+            return Err(AmqpError::precondition("channel is not transactional"));
+        }
+        let publishes = std::mem::take(&mut ch.tx_publishes);
+        let settles = std::mem::take(&mut ch.tx_settles);
+        ch.tx_bytes = 0;
+        let (wait, stored, _) = self.store(&publishes, true);
+        if stored.iter().any(|ok| !ok) {
+            return Err(AmqpError::internal(
+                "cannot store the transaction's messages",
+            ));
+        }
+        for (_, q, offset, how) in settles {
+            settle_one(&q, offset, how);
+        }
+        let mut ok = Vec::new();
+        codec::put_method(
+            &mut ok,
+            id,
+            &AMQPClass::Tx(tx::AMQPMethod::CommitOk(tx::CommitOk {})),
+        );
+        if wait.is_empty() {
+            self.owe(ok);
+        } else {
+            self.owed += ok.len();
+            self.replies.push_later(async move {
+                if let Err(e) = wait.wait().await {
+                    // The messages are in the log but not known durable: say so loudly; the
+                    // client has no nack for a commit.
+                    tracing::error!(error = %e, "a committed AMQP transaction may not be durable");
+                }
+                ok
+            });
+        }
+        Ok(())
+    }
+
+    /// Drops the transaction's publishes; what it settled is unacknowledged again.
+    fn tx_rollback(&mut self, id: u16) -> Result<()> {
+        let ch = self.ch(id);
+        if !ch.tx {
+            return Err(AmqpError::precondition("channel is not transactional"));
+        }
+        ch.tx_publishes.clear();
+        ch.tx_bytes = 0;
+        for (tag, q, offset, _) in std::mem::take(&mut ch.tx_settles) {
+            ch.unacked.insert(tag, (q, offset));
+        }
+        self.reply(
+            id,
+            AMQPClass::Tx(tx::AMQPMethod::RollbackOk(tx::RollbackOk {})),
+        );
         Ok(())
     }
 
@@ -793,14 +888,38 @@ impl Conn {
             put_content(&mut out, id, &message, self.session.frame_max);
             self.owe(out);
         }
-        self.staged_bytes += message.body.len();
-        self.staged.push(super::publish::Staged {
+        let staged = super::publish::Staged {
             channel: id,
             seq,
             queues,
             message,
-        });
+        };
+        let max = self.core.config.max_message_bytes.saturating_mul(4);
+        let ch = self.ch(id);
+        if ch.tx {
+            ch.tx_bytes += staged.message.body.len();
+            ch.tx_publishes.push(staged);
+            if ch.tx_bytes > max {
+                ch.tx_publishes.clear();
+                ch.tx_bytes = 0;
+                return Err(AmqpError::precondition(format!(
+                    "transaction larger than {max} bytes; commit more often"
+                ))
+                .at(60, 40));
+            }
+            return Ok(());
+        }
+        self.staged_bytes += staged.message.body.len();
+        self.staged.push(staged);
         Ok(())
+    }
+}
+
+fn settle_one(q: &Queue, offset: i64, how: Settle) {
+    match how {
+        Settle::Ack => q.ack(offset),
+        Settle::Requeue => q.requeue(offset),
+        Settle::Discard => q.discard(offset),
     }
 }
 

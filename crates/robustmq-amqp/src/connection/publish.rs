@@ -53,6 +53,19 @@ impl Conn {
         }
         let staged = std::mem::take(&mut self.staged);
         self.staged_bytes = 0;
+        let (wait, stored, refused) = self.store(&staged, false);
+        self.owe_confirms(&staged, wait, &stored, &refused)
+    }
+
+    /// Appends `staged` with one append per queue. Returns what their durability needs (every
+    /// queue written with `wait_all`, else only the queues of messages awaiting a confirm),
+    /// whether each message was stored everywhere it was routed, and whether a queue's length
+    /// limit refused it.
+    pub(crate) fn store(
+        &self,
+        staged: &[Staged],
+        wait_all: bool,
+    ) -> (DurableWait, Vec<bool>, Vec<bool>) {
         // Messages per queue, in arrival order; a message refused by a full queue is nacked.
         let mut order: Vec<Arc<Queue>> = Vec::new();
         // The messages for each queue, and whether any of them awaits a confirm (only those
@@ -71,7 +84,7 @@ impl Conn {
                     (Vec::new(), false)
                 });
                 entry.0.push(&s.message);
-                entry.1 |= s.seq.is_some();
+                entry.1 |= wait_all || s.seq.is_some();
             }
         }
         let now = staged
@@ -97,9 +110,22 @@ impl Conn {
             }
             q.enforce_max_length();
         }
-        let stored = |i: usize, s: &Staged| {
-            !refused[i] && !s.queues.iter().any(|q| failed.contains(&Arc::as_ptr(q)))
-        };
+        let stored = staged
+            .iter()
+            .enumerate()
+            .map(|(i, s)| !refused[i] && !s.queues.iter().any(|q| failed.contains(&Arc::as_ptr(q))))
+            .collect();
+        (wait, stored, refused)
+    }
+
+    fn owe_confirms(
+        &mut self,
+        staged: &[Staged],
+        wait: DurableWait,
+        stored: &[bool],
+        refused: &[bool],
+    ) -> Result<()> {
+        let stored = |i: usize, _: &Staged| stored[i];
         // Per confirming channel: every (seq, stored) in order.
         let mut confirms: Vec<(u16, Vec<(u64, bool)>)> = Vec::new();
         for (i, s) in staged.iter().enumerate() {
