@@ -31,6 +31,9 @@ const NS_EXCHANGES: &str = "amqp.exchanges";
 const NS_QUEUES: &str = "amqp.queues";
 const NS_BINDINGS: &str = "amqp.bindings";
 const NS_ACKS: &str = "amqp.acks";
+/// The pseudo-queue of direct reply-to, and the prefix of the addresses it hands out.
+pub const REPLY_TO: &str = "amq.rabbitmq.reply-to";
+pub const REPLY_TO_PREFIX: &str = "amq.rabbitmq.reply-to.";
 /// Dead letters waiting to be republished; more are dropped with a warning.
 const DEAD_LETTER_QUEUE: usize = 10_000;
 pub const DEFAULT_VHOST: &str = "/";
@@ -84,6 +87,8 @@ pub struct AmqpCore {
     acks_write: Arc<Mutex<()>>,
     next_id: AtomicU64,
     dead_tx: tokio::sync::mpsc::Sender<DeadLetter>,
+    /// Direct reply-to consumers by the token in their address.
+    reply_to: Mutex<HashMap<String, ReplyTarget>>,
     dead_rx: Mutex<Option<tokio::sync::mpsc::Receiver<DeadLetter>>>,
 }
 
@@ -154,7 +159,46 @@ fn inequivalent(
     ))
 }
 
+/// Where replies to one direct reply-to address go.
+pub struct ReplyTarget {
+    pub tx: tokio::sync::mpsc::Sender<queue::ToConnection>,
+    pub channel: u16,
+    pub consumer_tag: String,
+}
+
 impl AmqpCore {
+    pub fn register_reply(&self, token: String, target: ReplyTarget) {
+        self.reply_to
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(token, target);
+    }
+
+    pub fn unregister_reply(&self, token: &str) {
+        self.reply_to
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(token);
+    }
+
+    /// Hands a reply to the consumer behind `token`; false when there is none. At most once,
+    /// as in RabbitMQ: a reply to a consumer whose connection is full is dropped.
+    pub fn send_reply(&self, token: &str, message: Arc<message::Message>) -> bool {
+        let replies = self.reply_to.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(t) = replies.get(token) else {
+            return false;
+        };
+        let reply = queue::ToConnection::Reply {
+            channel: t.channel,
+            consumer_tag: t.consumer_tag.clone(),
+            message,
+        };
+        if t.tx.try_send(reply).is_err() {
+            tracing::warn!("dropping a direct reply-to reply: its consumer's connection is full");
+        }
+        true
+    }
+
     /// Loads declarations from meta, opening every durable queue's log; non-durable and
     /// exclusive queues of the previous run are deleted with their logs.
     pub fn load(broker: Arc<Broker>, config: AmqpConfig) -> Result<Arc<AmqpCore>> {
@@ -253,6 +297,7 @@ impl AmqpCore {
             next_id: AtomicU64::new(1),
             dead_tx,
             dead_rx: Mutex::new(Some(dead_rx)),
+            reply_to: Mutex::new(HashMap::new()),
         }))
     }
 

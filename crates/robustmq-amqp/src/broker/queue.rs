@@ -28,6 +28,12 @@ const READ_AHEAD_BYTES: usize = 256 * 1024;
 /// What a queue sends a connection.
 pub enum ToConnection {
     Deliver(Delivery),
+    /// A reply through direct reply-to (`amq.rabbitmq.reply-to`): no queue, no ack.
+    Reply {
+        channel: u16,
+        consumer_tag: String,
+        message: Arc<Message>,
+    },
     /// The server cancelled the consumer (its queue was deleted).
     Cancelled {
         channel: u16,

@@ -47,6 +47,8 @@ pub(crate) struct Channel {
     prefetch: u16,
     /// The queue a `""` queue name means (the last one declared on this channel).
     last_queue: String,
+    /// The direct reply-to consumer of this channel: (token, consumer tag).
+    reply_to: Option<(String, String)>,
 }
 
 #[derive(Clone, Copy)]
@@ -73,6 +75,7 @@ impl Channel {
             consumers: HashMap::new(),
             prefetch: 0,
             last_queue: String::new(),
+            reply_to: None,
         }
     }
 
@@ -120,8 +123,40 @@ impl Channel {
         out
     }
 
+    /// The frames of a direct reply-to reply, when this channel's reply consumer is `tag`.
+    pub(crate) fn deliver_reply(
+        &mut self,
+        channel: u16,
+        tag: &str,
+        m: &Message,
+        frame_max: u32,
+    ) -> Option<Vec<u8>> {
+        if self.closing || self.reply_to.as_ref().is_none_or(|(_, t)| t != tag) {
+            return None;
+        }
+        let delivery_tag = self.next_tag;
+        self.next_tag += 1;
+        let mut out = Vec::with_capacity(m.body.len() + 128);
+        codec::put_method(
+            &mut out,
+            channel,
+            &AMQPClass::Basic(basic::AMQPMethod::Deliver(basic::Deliver {
+                consumer_tag: codec::short(tag),
+                delivery_tag,
+                redelivered: false,
+                exchange: codec::short(&m.exchange),
+                routing_key: codec::short(&m.routing_key),
+            })),
+        );
+        put_content(&mut out, channel, m, frame_max);
+        Some(out)
+    }
+
     /// Gives everything back: consumers cancelled, unacknowledged deliveries requeued.
     pub(crate) fn release(&mut self, core: &crate::broker::AmqpCore) {
+        if let Some((token, _)) = self.reply_to.take() {
+            core.unregister_reply(&token);
+        }
         for (_, (q, id)) in self.consumers.drain() {
             if q.cancel(id) {
                 core.auto_delete(&q);
@@ -436,6 +471,19 @@ impl Conn {
                     );
                 }
             }
+            AMQPClass::Queue(queue::AMQPMethod::Declare(d))
+                if d.passive && d.queue.as_str() == crate::broker::REPLY_TO =>
+            {
+                // The pseudo-queue exists, empty, as in RabbitMQ.
+                self.reply(
+                    id,
+                    AMQPClass::Queue(queue::AMQPMethod::DeclareOk(queue::DeclareOk {
+                        queue: codec::short(crate::broker::REPLY_TO),
+                        message_count: 0,
+                        consumer_count: 0,
+                    })),
+                );
+            }
             AMQPClass::Queue(queue::AMQPMethod::Declare(d)) => {
                 let (name, messages, consumers) = core.queue_declare(
                     &vhost,
@@ -527,6 +575,12 @@ impl Conn {
             AMQPClass::Basic(basic::AMQPMethod::Consume(c)) => self.consume(id, c)?,
             AMQPClass::Basic(basic::AMQPMethod::Cancel(c)) => {
                 let tag = c.consumer_tag.as_str().to_string();
+                let ch = self.ch(id);
+                if ch.reply_to.as_ref().is_some_and(|(_, t)| *t == tag) {
+                    if let Some((token, _)) = ch.reply_to.take() {
+                        core.unregister_reply(&token);
+                    }
+                }
                 if let Some((q, cid)) = self.ch(id).consumers.remove(&tag) {
                     if q.cancel(cid) {
                         core.auto_delete(&q);
@@ -625,6 +679,9 @@ impl Conn {
     }
 
     fn consume(&mut self, id: u16, c: basic::Consume) -> Result<()> {
+        if c.queue.as_str() == crate::broker::REPLY_TO {
+            return self.consume_replies(id, c);
+        }
         let vhost = self.session.vhost.clone();
         let name = self.queue_name(id, c.queue.as_str());
         let q = self.core.queue(&vhost, &name, self.id)?;
@@ -682,6 +739,46 @@ impl Conn {
         }
         // consume-ok goes out before any delivery: deliveries reach this task later and are
         // queued behind it.
+        if !c.nowait {
+            self.reply(
+                id,
+                AMQPClass::Basic(basic::AMQPMethod::ConsumeOk(basic::ConsumeOk {
+                    consumer_tag: codec::short(&tag),
+                })),
+            );
+        }
+        Ok(())
+    }
+
+    /// A consumer of direct reply-to: messages published to the address it gets
+    /// (`amq.rabbitmq.reply-to.<token>`, which replaces `amq.rabbitmq.reply-to` in the
+    /// `reply_to` of this channel's publishes) come straight to it, with no queue.
+    fn consume_replies(&mut self, id: u16, c: basic::Consume) -> Result<()> {
+        if !c.no_ack {
+            return Err(AmqpError::precondition("reply consumer cannot acknowledge"));
+        }
+        let tx = self.tx.clone();
+        let ch = self.ch(id);
+        if ch.reply_to.is_some() {
+            return Err(AmqpError::precondition(
+                "reply consumer already set on this channel",
+            ));
+        }
+        let tag = if c.consumer_tag.as_str().is_empty() {
+            format!("amq.ctag-{}", uuid::Uuid::new_v4().simple())
+        } else {
+            c.consumer_tag.as_str().to_string()
+        };
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        ch.reply_to = Some((token.clone(), tag.clone()));
+        self.core.register_reply(
+            token,
+            crate::broker::ReplyTarget {
+                tx,
+                channel: id,
+                consumer_tag: tag.clone(),
+            },
+        );
         if !c.nowait {
             self.reply(
                 id,
@@ -847,9 +944,25 @@ impl Conn {
         let Some(p) = ch.pending.take() else {
             return Ok(());
         };
-        let Some((_, properties, parsed)) = p.header else {
+        let Some((_, mut properties, parsed)) = p.header else {
             return Ok(());
         };
+        if parsed.reply_to().as_ref().map(|r| r.as_str()) == Some(crate::broker::REPLY_TO) {
+            // Direct reply-to: the reply address names this channel's reply consumer.
+            let Some((token, _)) = &ch.reply_to else {
+                return Err(
+                    AmqpError::precondition("fast reply consumer does not exist").at(60, 40),
+                );
+            };
+            let address = format!("{}{token}", crate::broker::REPLY_TO_PREFIX);
+            let props = (*parsed).clone().with_reply_to(codec::short(&address));
+            if let Ok(raw) = cookie_factory::gen_simple(
+                amq_protocol::protocol::basic::gen_properties(&props),
+                Vec::new(),
+            ) {
+                properties = raw.into();
+            }
+        }
         let seq = if ch.confirm {
             ch.publish_seq += 1;
             Some(ch.publish_seq)
@@ -857,6 +970,29 @@ impl Conn {
             None
         };
         let vhost = self.session.vhost.clone();
+        if p.exchange.is_empty() {
+            if let Some(token) = p.routing_key.strip_prefix(crate::broker::REPLY_TO_PREFIX) {
+                let message = Arc::new(Message {
+                    exchange: p.exchange.clone(),
+                    routing_key: p.routing_key.clone(),
+                    properties,
+                    body: p.body.freeze(),
+                    timestamp: now_ms(),
+                });
+                let delivered = self.core.send_reply(token, Arc::clone(&message));
+                if !delivered && p.mandatory {
+                    self.return_unroutable(id, &message);
+                }
+                // Nothing to store: its confirm (if any) goes out with the next flush.
+                self.staged.push(super::publish::Staged {
+                    channel: id,
+                    seq,
+                    queues: Vec::new(),
+                    message,
+                });
+                return Ok(());
+            }
+        }
         let queues = self
             .core
             .route(
@@ -874,19 +1010,7 @@ impl Conn {
             timestamp: now_ms(),
         });
         if queues.is_empty() && p.mandatory {
-            let mut out = Vec::new();
-            codec::put_method(
-                &mut out,
-                id,
-                &AMQPClass::Basic(basic::AMQPMethod::Return(basic::Return {
-                    reply_code: errors::NO_ROUTE,
-                    reply_text: "NO_ROUTE".into(),
-                    exchange: codec::short(&message.exchange),
-                    routing_key: codec::short(&message.routing_key),
-                })),
-            );
-            put_content(&mut out, id, &message, self.session.frame_max);
-            self.owe(out);
+            self.return_unroutable(id, &message);
         }
         let staged = super::publish::Staged {
             channel: id,
@@ -912,6 +1036,25 @@ impl Conn {
         self.staged_bytes += staged.message.body.len();
         self.staged.push(staged);
         Ok(())
+    }
+}
+
+impl Conn {
+    /// `basic.return` 312 NO_ROUTE for an unroutable mandatory message (before its confirm).
+    fn return_unroutable(&mut self, id: u16, message: &Message) {
+        let mut out = Vec::new();
+        codec::put_method(
+            &mut out,
+            id,
+            &AMQPClass::Basic(basic::AMQPMethod::Return(basic::Return {
+                reply_code: errors::NO_ROUTE,
+                reply_text: "NO_ROUTE".into(),
+                exchange: codec::short(&message.exchange),
+                routing_key: codec::short(&message.routing_key),
+            })),
+        );
+        put_content(&mut out, id, message, self.session.frame_max);
+        self.owe(out);
     }
 }
 

@@ -26,6 +26,7 @@ fn server_properties() -> FieldTable {
         "exchange_exchange_bindings",
         "authentication_failure_close",
         "per_consumer_qos",
+        "direct_reply_to",
     ] {
         caps.insert(cap.into(), AMQPValue::Boolean(true));
     }

@@ -424,6 +424,20 @@ impl Conn {
                     self.owe(frames);
                 }
             }
+            ToConnection::Reply {
+                channel,
+                consumer_tag,
+                message,
+            } => {
+                let frame_max = self.session.frame_max;
+                if let Some(ch) = self.channels.get_mut(&channel) {
+                    if let Some(frames) =
+                        ch.deliver_reply(channel, &consumer_tag, &message, frame_max)
+                    {
+                        self.owe(frames);
+                    }
+                }
+            }
             ToConnection::Cancelled {
                 channel,
                 consumer_tag,
