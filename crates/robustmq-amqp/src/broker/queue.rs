@@ -6,7 +6,7 @@
 //! were, and what was handed out but not acknowledged comes back flagged redelivered.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -82,6 +82,29 @@ struct Taken {
     requeued: bool,
 }
 
+/// A channel-wide limit on unacknowledged deliveries (`basic.qos` with `global`), shared by
+/// the channel's consumers on every queue.
+#[derive(Default)]
+pub struct ChannelCredit {
+    /// 0: no channel-wide limit.
+    pub limit: AtomicU32,
+    pub in_flight: AtomicU32,
+}
+
+impl ChannelCredit {
+    fn has_room(&self) -> bool {
+        let limit = self.limit.load(Ordering::Relaxed);
+        limit == 0 || self.in_flight.load(Ordering::Relaxed) < limit
+    }
+
+    /// One counted delivery was settled (or never reached the client).
+    pub fn release(&self) {
+        let _ = self
+            .in_flight
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+    }
+}
+
 /// A consumer as its queue sees it.
 pub struct ConsumerHandle {
     pub id: ConsumerId,
@@ -94,6 +117,8 @@ pub struct ConsumerHandle {
     pub exclusive: bool,
     /// The channel's flow: false stops deliveries.
     pub flow: Arc<AtomicBool>,
+    /// The channel's shared limit.
+    pub credit: Arc<ChannelCredit>,
 }
 
 struct Slot {
@@ -558,7 +583,8 @@ impl Queue {
             for i in 0..n {
                 let idx = (s.next + i) % n;
                 let c = &s.consumers[idx];
-                let room = c.handle.no_ack || c.in_flight < c.handle.prefetch;
+                let room = c.handle.no_ack
+                    || (c.in_flight < c.handle.prefetch && c.handle.credit.has_room());
                 if room && c.handle.flow.load(Ordering::Relaxed) {
                     match c.handle.tx.clone().try_reserve_owned() {
                         Ok(permit) => {
@@ -601,6 +627,7 @@ impl Queue {
                 s.settled.settle(offset);
             } else {
                 c.in_flight += 1;
+                c.handle.credit.in_flight.fetch_add(1, Ordering::Relaxed);
                 s.unacked.insert(offset, id);
             }
             permit.send(ToConnection::Deliver(delivery));
@@ -793,6 +820,7 @@ mod tests {
             no_ack: false,
             exclusive: false,
             flow: Arc::new(AtomicBool::new(true)),
+            credit: Arc::default(),
         }));
         q.dispatch();
         let mut got = Vec::new();

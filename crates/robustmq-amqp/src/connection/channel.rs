@@ -1,7 +1,7 @@
 //! Channels: the methods of the channel, exchange, queue, basic and confirm classes, content
 //! assembly for basic.publish, delivery tags and what is unacknowledged on each channel.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use bytes::{Bytes, BytesMut};
 use super::Conn;
 use crate::broker::exchange::{ExchangeDecl, Kind};
 use crate::broker::message::Message;
-use crate::broker::queue::{ConsumerHandle, ConsumerId, Delivery, Queue, QueueDecl};
+use crate::broker::queue::{ChannelCredit, ConsumerHandle, ConsumerId, Delivery, Queue, QueueDecl};
 use crate::broker::unknown_exchange_type;
 use crate::codec::{self, Frame};
 use crate::errors::{self, AmqpError, Result};
@@ -43,6 +43,9 @@ pub(crate) struct Channel {
     tx_settles: Vec<(u64, Arc<Queue>, i64, Settle)>,
     next_tag: u64,
     unacked: BTreeMap<u64, (Arc<Queue>, i64)>,
+    /// Tags of consumer deliveries, which count against the channel-wide limit.
+    counted: HashSet<u64>,
+    credit: Arc<ChannelCredit>,
     consumers: HashMap<String, (Arc<Queue>, ConsumerId)>,
     prefetch: u16,
     /// The queue a `""` queue name means (the last one declared on this channel).
@@ -72,6 +75,8 @@ impl Channel {
             tx_settles: Vec::new(),
             next_tag: 1,
             unacked: BTreeMap::new(),
+            counted: HashSet::new(),
+            credit: Arc::default(),
             consumers: HashMap::new(),
             prefetch: 0,
             last_queue: String::new(),
@@ -89,6 +94,11 @@ impl Channel {
 
     pub(crate) fn has_consumer(&self, tag: &str, id: ConsumerId) -> bool {
         !self.closing && self.consumers.get(tag).is_some_and(|(_, c)| *c == id)
+    }
+
+    /// A counted delivery never reached the client.
+    pub(crate) fn release_credit(&self) {
+        self.credit.release();
     }
 
     /// Forgets consumer `id` under `tag` (a newer consumer may reuse the tag).
@@ -119,6 +129,7 @@ impl Channel {
         put_content(&mut out, d.channel, &d.message, frame_max);
         if !d.no_ack {
             self.unacked.insert(tag, (d.queue, d.offset));
+            self.counted.insert(tag);
         }
         out
     }
@@ -566,7 +577,16 @@ impl Conn {
                 }
             }
             AMQPClass::Basic(basic::AMQPMethod::Qos(q)) => {
-                self.ch(id).prefetch = q.prefetch_count;
+                let ch = self.ch(id);
+                if q.global {
+                    // One limit for all the channel's consumers, now and later.
+                    ch.credit
+                        .limit
+                        .store(u32::from(q.prefetch_count), Ordering::Relaxed);
+                    wake_all(&ch.consumers);
+                } else {
+                    ch.prefetch = q.prefetch_count;
+                }
                 self.reply(
                     id,
                     AMQPClass::Basic(basic::AMQPMethod::QosOk(basic::QosOk {})),
@@ -720,6 +740,7 @@ impl Conn {
             no_ack: c.no_ack,
             exclusive: c.exclusive,
             flow,
+            credit: Arc::clone(&self.ch(id).credit),
         };
         self.ch(id)
             .consumers
@@ -855,6 +876,10 @@ impl Conn {
         }
         for t in tags {
             if let Some((q, offset)) = ch.unacked.remove(&t) {
+                if !ch.tx && ch.counted.remove(&t) {
+                    ch.credit.release();
+                    wake_all(&ch.consumers);
+                }
                 if ch.tx {
                     ch.tx_settles.push((t, q, offset, how));
                 } else {
@@ -893,6 +918,13 @@ impl Conn {
                 "cannot store the transaction's messages",
             ));
         }
+        let ch = self.ch(id);
+        for (tag, _, _, _) in &settles {
+            if ch.counted.remove(tag) {
+                ch.credit.release();
+            }
+        }
+        wake_all(&ch.consumers);
         for (_, q, offset, how) in settles {
             settle_one(&q, offset, how);
         }
@@ -1055,6 +1087,13 @@ impl Conn {
         );
         put_content(&mut out, id, message, self.session.frame_max);
         self.owe(out);
+    }
+}
+
+/// Wakes the queues of `consumers`: the channel has room again.
+fn wake_all(consumers: &HashMap<String, (Arc<Queue>, ConsumerId)>) {
+    for (q, _) in consumers.values() {
+        q.wake();
     }
 }
 

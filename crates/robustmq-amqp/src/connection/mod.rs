@@ -412,6 +412,11 @@ impl Conn {
                 if !live {
                     // The consumer went while this was on its way: back to the queue, and make
                     // sure the queue has forgotten it.
+                    if !d.no_ack {
+                        if let Some(ch) = self.channels.get(&d.channel) {
+                            ch.release_credit();
+                        }
+                    }
                     d.queue.cancel(d.consumer);
                     if !d.no_ack {
                         d.queue.requeue(d.offset);
