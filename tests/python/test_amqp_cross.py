@@ -97,3 +97,28 @@ topic = "amqp.{q}"
         assert "mqtt.qos" in got.props.headers
     finally:
         conn.close()
+
+
+def test_an_exchange_with_x_log_topic_writes_every_publish_to_that_topic(amqp_broker, amqp):
+    ch = amqp.publisher()
+    ex, q, topic = uid("orders-ex"), uid("orders-q"), uid("orders-log")
+    ch.exchange_declare(ex, "topic", arguments={"x-log-topic": topic})
+    ch.queue_declare(q)
+    ch.queue_bind(q, ex, routing_key="eu.#")
+    ch.basic_publish(ex, "eu.paris", b"to the queue and the topic",
+                     pika.BasicProperties(message_id="o-1"))
+    # Bound nowhere, but stored in the topic: not returned as unroutable.
+    ch.basic_publish(ex, "us.nyc", b"only the topic", mandatory=True)
+    m1, m2 = kafka_read(amqp_broker.daemon.bootstrap, topic, 2)
+    assert (m1.key(), m1.value()) == (b"eu.paris", b"to the queue and the topic")
+    assert (m2.key(), m2.value()) == (b"us.nyc", b"only the topic")
+    assert dict(m1.headers())["amqp.exchange"] == ex.encode()
+    _, props, body = get_one(ch, q)
+    assert body == b"to the queue and the topic" and props.message_id == "o-1"
+
+
+def test_x_log_topic_must_be_a_valid_topic_name(amqp):
+    ch = amqp.channel()
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        ch.exchange_declare(uid("bad"), "fanout", arguments={"x-log-topic": "no spaces allowed"})
+    assert e.value.reply_code == 406

@@ -67,6 +67,9 @@ pub struct Exchange {
     topic: Trie<Amqp, BTreeSet<Dest>>,
     /// The `alternate-exchange` argument: where messages this exchange cannot route go.
     pub alternate: Option<String>,
+    /// The `x-log-topic` argument: a log topic that gets every message published through
+    /// this exchange (so Kafka consumers read AMQP publishes).
+    pub log_topic: Option<String>,
 }
 
 /// Where a binding leads: (is an exchange, name).
@@ -79,8 +82,14 @@ impl Exchange {
             .inner()
             .get("alternate-exchange")
             .and_then(super::args::text);
+        let log_topic = decl
+            .arguments
+            .inner()
+            .get("x-log-topic")
+            .and_then(super::args::text);
         Exchange {
             alternate,
+            log_topic,
             decl,
             bindings: BTreeMap::new(),
             direct: HashMap::new(),

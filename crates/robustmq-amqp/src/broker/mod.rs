@@ -379,6 +379,25 @@ impl AmqpCore {
                 d.name
             )));
         }
+        if let Some(v) = d.arguments.inner().get("x-log-topic") {
+            let topic = args::text(v).unwrap_or_default();
+            let invalid = |why: String| {
+                AmqpError::precondition(format!(
+                    "invalid arg 'x-log-topic' for exchange '{}' in vhost '{vhost}': {why}",
+                    d.name
+                ))
+            };
+            robustmq_broker::topics::validate_name(&topic).map_err(|e| invalid(e.to_string()))?;
+            match off_worker(|| self.broker.topic_or_create(&topic)) {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    return Err(invalid(format!(
+                        "topic '{topic}' does not exist and broker.auto_create_topics is off"
+                    )))
+                }
+                Err(e) => return Err(invalid(e.to_string())),
+            }
+        }
         if d.name.starts_with("amq.") {
             return Err(AmqpError::channel(
                 ACCESS_REFUSED,
@@ -832,12 +851,25 @@ impl AmqpCore {
         routing_key: &str,
         headers: Option<&FieldTable>,
     ) -> Result<Vec<Arc<Queue>>> {
+        Ok(self.route_all(vhost, exchange, routing_key, headers)?.0)
+    }
+
+    /// The queues a publish goes to, and the log topics (`x-log-topic` of the exchanges it
+    /// passes through).
+    pub fn route_all(
+        &self,
+        vhost: &str,
+        exchange: &str,
+        routing_key: &str,
+        headers: Option<&FieldTable>,
+    ) -> Result<(Vec<Arc<Queue>>, Vec<String>)> {
         let r = self.read();
         let Some(v) = r.get(vhost) else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         };
         if exchange.is_empty() {
-            return Ok(v.queues.get(routing_key).cloned().into_iter().collect());
+            let q = v.queues.get(routing_key).cloned().into_iter().collect();
+            return Ok((q, Vec::new()));
         }
         let e = v.exchanges.get(exchange).ok_or_else(|| {
             AmqpError::not_found(format!("no exchange '{exchange}' in vhost '{vhost}'"))
@@ -853,7 +885,11 @@ impl AmqpCore {
         let mut seen: HashSet<&str> = HashSet::from([exchange]);
         let mut next = vec![e];
         let mut queues = BTreeSet::new();
+        let mut topics = BTreeSet::new();
         while let Some(e) = next.pop() {
+            if let Some(t) = &e.log_topic {
+                topics.insert(t.clone());
+            }
             let mut dests = BTreeSet::new();
             e.route(routing_key, headers, &mut dests);
             if dests.is_empty() {
@@ -871,10 +907,11 @@ impl AmqpCore {
                 }
             }
         }
-        Ok(queues
+        let queues = queues
             .iter()
             .filter_map(|n| v.queues.get(n).cloned())
-            .collect())
+            .collect();
+        Ok((queues, topics.into_iter().collect()))
     }
 
     /// Binds exchange `source` to exchange `destination` (`exchange.bind`).

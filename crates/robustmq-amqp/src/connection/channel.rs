@@ -1020,14 +1020,15 @@ impl Conn {
                     channel: id,
                     seq,
                     queues: Vec::new(),
+                    topics: Vec::new(),
                     message,
                 });
                 return Ok(());
             }
         }
-        let queues = self
+        let (queues, topics) = self
             .core
-            .route(
+            .route_all(
                 &vhost,
                 &p.exchange,
                 &p.routing_key,
@@ -1041,13 +1042,14 @@ impl Conn {
             body: p.body.freeze(),
             timestamp: now_ms(),
         });
-        if queues.is_empty() && p.mandatory {
+        if queues.is_empty() && topics.is_empty() && p.mandatory {
             self.return_unroutable(id, &message);
         }
         let staged = super::publish::Staged {
             channel: id,
             seq,
             queues,
+            topics,
             message,
         };
         let max = self.core.config.max_message_bytes.saturating_mul(4);

@@ -24,6 +24,8 @@ pub(crate) struct Staged {
     /// Its confirm sequence number, on a channel in confirm mode.
     pub seq: Option<u64>,
     pub queues: Vec<Arc<Queue>>,
+    /// Log topics it also goes to (`x-log-topic`).
+    pub topics: Vec<String>,
     pub message: Arc<Message>,
 }
 
@@ -110,12 +112,77 @@ impl Conn {
             }
             q.enforce_max_length();
         }
+        let failed_topics = self.store_in_topics(staged, wait_all, &mut wait);
         let stored = staged
             .iter()
             .enumerate()
-            .map(|(i, s)| !refused[i] && !s.queues.iter().any(|q| failed.contains(&Arc::as_ptr(q))))
+            .map(|(i, s)| {
+                !refused[i]
+                    && !s.queues.iter().any(|q| failed.contains(&Arc::as_ptr(q)))
+                    && !s.topics.iter().any(|t| failed_topics.contains(t))
+            })
             .collect();
         (wait, stored, refused)
+    }
+
+    /// Appends the messages bound for log topics (`x-log-topic`), keyed by routing key and
+    /// spread over the topic's partitions as a Kafka producer would; returns the topics that
+    /// could not take them.
+    fn store_in_topics(
+        &self,
+        staged: &[Staged],
+        wait_all: bool,
+        wait: &mut DurableWait,
+    ) -> Vec<String> {
+        let mut per_topic: Vec<(&str, Vec<&Message>, bool)> = Vec::new();
+        for s in staged {
+            for t in &s.topics {
+                let confirming = wait_all || s.seq.is_some();
+                match per_topic.iter_mut().find(|(name, ..)| *name == t.as_str()) {
+                    Some(entry) => {
+                        entry.1.push(&s.message);
+                        entry.2 |= confirming;
+                    }
+                    None => per_topic.push((t.as_str(), vec![&s.message], confirming)),
+                }
+            }
+        }
+        let mut failed = Vec::new();
+        let broker = &self.core.broker;
+        for (topic, messages, confirming) in per_topic {
+            let partitions = match robustmq_meta::off_worker(|| broker.topic_or_create(topic)) {
+                Ok(Some(meta)) => meta.partitions.max(1),
+                _ => {
+                    tracing::warn!(topic, "cannot store AMQP messages in their log topic");
+                    failed.push(topic.to_string());
+                    continue;
+                }
+            };
+            let mut per_partition: HashMap<i32, Vec<&Message>> = HashMap::new();
+            for m in messages {
+                let p = robustmq_broker::partitioner::partition_for(
+                    m.routing_key.as_bytes(),
+                    partitions,
+                );
+                per_partition.entry(p).or_default().push(m);
+            }
+            for (p, messages) in per_partition {
+                let Some(log) = broker.topics.partition(topic, p) else {
+                    failed.push(topic.to_string());
+                    continue;
+                };
+                let now = messages.last().map(|m| m.timestamp).unwrap_or_default();
+                match broker.append(&*log, message::encode(&messages, now)) {
+                    Ok(info) if confirming => wait.need(&log, info.last_offset + 1),
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(topic, partition = p, error = %e, "cannot store AMQP messages in their log topic");
+                        failed.push(topic.to_string());
+                    }
+                }
+            }
+        }
+        failed
     }
 
     fn owe_confirms(
