@@ -35,7 +35,7 @@ pub struct PartitionLabels {
 }
 
 /// Protocols whose connections are counted, in the order the admin API reports them.
-pub const PROTOCOLS: &[&str] = &["mqtt", "kafka"];
+pub const PROTOCOLS: &[&str] = &["mqtt", "kafka", "amqp"];
 
 /// Cumulative record and byte counts of one topic since the daemon started.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

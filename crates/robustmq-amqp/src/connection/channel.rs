@@ -833,6 +833,7 @@ impl Conn {
             return Ok(());
         };
         let frame_max = self.session.frame_max;
+        self.count_out(&q.decl.topic, message.body.len());
         let ch = self.ch(id);
         let tag = ch.next_tag;
         ch.next_tag += 1;

@@ -273,6 +273,16 @@ impl Conn {
         .unwrap_or(Ok(()))
     }
 
+    /// Counts a delivered message in its topic's outgoing metrics (`robustmq top`, /metrics).
+    pub(crate) fn count_out(&self, topic: &str, bytes: usize) {
+        let labels = robustmq_broker::metrics::TopicLabels {
+            topic: topic.to_string(),
+        };
+        let m = &self.core.broker.metrics;
+        m.records_out.get_or_create(&labels).inc();
+        m.bytes_out.get_or_create(&labels).inc_by(bytes as u64);
+    }
+
     /// Stores the staged publishes; a failure closes the connection.
     fn store_staged(&mut self) {
         if let Err(e) = self.flush_publishes() {
@@ -424,6 +434,7 @@ impl Conn {
                     return;
                 }
                 let frame_max = self.session.frame_max;
+                self.count_out(&d.queue.decl.topic, d.message.body.len());
                 if let Some(ch) = self.channels.get_mut(&d.channel) {
                     let frames = ch.deliver(d, frame_max);
                     self.owe(frames);
