@@ -528,7 +528,7 @@ async fn produce_consume_groups_users_configs_and_watch() {
                 .iter()
                 .map(|c| c.protocol.as_str())
                 .collect::<Vec<_>>(),
-            ["mqtt", "kafka"]
+            ["mqtt", "kafka", "amqp"]
         );
         let rate = snap
             .topics
