@@ -638,15 +638,23 @@ impl Queue {
     /// and by acknowledgements, new consumers and flow changes.
     pub async fn run(self: Arc<Self>) {
         let mut end = self.log.subscribe();
+        // While a consumer's connection is full, look again after a pause that doubles up to
+        // 10 ms, so a client that stopped reading costs little.
+        let mut pause = Duration::from_millis(1);
         loop {
             if self.deleted.load(Ordering::Acquire) {
                 return;
             }
             let full = self.dispatch();
+            pause = if full {
+                (pause * 2).min(Duration::from_millis(10))
+            } else {
+                Duration::from_millis(1)
+            };
             tokio::select! {
                 _ = self.wake.notified() => {}
                 changed = end.changed() => if changed.is_err() { return },
-                _ = tokio::time::sleep(Duration::from_millis(2)), if full => {}
+                _ = tokio::time::sleep(pause), if full => {}
             }
         }
     }
