@@ -227,6 +227,7 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
     let ctx = StartContext {
         broker: Arc::clone(&broker),
         cluster_id: cluster_id.clone(),
+        data_dir: config.data_dir.clone(),
         stop: stop_rx.clone(),
     };
     for started in config.protocols.start(&addrs, &ctx).await? {

@@ -34,6 +34,9 @@ pub struct AmqpSection {
     pub max_exchanges: usize,
     pub max_bindings: usize,
     pub max_consumers_per_channel: usize,
+    /// Below this much free space (bytes) on the data directory's file system, publishing
+    /// connections are blocked (`connection.blocked`) until there is enough again.
+    pub disk_free_limit_bytes: u64,
     pub max_connections: usize,
     pub max_connections_per_ip: usize,
     /// PEM certificate chain and private key for `listeners.amqp_tls`.
@@ -55,6 +58,7 @@ impl Default for AmqpSection {
             max_exchanges: d.max_exchanges,
             max_bindings: d.max_bindings,
             max_consumers_per_channel: d.max_consumers_per_channel,
+            disk_free_limit_bytes: d.disk_free_limit_bytes,
             max_connections: 100_000,
             max_connections_per_ip: 10_000,
             tls_cert: String::new(),
@@ -76,6 +80,7 @@ impl AmqpSection {
             max_exchanges: self.max_exchanges,
             max_bindings: self.max_bindings,
             max_consumers_per_channel: self.max_consumers_per_channel,
+            disk_free_limit_bytes: self.disk_free_limit_bytes,
         }
     }
 }
@@ -234,9 +239,9 @@ impl Protocol for Amqp {
                     },
                 )));
         }
-        started
-            .tasks
-            .push(Box::pin(Arc::clone(&core).run_background(ctx.stop)));
+        started.tasks.push(Box::pin(
+            Arc::clone(&core).run_background(ctx.data_dir.clone(), ctx.stop),
+        ));
         Ok(started)
     }
 }

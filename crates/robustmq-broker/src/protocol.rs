@@ -44,6 +44,8 @@ impl ListenerAddrs {
 pub struct StartContext {
     pub broker: Arc<Broker>,
     pub cluster_id: String,
+    /// The node's data directory (for free-space checks).
+    pub data_dir: std::path::PathBuf,
     /// Turns true at shutdown; every task stops after it (listeners drain their connections).
     pub stop: watch::Receiver<bool>,
 }

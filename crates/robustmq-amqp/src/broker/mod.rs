@@ -52,6 +52,9 @@ pub struct AmqpConfig {
     pub max_exchanges: usize,
     pub max_bindings: usize,
     pub max_consumers_per_channel: usize,
+    /// Below this much free space on the data directory's file system, publishing
+    /// connections are blocked (`connection.blocked`) until it is free again.
+    pub disk_free_limit_bytes: u64,
 }
 
 impl Default for AmqpConfig {
@@ -67,6 +70,7 @@ impl Default for AmqpConfig {
             max_exchanges: 10_000,
             max_bindings: 1_000_000,
             max_consumers_per_channel: 1_000,
+            disk_free_limit_bytes: 50_000_000,
         }
     }
 }
@@ -89,6 +93,8 @@ pub struct AmqpCore {
     dead_tx: tokio::sync::mpsc::Sender<DeadLetter>,
     /// Direct reply-to consumers by the token in their address.
     reply_to: Mutex<HashMap<String, ReplyTarget>>,
+    /// Why publishers are blocked (a resource alarm), or `None`.
+    pub blocked: tokio::sync::watch::Sender<Option<String>>,
     dead_rx: Mutex<Option<tokio::sync::mpsc::Receiver<DeadLetter>>>,
 }
 
@@ -298,6 +304,7 @@ impl AmqpCore {
             dead_tx,
             dead_rx: Mutex::new(Some(dead_rx)),
             reply_to: Mutex::new(HashMap::new()),
+            blocked: tokio::sync::watch::Sender::new(None),
         }))
     }
 
@@ -1009,7 +1016,38 @@ impl AmqpCore {
 
     /// Writes changed delivery state of every queue, in one meta write per round; every
     /// second also lets the log drop what every consumer has settled.
-    pub async fn run_background(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    /// Raises or clears the disk alarm from the free space on `data_dir`'s file system.
+    fn check_disk(&self, data_dir: &std::path::Path) {
+        let free = match rustix::fs::statvfs(data_dir) {
+            Ok(s) => s.f_bavail.saturating_mul(s.f_frsize),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the free disk space");
+                return;
+            }
+        };
+        let limit = self.config.disk_free_limit_bytes;
+        let alarm = (free < limit).then(|| {
+            format!("low on disk space: {free} bytes free, amqp.disk_free_limit_bytes is {limit}")
+        });
+        self.blocked.send_if_modified(|now| {
+            if *now == alarm {
+                return false;
+            }
+            match &alarm {
+                Some(why) => tracing::warn!("blocking AMQP publishers: {why}"),
+                None => tracing::info!("disk space is back above amqp.disk_free_limit_bytes; unblocking AMQP publishers"),
+            }
+            *now = alarm.clone();
+            true
+        });
+    }
+
+    pub async fn run_background(
+        self: Arc<Self>,
+        data_dir: std::path::PathBuf,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        self.check_disk(&data_dir);
         let dead = self
             .dead_rx
             .lock()
@@ -1044,6 +1082,7 @@ impl AmqpCore {
             }
             if rounds.is_multiple_of(50) {
                 self.trim_logs().await;
+                self.check_disk(&data_dir);
             }
         }
     }

@@ -973,6 +973,7 @@ impl Conn {
     /// every message staged by one read of the socket with one append per queue; an
     /// unroutable mandatory message is returned now (before its confirm).
     fn complete_publish(&mut self, id: u16) -> Result<()> {
+        self.published = true;
         let ch = self.ch(id);
         let Some(p) = ch.pending.take() else {
             return Ok(());

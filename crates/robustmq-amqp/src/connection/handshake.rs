@@ -27,6 +27,7 @@ fn server_properties() -> FieldTable {
         "authentication_failure_close",
         "per_consumer_qos",
         "direct_reply_to",
+        "connection.blocked",
     ] {
         caps.insert(cap.into(), AMQPValue::Boolean(true));
     }
@@ -168,6 +169,12 @@ where
             .await)
         }
     };
+    // Only clients that say they understand connection.blocked are sent it.
+    let blocked_capable = matches!(
+        start_ok.client_properties.inner().get("capabilities"),
+        Some(AMQPValue::FieldTable(caps))
+            if matches!(caps.inner().get("connection.blocked"), Some(AMQPValue::Boolean(true)))
+    );
     let mechanism = start_ok.mechanism.as_str().to_string();
     let Some((user, password)) = credentials(&mechanism, start_ok.response.as_bytes()) else {
         return Err(refuse(
@@ -266,6 +273,7 @@ where
         frame_max,
         channel_max,
         heartbeat: tune.heartbeat,
+        blocked_capable,
     })
 }
 

@@ -57,6 +57,8 @@ pub(crate) struct Session {
     pub frame_max: u32,
     pub channel_max: u16,
     pub heartbeat: u16,
+    /// The client announced the `connection.blocked` capability.
+    pub blocked_capable: bool,
 }
 
 enum Event {
@@ -85,6 +87,11 @@ pub(crate) struct Conn {
     staged_bytes: usize,
     /// Set once we sent connection.close; everything but close-ok is then ignored.
     closing: bool,
+    /// The connection has published: a resource alarm stops reading from it.
+    pub(crate) published: bool,
+    /// The core's alarm, and whether we told the client it is blocked.
+    blocked: watch::Receiver<Option<String>>,
+    told_blocked: bool,
 }
 
 pub async fn serve<S>(
@@ -121,6 +128,9 @@ where
         owed: 0,
         staged: Vec::new(),
         staged_bytes: 0,
+        published: false,
+        blocked: core.blocked.subscribe(),
+        told_blocked: false,
         closing: false,
     };
     tracing::debug!(%peer, user = %conn.session.user, vhost = %conn.session.vhost, "amqp connection open");
@@ -187,7 +197,9 @@ impl Conn {
                 self.out.extend_from_slice(&r);
             }
             let backlog = self.out.len() + self.owed;
-            let can_read = backlog < OUT_HIGH_WATER;
+            self.tell_blocked();
+            let alarm = self.published && self.blocked.borrow().is_some();
+            let can_read = backlog < OUT_HIGH_WATER && !alarm;
             let can_deliver = backlog < OUT_HIGH_WATER / 4 && !self.closing;
             if !can_read {
                 // Not reading is our doing: the peer's heartbeats wait in the socket.
@@ -197,6 +209,7 @@ impl Conn {
                 let out = &self.out;
                 let replies = &mut self.replies;
                 let rx = &mut self.rx;
+                let blocked = &mut self.blocked;
                 let closing = self.closing;
                 let close_by = close_deadline.map(tokio::time::Instant::from_std);
                 tokio::select! {
@@ -205,6 +218,7 @@ impl Conn {
                     Some(msg) = rx.recv(), if can_deliver => Event::Queue(msg),
                     _ = replies.next_ready(), if replies.waiting() => Event::Ready,
                     _ = tick.tick() => Event::Tick,
+                    _ = blocked.changed() => Event::Ready,
                     _ = shutdown.changed(), if !closing => Event::Shutdown,
                     // A peer that never answers our connection.close is dropped.
                     _ = tokio::time::sleep_until(close_by.unwrap_or_else(tokio::time::Instant::now)), if close_by.is_some() => Event::CloseTimeout,
@@ -281,6 +295,36 @@ impl Conn {
         let m = &self.core.broker.metrics;
         m.records_out.get_or_create(&labels).inc();
         m.bytes_out.get_or_create(&labels).inc_by(bytes as u64);
+    }
+
+    /// Sends connection.blocked / unblocked when the alarm changed for a publisher that
+    /// understands them.
+    fn tell_blocked(&mut self) {
+        if !self.session.blocked_capable || self.closing {
+            return;
+        }
+        let reason = self.blocked.borrow().clone();
+        match reason {
+            Some(why) if self.published && !self.told_blocked => {
+                self.told_blocked = true;
+                self.reply(
+                    0,
+                    AMQPClass::Connection(connection::AMQPMethod::Blocked(connection::Blocked {
+                        reason: codec::short(&why),
+                    })),
+                );
+            }
+            None if self.told_blocked => {
+                self.told_blocked = false;
+                self.reply(
+                    0,
+                    AMQPClass::Connection(connection::AMQPMethod::Unblocked(
+                        connection::Unblocked {},
+                    )),
+                );
+            }
+            _ => {}
+        }
     }
 
     /// Stores the staged publishes; a failure closes the connection.

@@ -1,0 +1,39 @@
+"""connection.blocked on a resource alarm (robustmqd only): below `amqp.disk_free_limit_bytes`
+of free space on the data directory's file system, a connection that has published is told
+`connection.blocked` (when it announced the capability, as pika does) and is no longer read,
+so its publishes wait; connections that only consume keep working."""
+
+from __future__ import annotations
+
+import pytest
+
+from amqp_support import AmqpBroker, get_one, message_count, pump_quiet, pump_until, uid
+
+pytestmark = [pytest.mark.robustmqd_only, pytest.mark.timeout(60)]
+
+
+def test_publishers_are_blocked_while_the_disk_alarm_is_on(daemon_factory):
+    # More free space than any disk has: the alarm is on from the start.
+    d = daemon_factory(env={"ROBUSTMQ_AMQP__DISK_FREE_LIMIT_BYTES": str(10**18)})
+    broker = AmqpBroker.of_daemon(d)
+    q = uid("blocked")
+    pub_conn = broker.connect()
+    reasons = []
+    pub_conn.add_on_connection_blocked_callback(
+        lambda _conn, frame: reasons.append(frame.method.reason))
+    pub = pub_conn.channel()
+    pub.queue_declare(q)
+    pub.basic_publish("", q, b"read before the block")
+    pump_until(pub_conn, lambda: reasons, what="connection.blocked")
+    assert "low on disk space" in reasons[0]
+    pub.basic_publish("", q, b"waits")
+    consumer_conn = broker.connect()
+    try:
+        ch = consumer_conn.channel()
+        _, _, body = get_one(ch, q)
+        assert body == b"read before the block"
+        pump_quiet(consumer_conn, 0.5)
+        assert message_count(ch, q) == 0
+    finally:
+        consumer_conn.close()
+    d.kill9()
