@@ -185,3 +185,22 @@ def test_two_consumers_share_a_queue(amqp):
         assert c.bodies == sorted(c.bodies, key=lambda b: int(b[3:])), "per-consumer order"
         ch.basic_ack(c.got[-1].tag, multiple=True)
     ch1.queue_delete(q)
+
+
+@pytest.mark.robustmqd_only
+def test_a_later_qos_applies_to_existing_consumers(amqp):
+    """robustmqd applies a new per-consumer prefetch to the channel's existing consumers too
+    (the spec's channel-wide reading, which kombu assumes for brokers other than RabbitMQ:
+    Celery raises the prefetch as it holds ETA tasks). RabbitMQ applies it to new consumers
+    only."""
+    pub = amqp.publisher()
+    q = uid("qos")
+    pub.queue_declare(q)
+    for i in range(3):
+        pub.basic_publish("", q, b"m%d" % i)
+    ch = amqp.channel()
+    ch.basic_qos(prefetch_count=1)
+    got = Deliveries(ch, q)
+    got.wait_exactly(1)
+    ch.basic_qos(prefetch_count=3)
+    got.wait_exactly(3)

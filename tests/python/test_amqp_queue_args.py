@@ -150,3 +150,28 @@ def test_invalid_argument_values_are_refused(amqp):
     with pytest.raises(ChannelClosedByBroker) as e:
         ch.queue_declare(uid("bad"), arguments={"x-overflow": "sideways"})
     assert e.value.reply_code == 406
+
+
+def test_dead_letters_do_not_cycle_by_expiry(amqp):
+    """A queue whose dead letters come back to it (TTL, DLX routing to itself): the message dies
+    once and is then dropped, not re-queued forever (RabbitMQ's cycle rule)."""
+    ch = amqp.publisher()
+    q, dlx = uid("loop"), uid("loop-dlx")
+    ch.exchange_declare(dlx, "fanout")
+    ch.queue_declare(q, arguments={"x-message-ttl": 100, "x-dead-letter-exchange": dlx})
+    ch.queue_bind(q, dlx)
+    ch.basic_publish("", q, b"once")
+    time.sleep(1.0)
+    assert message_count(ch, q) == 0
+
+
+def test_ttl_zero_reaches_a_waiting_consumer(amqp):
+    ch = amqp.publisher()
+    q = uid("ttl0")
+    ch.queue_declare(q, arguments={"x-message-ttl": 0})
+    c = amqp.channel()
+    seen = Deliveries(c, q, auto_ack=True)
+    pump_quiet(c.connection, 0.2)
+    ch.basic_publish("", q, b"now")
+    [d] = seen.wait(1)
+    assert d.body == b"now"

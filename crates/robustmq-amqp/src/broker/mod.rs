@@ -386,6 +386,22 @@ impl AmqpCore {
                 d.name
             )));
         }
+        if d.name.starts_with("amq.") {
+            return Err(AmqpError::channel(
+                ACCESS_REFUSED,
+                format!(
+                    "exchange name '{}' contains reserved prefix 'amq.*'",
+                    d.name
+                ),
+            ));
+        }
+        let count: usize = self.read().values().map(|v| v.exchanges.len()).sum();
+        if count >= self.config.max_exchanges {
+            return Err(AmqpError::precondition(format!(
+                "exchange limit reached ({} exchanges; amqp.max_exchanges)",
+                self.config.max_exchanges
+            )));
+        }
         if let Some(v) = d.arguments.inner().get("x-log-topic") {
             let topic = args::text(v).unwrap_or_default();
             let invalid = |why: String| {
@@ -404,22 +420,6 @@ impl AmqpCore {
                 }
                 Err(e) => return Err(invalid(e.to_string())),
             }
-        }
-        if d.name.starts_with("amq.") {
-            return Err(AmqpError::channel(
-                ACCESS_REFUSED,
-                format!(
-                    "exchange name '{}' contains reserved prefix 'amq.*'",
-                    d.name
-                ),
-            ));
-        }
-        let count: usize = self.read().values().map(|v| v.exchanges.len()).sum();
-        if count >= self.config.max_exchanges {
-            return Err(AmqpError::precondition(format!(
-                "exchange limit reached ({} exchanges; amqp.max_exchanges)",
-                self.config.max_exchanges
-            )));
         }
         if d.durable {
             let v = storable(&(vhost.to_string(), d.clone()))?;
@@ -817,8 +817,8 @@ impl AmqpCore {
             .get_mut(vhost)
             .and_then(|v| v.exchanges.get_mut(exchange))
         {
-            e.unbind(&key);
-            emptied = e.decl.auto_delete && !e.has_bindings();
+            // Only removing a binding can leave an auto-delete exchange empty.
+            emptied = e.unbind(&key) && e.decl.auto_delete && !e.has_bindings();
         }
         if emptied {
             self.forget_exchange(vhost, exchange, &[])?;
@@ -870,6 +870,19 @@ impl AmqpCore {
         routing_key: &str,
         headers: Option<&FieldTable>,
     ) -> Result<(Vec<Arc<Queue>>, Vec<String>)> {
+        self.route_from(vhost, exchange, routing_key, headers, false)
+    }
+
+    /// [`AmqpCore::route_all`]; the server itself (dead-lettering) may publish to an internal
+    /// exchange.
+    fn route_from(
+        &self,
+        vhost: &str,
+        exchange: &str,
+        routing_key: &str,
+        headers: Option<&FieldTable>,
+        allow_internal: bool,
+    ) -> Result<(Vec<Arc<Queue>>, Vec<String>)> {
         let r = self.read();
         let Some(v) = r.get(vhost) else {
             return Ok((Vec::new(), Vec::new()));
@@ -881,7 +894,7 @@ impl AmqpCore {
         let e = v.exchanges.get(exchange).ok_or_else(|| {
             AmqpError::not_found(format!("no exchange '{exchange}' in vhost '{vhost}'"))
         })?;
-        if e.decl.internal {
+        if e.decl.internal && !allow_internal {
             return Err(AmqpError::channel(
                 ACCESS_REFUSED,
                 format!("cannot publish to internal exchange '{exchange}' in vhost '{vhost}'"),
@@ -947,6 +960,18 @@ impl AmqpCore {
                 })
         };
         let both_durable = durable(destination)? && durable(source)?;
+        let total: usize = self
+            .read()
+            .values()
+            .flat_map(|v| v.exchanges.values())
+            .map(|e| e.bindings().count())
+            .sum();
+        if bind && total >= self.config.max_bindings {
+            return Err(AmqpError::precondition(format!(
+                "binding limit reached ({}; amqp.max_bindings)",
+                self.config.max_bindings
+            )));
+        }
         let key = BindingKey {
             queue: destination.to_string(),
             to_exchange: true,
@@ -976,8 +1001,8 @@ impl AmqpCore {
             .get_mut(vhost)
             .and_then(|v| v.exchanges.get_mut(source))
         {
-            e.unbind(&key);
-            emptied = e.decl.auto_delete && !e.has_bindings();
+            // Only removing a binding can leave an auto-delete exchange empty.
+            emptied = e.unbind(&key) && e.decl.auto_delete && !e.has_bindings();
         }
         if emptied {
             self.forget_exchange(vhost, source, &[])?;
@@ -1138,7 +1163,9 @@ impl AmqpCore {
             .map(|d| d.as_millis() as i64)
             .unwrap_or(0);
         for q in self.all_queues() {
-            if q.args.message_ttl.is_some() {
+            // With a dead-letter exchange, per-message expirations must fire without a
+            // consumer too (the delay-queue pattern).
+            if q.args.message_ttl.is_some() || q.args.dead_letter_exchange.is_some() {
                 q.expire_head();
             }
             if q.expired_unused(now) {
@@ -1176,11 +1203,55 @@ impl AmqpCore {
             body: m.body.clone(),
             timestamp: now,
         };
-        let queues = match self.route(&letter.vhost, &copy.exchange, &copy.routing_key, None) {
-            Ok(q) => q,
-            Err(_) => return,
+        let parsed = amq_protocol::protocol::basic::parse_properties(&copy.properties[..])
+            .ok()
+            .map(|(_, p)| p);
+        let headers = parsed.as_ref().and_then(|p| p.headers().clone());
+        let routed = self.route_from(
+            &letter.vhost,
+            &copy.exchange,
+            &copy.routing_key,
+            headers.as_ref(),
+            true,
+        );
+        let Ok((queues, topics)) = routed else {
+            return;
         };
+        // RabbitMQ's cycle rule: a message that already died in a queue goes back to it only
+        // when a client rejected it somewhere on the way (a retry loop), never round and round
+        // by expiry or length limits alone.
+        let deaths: Vec<(String, String)> = headers
+            .as_ref()
+            .and_then(|h| match h.inner().get("x-death") {
+                Some(amq_protocol::types::AMQPValue::FieldArray(a)) => Some(a.clone()),
+                _ => None,
+            })
+            .map(|a| {
+                a.as_slice()
+                    .iter()
+                    .filter_map(|d| match d {
+                        amq_protocol::types::AMQPValue::FieldTable(t) => Some((
+                            t.inner()
+                                .get("queue")
+                                .and_then(args::text)
+                                .unwrap_or_default(),
+                            t.inner()
+                                .get("reason")
+                                .and_then(args::text)
+                                .unwrap_or_default(),
+                        )),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let rejected_on_the_way = deaths.iter().any(|(_, reason)| reason == "rejected");
+        let cycles = |queue: &str| !rejected_on_the_way && deaths.iter().any(|(q, _)| q == queue);
         for q in queues {
+            if cycles(q.name()) {
+                tracing::debug!(queue = q.name(), "dropping a dead letter that would cycle");
+                continue;
+            }
             if !q.admits() {
                 continue;
             }
@@ -1189,6 +1260,17 @@ impl AmqpCore {
                 tracing::warn!(queue = q.name(), error = %e, "cannot store a dead letter");
             }
             q.enforce_max_length();
+        }
+        for topic in topics {
+            if let Ok(Some(meta)) = self.broker.topic_or_create(&topic) {
+                let p = robustmq_broker::partitioner::partition_for(
+                    copy.routing_key.as_bytes(),
+                    meta.partitions.max(1),
+                );
+                if let Some(log) = self.broker.topics.partition(&topic, p) {
+                    let _ = self.broker.append(&*log, message::encode(&[&copy], now));
+                }
+            }
         }
     }
 

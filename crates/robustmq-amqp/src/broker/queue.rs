@@ -51,6 +51,8 @@ pub struct Delivery {
     pub offset: i64,
     pub redelivered: bool,
     pub message: Arc<Message>,
+    /// The channel-wide credit the delivery was counted against.
+    pub credit: Arc<ChannelCredit>,
 }
 
 /// A message leaving a queue for its dead-letter exchange.
@@ -111,14 +113,27 @@ pub struct ConsumerHandle {
     pub tag: String,
     pub channel: u16,
     pub tx: mpsc::Sender<ToConnection>,
-    /// Unacknowledged deliveries allowed at once (never 0: "unlimited" is capped by config).
-    pub prefetch: u32,
+    /// Unacknowledged deliveries allowed at once: the channel's current `basic.qos` prefetch
+    /// count, shared by its consumers so a later qos applies to them too (Celery raises it as
+    /// it holds ETA tasks); 0 means `unlimited`.
+    pub prefetch: Arc<AtomicU32>,
+    /// The cap when the prefetch is 0 (`amqp.max_unacked_per_consumer`).
+    pub unlimited: u32,
     pub no_ack: bool,
     pub exclusive: bool,
     /// The channel's flow: false stops deliveries.
     pub flow: Arc<AtomicBool>,
     /// The channel's shared limit.
     pub credit: Arc<ChannelCredit>,
+}
+
+impl ConsumerHandle {
+    fn limit(&self) -> u32 {
+        match self.prefetch.load(Ordering::Relaxed) {
+            0 => self.unlimited.max(1),
+            n => n,
+        }
+    }
 }
 
 struct Slot {
@@ -384,9 +399,10 @@ impl Queue {
     }
 
     fn is_expired(&self, m: &Message, now: i64) -> bool {
+        // Strictly older: a TTL of 0 still lets a consumer that is there at once have it.
         let age = now.saturating_sub(m.timestamp).max(0) as u64;
-        self.args.message_ttl.is_some_and(|ttl| age >= ttl)
-            || expiration_ms(&m.properties).is_some_and(|ttl| age >= ttl)
+        self.args.message_ttl.is_some_and(|ttl| age > ttl)
+            || expiration_ms(&m.properties).is_some_and(|ttl| age > ttl)
     }
 
     /// Sends a message that leaves the queue to the dead-letter exchange, if there is one.
@@ -444,8 +460,16 @@ impl Queue {
 
     /// Whether a publish may be added under `x-max-length` with a reject overflow.
     pub fn admits(&self) -> bool {
+        self.admits_more(0)
+    }
+
+    /// Whether a publish may be added under a reject overflow when `pending` more are about to
+    /// be appended in the same batch.
+    pub fn admits_more(&self, pending: u64) -> bool {
         match (self.args.max_length, self.args.overflow) {
-            (Some(max), Overflow::RejectPublish | Overflow::RejectPublishDlx) => self.ready() < max,
+            (Some(max), Overflow::RejectPublish | Overflow::RejectPublishDlx) => {
+                self.ready().saturating_add(pending) < max
+            }
             _ => true,
         }
     }
@@ -584,7 +608,7 @@ impl Queue {
                 let idx = (s.next + i) % n;
                 let c = &s.consumers[idx];
                 let room = c.handle.no_ack
-                    || (c.in_flight < c.handle.prefetch && c.handle.credit.has_room());
+                    || (c.in_flight < c.handle.limit() && c.handle.credit.has_room());
                 if room && c.handle.flow.load(Ordering::Relaxed) {
                     match c.handle.tx.clone().try_reserve_owned() {
                         Ok(permit) => {
@@ -622,6 +646,7 @@ impl Queue {
                 offset,
                 redelivered,
                 message,
+                credit: Arc::clone(&c.handle.credit),
             };
             if no_ack {
                 s.settled.settle(offset);
@@ -824,7 +849,8 @@ mod tests {
             tag: "t".into(),
             channel: 1,
             tx,
-            prefetch: 2,
+            prefetch: Arc::new(AtomicU32::new(2)),
+            unlimited: 10,
             no_ack: false,
             exclusive: false,
             flow: Arc::new(AtomicBool::new(true)),

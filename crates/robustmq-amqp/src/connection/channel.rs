@@ -2,7 +2,7 @@
 //! assembly for basic.publish, delivery tags and what is unacknowledged on each channel.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 
 use amq_protocol::protocol::{
@@ -47,7 +47,9 @@ pub(crate) struct Channel {
     counted: HashSet<u64>,
     credit: Arc<ChannelCredit>,
     consumers: HashMap<String, (Arc<Queue>, ConsumerId)>,
-    prefetch: u16,
+    /// The per-consumer prefetch count (`basic.qos` without `global`), shared with the
+    /// channel's consumers.
+    prefetch: Arc<AtomicU32>,
     /// The queue a `""` queue name means (the last one declared on this channel).
     last_queue: String,
     /// The direct reply-to consumer of this channel: (token, consumer tag).
@@ -78,7 +80,7 @@ impl Channel {
             counted: HashSet::new(),
             credit: Arc::default(),
             consumers: HashMap::new(),
-            prefetch: 0,
+            prefetch: Arc::default(),
             last_queue: String::new(),
             reply_to: None,
         }
@@ -96,9 +98,9 @@ impl Channel {
         !self.closing && self.consumers.get(tag).is_some_and(|(_, c)| *c == id)
     }
 
-    /// A counted delivery never reached the client.
-    pub(crate) fn release_credit(&self) {
-        self.credit.release();
+    /// Wakes the queues of this channel's consumers (it has room again).
+    pub(crate) fn wake_consumers(&self) {
+        wake_all(&self.consumers);
     }
 
     /// Forgets consumer `id` under `tag` (a newer consumer may reuse the tag).
@@ -585,7 +587,9 @@ impl Conn {
                         .store(u32::from(q.prefetch_count), Ordering::Relaxed);
                     wake_all(&ch.consumers);
                 } else {
-                    ch.prefetch = q.prefetch_count;
+                    ch.prefetch
+                        .store(u32::from(q.prefetch_count), Ordering::Relaxed);
+                    wake_all(&ch.consumers);
                 }
                 self.reply(
                     id,
@@ -724,11 +728,7 @@ impl Conn {
                 "consumer limit of this channel reached ({max_consumers}; amqp.max_consumers_per_channel)"
             )));
         }
-        let prefetch = if ch.prefetch == 0 {
-            unlimited
-        } else {
-            u32::from(ch.prefetch)
-        };
+        let prefetch = Arc::clone(&ch.prefetch);
         let flow = Arc::clone(&ch.flow);
         let cid = self.core.next_id();
         let handle = ConsumerHandle {
@@ -737,6 +737,7 @@ impl Conn {
             channel: id,
             tx: self.tx.clone(),
             prefetch,
+            unlimited,
             no_ack: c.no_ack,
             exclusive: c.exclusive,
             flow,
@@ -790,6 +791,12 @@ impl Conn {
         } else {
             c.consumer_tag.as_str().to_string()
         };
+        if ch.consumers.contains_key(&tag) {
+            return Err(AmqpError::connection(
+                errors::NOT_ALLOWED,
+                format!("attempt to reuse consumer tag '{tag}'"),
+            ));
+        }
         let token = uuid::Uuid::new_v4().simple().to_string();
         ch.reply_to = Some((token.clone(), tag.clone()));
         self.core.register_reply(
@@ -875,11 +882,12 @@ impl Conn {
                 "unknown delivery tag {tag}"
             )));
         }
+        let mut released = false;
         for t in tags {
             if let Some((q, offset)) = ch.unacked.remove(&t) {
                 if !ch.tx && ch.counted.remove(&t) {
                     ch.credit.release();
-                    wake_all(&ch.consumers);
+                    released = true;
                 }
                 if ch.tx {
                     ch.tx_settles.push((t, q, offset, how));
@@ -887,6 +895,9 @@ impl Conn {
                     settle_one(&q, offset, how);
                 }
             }
+        }
+        if released {
+            wake_all(&ch.consumers);
         }
         Ok(())
     }
@@ -913,8 +924,18 @@ impl Conn {
         let publishes = std::mem::take(&mut ch.tx_publishes);
         let settles = std::mem::take(&mut ch.tx_settles);
         ch.tx_bytes = 0;
-        let (wait, stored, _) = self.store(&publishes, true);
-        if stored.iter().any(|ok| !ok) {
+        let (wait, stored, refused) = self.store(&publishes, true);
+        // A message a full queue refused is dropped, as in RabbitMQ; anything else failing
+        // fails the commit, and what it settled is unacknowledged again.
+        if stored
+            .iter()
+            .zip(&refused)
+            .any(|(ok, refused)| !ok && !refused)
+        {
+            let ch = self.ch(id);
+            for (tag, q, offset, _) in settles {
+                ch.unacked.insert(tag, (q, offset));
+            }
             return Err(AmqpError::internal(
                 "cannot store the transaction's messages",
             ));
@@ -1057,7 +1078,14 @@ impl Conn {
         let max = self.core.config.max_message_bytes.saturating_mul(4);
         let ch = self.ch(id);
         if ch.tx {
-            ch.tx_bytes += staged.message.body.len();
+            // Everything a staged message holds, so empty bodies with large properties or
+            // wide fanouts count too.
+            ch.tx_bytes += staged.message.body.len()
+                + staged.message.properties.len()
+                + staged.message.routing_key.len()
+                + staged.message.exchange.len()
+                + 8 * (staged.queues.len() + staged.topics.len())
+                + 128;
             ch.tx_publishes.push(staged);
             if ch.tx_bytes > max {
                 ch.tx_publishes.clear();

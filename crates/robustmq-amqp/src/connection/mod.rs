@@ -273,18 +273,25 @@ impl Conn {
         }
     }
 
+    /// Writes everything owed, waiting up to 2 s for replies still waiting on durability
+    /// (confirms ahead of a close-ok).
     async fn flush_all<W: AsyncWrite + Unpin>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        while let Some(r) = self.replies.pop_ready() {
-            self.owed = self.owed.saturating_sub(r.len());
-            self.out.extend_from_slice(&r);
-        }
-        let out = std::mem::take(&mut self.out);
-        tokio::time::timeout(Duration::from_secs(2), async {
-            writer.write_all(&out).await?;
-            writer.flush().await
+        let written = tokio::time::timeout(Duration::from_secs(2), async {
+            loop {
+                while let Some(r) = self.replies.pop_ready() {
+                    self.owed = self.owed.saturating_sub(r.len());
+                    self.out.extend_from_slice(&r);
+                }
+                let out = std::mem::take(&mut self.out);
+                writer.write_all(&out).await?;
+                if !self.replies.waiting() {
+                    return writer.flush().await;
+                }
+                self.replies.next_ready().await;
+            }
         })
-        .await
-        .unwrap_or(Ok(()))
+        .await;
+        written.unwrap_or(Ok(()))
     }
 
     /// Counts a delivered message in its topic's outgoing metrics (`robustmq top`, /metrics).
@@ -419,6 +426,11 @@ impl Conn {
 
     /// A channel or connection exception raised on channel `id`.
     fn fail(&mut self, id: u16, e: AmqpError) {
+        // Publishes completed before the error are stored and confirmed before the close.
+        if let Err(store) = self.flush_publishes() {
+            self.close_with(store);
+            return;
+        }
         if e.connection {
             self.close_with(e);
             return;
@@ -467,8 +479,9 @@ impl Conn {
                     // The consumer went while this was on its way: back to the queue, and make
                     // sure the queue has forgotten it.
                     if !d.no_ack {
+                        d.credit.release();
                         if let Some(ch) = self.channels.get(&d.channel) {
-                            ch.release_credit();
+                            ch.wake_consumers();
                         }
                     }
                     d.queue.cancel(d.consumer);

@@ -13,7 +13,7 @@ use super::Conn;
 use crate::broker::message::{self, Message};
 use crate::broker::queue::Queue;
 use crate::codec;
-use crate::errors::{AmqpError, Result};
+use crate::errors::Result;
 
 /// Staged messages are stored at the latest once they add up to this many body bytes.
 pub(crate) const STAGE_BYTES: usize = 1 << 20;
@@ -55,8 +55,8 @@ impl Conn {
         }
         let staged = std::mem::take(&mut self.staged);
         self.staged_bytes = 0;
-        let (wait, stored, refused) = self.store(&staged, false);
-        self.owe_confirms(&staged, wait, &stored, &refused)
+        let (wait, stored, _) = self.store(&staged, false);
+        self.owe_confirms(&staged, wait, &stored)
     }
 
     /// Appends `staged` with one append per queue. Returns what their durability needs (every
@@ -76,7 +76,10 @@ impl Conn {
         let mut refused = vec![false; staged.len()];
         for (i, s) in staged.iter().enumerate() {
             for q in &s.queues {
-                if !q.admits() {
+                let pending = per_queue
+                    .get(&Arc::as_ptr(q))
+                    .map_or(0, |(m, _)| m.len() as u64);
+                if !q.admits_more(pending) {
                     refused[i] = true;
                     q.refused(Arc::clone(&s.message));
                     continue;
@@ -150,7 +153,10 @@ impl Conn {
         let mut failed = Vec::new();
         let broker = &self.core.broker;
         for (topic, messages, confirming) in per_topic {
-            let partitions = match robustmq_meta::off_worker(|| broker.topic_or_create(topic)) {
+            let known = broker.topics.get(topic).map(|meta| Ok(Some(meta)));
+            let found = known
+                .unwrap_or_else(|| robustmq_meta::off_worker(|| broker.topic_or_create(topic)));
+            let partitions = match found {
                 Ok(Some(meta)) => meta.partitions.max(1),
                 _ => {
                     tracing::warn!(topic, "cannot store AMQP messages in their log topic");
@@ -190,16 +196,14 @@ impl Conn {
         staged: &[Staged],
         wait: DurableWait,
         stored: &[bool],
-        refused: &[bool],
     ) -> Result<()> {
         let stored = |i: usize, _: &Staged| stored[i];
         // Per confirming channel: every (seq, stored) in order.
         let mut confirms: Vec<(u16, Vec<(u64, bool)>)> = Vec::new();
         for (i, s) in staged.iter().enumerate() {
             let Some(seq) = s.seq else {
-                if !stored(i, s) && !refused[i] {
-                    return Err(AmqpError::internal("cannot store a message"));
-                }
+                // Without confirms there is no way to tell the publisher (the failure was
+                // logged where it happened); it is at most once, as it chose.
                 continue;
             };
             let ok = stored(i, s);
@@ -216,19 +220,22 @@ impl Conn {
         let mut when_lost = Vec::new();
         for (channel, list) in &confirms {
             let last = list.last().map(|(seq, _)| *seq).unwrap_or_default();
+            // Both variants have the same frames in number and size (an ack and a nack are
+            // the same size), so the bytes counted as owed are the bytes written.
             if list.iter().all(|(_, ok)| *ok) {
                 when_durable.extend(confirm_frame(*channel, last, true, true));
+                when_lost.extend(confirm_frame(*channel, last, false, true));
             } else {
                 for (seq, ok) in list {
                     when_durable.extend(confirm_frame(*channel, *seq, *ok, false));
+                    when_lost.extend(confirm_frame(*channel, *seq, false, false));
                 }
             }
-            when_lost.extend(confirm_frame(*channel, last, false, true));
         }
         if wait.is_empty() {
             self.owe(when_durable);
         } else {
-            self.owed += when_durable.len().max(when_lost.len());
+            self.owed += when_durable.len();
             self.replies.push_later(async move {
                 match wait.wait().await {
                     Ok(()) => when_durable,
