@@ -763,18 +763,7 @@ impl AmqpCore {
             routing_key: routing_key.to_string(),
             arguments: args_key(&arguments),
         };
-        let total: usize = self
-            .read()
-            .values()
-            .flat_map(|v| v.exchanges.values())
-            .map(|e| e.bindings().count())
-            .sum();
-        if total >= self.config.max_bindings {
-            return Err(AmqpError::precondition(format!(
-                "binding limit reached ({}; amqp.max_bindings)",
-                self.config.max_bindings
-            )));
-        }
+        self.check_binding_limit()?;
         let v = storable(&arguments)?;
         if durable && q.decl.durable {
             let meta = &self.broker.meta;
@@ -809,19 +798,42 @@ impl AmqpCore {
             routing_key: routing_key.to_string(),
             arguments: args_key(arguments),
         };
+        self.remove_binding(vhost, exchange, &key)
+    }
+
+    /// Removes a binding of `source` from meta and memory; an auto-delete exchange that loses
+    /// its last binding goes too.
+    fn remove_binding(&self, vhost: &str, source: &str, key: &BindingKey) -> Result<()> {
         let meta = &self.broker.meta;
-        off_worker(|| meta.delete_entry(NS_BINDINGS, &binding_entry(vhost, exchange, &key)))?;
+        off_worker(|| meta.delete_entry(NS_BINDINGS, &binding_entry(vhost, source, key)))?;
         let mut emptied = false;
         if let Some(e) = self
             .write()
             .get_mut(vhost)
-            .and_then(|v| v.exchanges.get_mut(exchange))
+            .and_then(|v| v.exchanges.get_mut(source))
         {
             // Only removing a binding can leave an auto-delete exchange empty.
-            emptied = e.unbind(&key) && e.decl.auto_delete && !e.has_bindings();
+            emptied = e.unbind(key) && e.decl.auto_delete && !e.has_bindings();
         }
         if emptied {
-            self.forget_exchange(vhost, exchange, &[])?;
+            self.forget_exchange(vhost, source, &[])?;
+        }
+        Ok(())
+    }
+
+    /// Refuses a new binding past `amqp.max_bindings`.
+    fn check_binding_limit(&self) -> Result<()> {
+        let total: usize = self
+            .read()
+            .values()
+            .flat_map(|v| v.exchanges.values())
+            .map(|e| e.bindings().count())
+            .sum();
+        if total >= self.config.max_bindings {
+            return Err(AmqpError::precondition(format!(
+                "binding limit reached ({}; amqp.max_bindings)",
+                self.config.max_bindings
+            )));
         }
         Ok(())
     }
@@ -960,17 +972,8 @@ impl AmqpCore {
                 })
         };
         let both_durable = durable(destination)? && durable(source)?;
-        let total: usize = self
-            .read()
-            .values()
-            .flat_map(|v| v.exchanges.values())
-            .map(|e| e.bindings().count())
-            .sum();
-        if bind && total >= self.config.max_bindings {
-            return Err(AmqpError::precondition(format!(
-                "binding limit reached ({}; amqp.max_bindings)",
-                self.config.max_bindings
-            )));
+        if bind {
+            self.check_binding_limit()?;
         }
         let key = BindingKey {
             queue: destination.to_string(),
@@ -994,20 +997,7 @@ impl AmqpCore {
             }
             return Ok(());
         }
-        off_worker(|| meta.delete_entry(NS_BINDINGS, &entry))?;
-        let mut emptied = false;
-        if let Some(e) = self
-            .write()
-            .get_mut(vhost)
-            .and_then(|v| v.exchanges.get_mut(source))
-        {
-            // Only removing a binding can leave an auto-delete exchange empty.
-            emptied = e.unbind(&key) && e.decl.auto_delete && !e.has_bindings();
-        }
-        if emptied {
-            self.forget_exchange(vhost, source, &[])?;
-        }
-        Ok(())
+        self.remove_binding(vhost, source, &key)
     }
 
     /// Deletes the exclusive queues of a closed connection, and auto-delete queues whose last

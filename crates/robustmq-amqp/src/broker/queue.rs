@@ -372,7 +372,7 @@ impl Queue {
     pub fn get(&self, no_ack: bool) -> Option<(i64, Arc<Message>, bool, u64)> {
         self.touch();
         let mut s = self.state();
-        let t = self.take(&mut s, now_ms())?;
+        let t = self.take(&mut s, now_ms(), false)?;
         if no_ack {
             s.settled.settle(t.offset);
         } else {
@@ -398,11 +398,13 @@ impl Queue {
         idle >= ttl as i64 && self.consumers() == 0
     }
 
-    fn is_expired(&self, m: &Message, now: i64) -> bool {
-        // Strictly older: a TTL of 0 still lets a consumer that is there at once have it.
+    /// Whether a message has outlived its TTL. A TTL of 0 means "only to a consumer that is
+    /// there now", as in RabbitMQ: such a message goes to a consumer with room
+    /// (`to_consumer`) and expires everywhere else.
+    fn is_expired(&self, m: &Message, now: i64, to_consumer: bool) -> bool {
         let age = now.saturating_sub(m.timestamp).max(0) as u64;
-        self.args.message_ttl.is_some_and(|ttl| age > ttl)
-            || expiration_ms(&m.properties).is_some_and(|ttl| age > ttl)
+        let over = |ttl: u64| !(ttl == 0 && to_consumer) && age >= ttl;
+        self.args.message_ttl.is_some_and(over) || expiration_ms(&m.properties).is_some_and(over)
     }
 
     /// Sends a message that leaves the queue to the dead-letter exchange, if there is one.
@@ -426,10 +428,10 @@ impl Queue {
 
     /// The next message to hand out, if any: requeued ones first, then the log from the
     /// cursor. Expired messages met on the way are settled and dead-lettered.
-    fn take(&self, s: &mut State, now: i64) -> Option<Taken> {
+    fn take(&self, s: &mut State, now: i64, to_consumer: bool) -> Option<Taken> {
         loop {
             let t = self.next_message(s)?;
-            if self.is_expired(&t.message, now) {
+            if self.is_expired(&t.message, now, to_consumer) {
                 s.settled.settle(t.offset);
                 s.dirty = true;
                 self.dead_letter(t.message, "expired");
@@ -453,7 +455,9 @@ impl Queue {
     /// periodically for queues with a TTL, so they do not wait for a consumer.
     pub fn expire_head(&self) {
         let mut s = self.state();
-        if let Some(t) = self.take(&mut s, now_ms()) {
+        // A TTL-0 message is left to the dispatcher while there are consumers to take it.
+        let consumed = !s.consumers.is_empty();
+        if let Some(t) = self.take(&mut s, now_ms(), consumed) {
             Self::untake(&mut s, t);
         }
     }
@@ -483,7 +487,7 @@ impl Queue {
         let mut s = self.state();
         let now = now_ms();
         while self.ready_in(&s) > max {
-            let Some(t) = self.take(&mut s, now) else {
+            let Some(t) = self.take(&mut s, now, false) else {
                 break;
             };
             s.settled.settle(t.offset);
@@ -628,7 +632,7 @@ impl Queue {
                 message,
                 redelivered,
                 ..
-            }) = self.take(&mut s, now)
+            }) = self.take(&mut s, now, true)
             else {
                 return full;
             };

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use amq_protocol::protocol::{
     basic, channel, confirm, exchange, queue, tx, AMQPClass, BasicProperties,
 };
+use amq_protocol::types::{FieldTable, ShortString};
 use bytes::{Bytes, BytesMut};
 
 use super::Conn;
@@ -453,36 +454,12 @@ impl Conn {
                 }
             }
             AMQPClass::Exchange(exchange::AMQPMethod::Bind(b)) => {
-                core.bind_exchange(
-                    &vhost,
-                    b.destination.as_str(),
-                    b.source.as_str(),
-                    b.routing_key.as_str(),
-                    b.arguments,
-                    true,
-                )?;
-                if !b.nowait {
-                    self.reply(
-                        id,
-                        AMQPClass::Exchange(exchange::AMQPMethod::BindOk(exchange::BindOk {})),
-                    );
-                }
+                let ends = (b.destination, b.source, b.routing_key, b.arguments);
+                self.exchange_binding(id, ends, true, b.nowait)?
             }
             AMQPClass::Exchange(exchange::AMQPMethod::Unbind(b)) => {
-                core.bind_exchange(
-                    &vhost,
-                    b.destination.as_str(),
-                    b.source.as_str(),
-                    b.routing_key.as_str(),
-                    b.arguments,
-                    false,
-                )?;
-                if !b.nowait {
-                    self.reply(
-                        id,
-                        AMQPClass::Exchange(exchange::AMQPMethod::UnbindOk(exchange::UnbindOk {})),
-                    );
-                }
+                let ends = (b.destination, b.source, b.routing_key, b.arguments);
+                self.exchange_binding(id, ends, false, b.nowait)?
             }
             AMQPClass::Queue(queue::AMQPMethod::Declare(d))
                 if d.passive && d.queue.as_str() == crate::broker::REPLY_TO =>
@@ -898,6 +875,34 @@ impl Conn {
         }
         if released {
             wake_all(&ch.consumers);
+        }
+        Ok(())
+    }
+
+    /// `exchange.bind` (`bind`) or `exchange.unbind` of (destination, source, key, arguments).
+    fn exchange_binding(
+        &mut self,
+        id: u16,
+        (destination, source, key, arguments): (ShortString, ShortString, ShortString, FieldTable),
+        bind: bool,
+        nowait: bool,
+    ) -> Result<()> {
+        let vhost = self.session.vhost.clone();
+        self.core.bind_exchange(
+            &vhost,
+            destination.as_str(),
+            source.as_str(),
+            key.as_str(),
+            arguments,
+            bind,
+        )?;
+        if !nowait {
+            let ok = if bind {
+                exchange::AMQPMethod::BindOk(exchange::BindOk {})
+            } else {
+                exchange::AMQPMethod::UnbindOk(exchange::UnbindOk {})
+            };
+            self.reply(id, AMQPClass::Exchange(ok));
         }
         Ok(())
     }
