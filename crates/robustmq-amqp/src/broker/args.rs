@@ -35,7 +35,8 @@ pub struct QueueArgs {
     pub single_active_consumer: bool,
 }
 
-fn int(v: &AMQPValue) -> Option<i128> {
+/// An integer of any width, by value.
+pub fn int(v: &AMQPValue) -> Option<i128> {
     Some(match v {
         AMQPValue::ShortShortInt(x) => i128::from(*x),
         AMQPValue::ShortShortUInt(x) => i128::from(*x),

@@ -239,7 +239,7 @@ pub fn headers_match(args: &FieldTable, headers: &FieldTable) -> bool {
 
 /// Equal values; integers compare by value whatever their width, strings whatever their kind.
 fn values_equal(a: &AMQPValue, b: &AMQPValue) -> bool {
-    match (int_of(a), int_of(b)) {
+    match (super::args::int(a), super::args::int(b)) {
         (Some(x), Some(y)) => return x == y,
         (Some(_), None) | (None, Some(_)) => return false,
         _ => {}
@@ -248,19 +248,6 @@ fn values_equal(a: &AMQPValue, b: &AMQPValue) -> bool {
         (Some(x), Some(y)) => x == y,
         _ => a == b,
     }
-}
-
-fn int_of(v: &AMQPValue) -> Option<i128> {
-    Some(match v {
-        AMQPValue::ShortShortInt(x) => i128::from(*x),
-        AMQPValue::ShortShortUInt(x) => i128::from(*x),
-        AMQPValue::ShortInt(x) => i128::from(*x),
-        AMQPValue::ShortUInt(x) => i128::from(*x),
-        AMQPValue::LongInt(x) => i128::from(*x),
-        AMQPValue::LongUInt(x) => i128::from(*x),
-        AMQPValue::LongLongInt(x) => i128::from(*x),
-        _ => return None,
-    })
 }
 
 fn str_of(v: &AMQPValue) -> Option<&[u8]> {

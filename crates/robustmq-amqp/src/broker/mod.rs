@@ -342,10 +342,7 @@ impl AmqpCore {
     pub fn exchange_declare(&self, vhost: &str, d: ExchangeDecl, passive: bool) -> Result<()> {
         let _g = self.lock_declare();
         if d.name.is_empty() {
-            return Err(AmqpError::channel(
-                ACCESS_REFUSED,
-                "operation not permitted on the default exchange",
-            ));
+            return Err(default_exchange_refused());
         }
         let existing = self
             .read()
@@ -847,10 +844,7 @@ impl AmqpCore {
         conn: u64,
     ) -> Result<(Arc<Queue>, bool)> {
         if exchange.is_empty() {
-            return Err(AmqpError::channel(
-                ACCESS_REFUSED,
-                "operation not permitted on the default exchange",
-            ));
+            return Err(default_exchange_refused());
         }
         let durable = self
             .read()
@@ -958,10 +952,7 @@ impl AmqpCore {
     ) -> Result<()> {
         let _g = self.lock_declare();
         if destination.is_empty() || source.is_empty() {
-            return Err(AmqpError::channel(
-                ACCESS_REFUSED,
-                "operation not permitted on the default exchange",
-            ));
+            return Err(default_exchange_refused());
         }
         let durable = |name: &str| {
             self.read()
@@ -1291,6 +1282,14 @@ fn check_owner(q: &Queue, conn: u64) -> Result<()> {
         )),
         _ => Ok(()),
     }
+}
+
+/// Declaring, binding or unbinding the default exchange: 403, as in RabbitMQ.
+fn default_exchange_refused() -> AmqpError {
+    AmqpError::channel(
+        ACCESS_REFUSED,
+        "operation not permitted on the default exchange",
+    )
 }
 
 /// An exchange type this server does not know: a connection error, as in RabbitMQ.
