@@ -455,23 +455,26 @@ impl AmqpCore {
         self.forget_exchange(vhost, name, &bindings)
     }
 
+    /// Every binding (with its source exchange) whose destination is queue, or with
+    /// `to_exchange` exchange, `name`.
+    fn bindings_to(&self, vhost: &str, name: &str, to_exchange: bool) -> Vec<(String, BindingKey)> {
+        let r = self.read();
+        let Some(v) = r.get(vhost) else {
+            return Vec::new();
+        };
+        v.exchanges
+            .iter()
+            .flat_map(|(ex, e)| {
+                e.bindings()
+                    .filter(|b| b.to_exchange == to_exchange && b.queue == name)
+                    .map(move |b| (ex.clone(), b.clone()))
+            })
+            .collect()
+    }
+
     fn forget_exchange(&self, vhost: &str, name: &str, bindings: &[BindingKey]) -> Result<()> {
         // Its own bindings, and those of other exchanges to it.
-        let to_it: Vec<(String, BindingKey)> = self
-            .read()
-            .get(vhost)
-            .map(|v| {
-                v.exchanges
-                    .iter()
-                    .flat_map(|(ex, e)| {
-                        e.bindings()
-                            .filter(|b| b.to_exchange && b.queue == name)
-                            .map(|b| (ex.clone(), b.clone()))
-                            .collect::<Vec<_>>()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let to_it = self.bindings_to(vhost, name, true);
         let keys: Vec<String> = bindings
             .iter()
             .map(|b| binding_entry(vhost, name, b))
@@ -684,21 +687,7 @@ impl AmqpCore {
 
     fn remove_queue(&self, q: &Arc<Queue>) -> Result<()> {
         let vhost = q.vhost.as_str();
-        let bound: Vec<(String, BindingKey)> = self
-            .read()
-            .get(vhost)
-            .map(|v| {
-                v.exchanges
-                    .iter()
-                    .flat_map(|(ex, e)| {
-                        e.bindings()
-                            .filter(|b| !b.to_exchange && b.queue == q.name())
-                            .map(|b| (ex.clone(), b.clone()))
-                            .collect::<Vec<_>>()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let bound = self.bindings_to(vhost, q.name(), false);
         let keys: Vec<String> = bound
             .iter()
             .map(|(ex, b)| binding_entry(vhost, ex, b))
@@ -1139,10 +1128,7 @@ impl AmqpCore {
     /// Expired messages at the heads of queues with a TTL, and queues unused past their
     /// `x-expires`.
     fn expire(&self) {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
+        let now = robustmq_journal::now_ms();
         for q in self.all_queues() {
             // With a dead-letter exchange, per-message expirations must fire without a
             // consumer too (the delay-queue pattern).
@@ -1167,10 +1153,7 @@ impl AmqpCore {
     /// Publishes a dead letter to its exchange (dropped, as in RabbitMQ, when the exchange
     /// does not exist or routes it nowhere).
     fn republish(&self, letter: DeadLetter) {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
+        let now = robustmq_journal::now_ms();
         let m = &letter.message;
         let Some(properties) = deadletter::dead_properties(m, &letter.queue, letter.reason, now)
         else {

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use amq_protocol::types::FieldTable;
-use robustmq_journal::Log;
+use robustmq_journal::{now_ms, Log};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, Notify};
 
@@ -209,6 +209,8 @@ pub struct Queue {
     deleted: AtomicBool,
     /// When it was last used (declared, consumed from, got from), for `x-expires`.
     last_used_ms: AtomicI64,
+    /// Its log topic as a metrics label, made once (deliveries count under it).
+    pub labels: robustmq_broker::metrics::TopicLabels,
 }
 
 impl Queue {
@@ -222,6 +224,9 @@ impl Queue {
     ) -> Arc<Queue> {
         let persisted = persisted.within(log.log_end_offset());
         let cursor = persisted.settled.floor;
+        let labels = robustmq_broker::metrics::TopicLabels {
+            topic: decl.topic.clone(),
+        };
         Arc::new(Queue {
             vhost: vhost.to_string(),
             decl,
@@ -231,6 +236,7 @@ impl Queue {
             read_limit: options.read_limit,
             dead_letters: options.dead_letters,
             last_used_ms: AtomicI64::new(now_ms()),
+            labels,
             state: Mutex::new(State {
                 settled: persisted.settled,
                 cursor,
@@ -734,13 +740,6 @@ impl Queue {
     pub fn mark_dirty(&self) {
         self.state().dirty = true;
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 fn release(s: &mut State, consumer: ConsumerId) {

@@ -817,7 +817,7 @@ impl Conn {
             return Ok(());
         };
         let frame_max = self.session.frame_max;
-        self.count_out(&q.decl.topic, message.body.len());
+        self.count_out(&q.labels, message.body.len());
         let ch = self.ch(id);
         let tag = ch.next_tag;
         ch.next_tag += 1;
@@ -1037,7 +1037,7 @@ impl Conn {
                     routing_key: p.routing_key.clone(),
                     properties,
                     body: p.body.freeze(),
-                    timestamp: now_ms(),
+                    timestamp: robustmq_journal::now_ms(),
                 });
                 let delivered = self.core.send_reply(token, Arc::clone(&message));
                 if !delivered && p.mandatory {
@@ -1068,7 +1068,7 @@ impl Conn {
             routing_key: p.routing_key,
             properties,
             body: p.body.freeze(),
-            timestamp: now_ms(),
+            timestamp: robustmq_journal::now_ms(),
         });
         if queues.is_empty() && topics.is_empty() && p.mandatory {
             self.return_unroutable(id, &message);
@@ -1140,11 +1140,4 @@ fn settle_one(q: &Queue, offset: i64, how: Settle) {
         Settle::Requeue => q.requeue(offset),
         Settle::Discard => q.discard(offset),
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }

@@ -295,13 +295,10 @@ impl Conn {
     }
 
     /// Counts a delivered message in its topic's outgoing metrics (`robustmq top`, /metrics).
-    pub(crate) fn count_out(&self, topic: &str, bytes: usize) {
-        let labels = robustmq_broker::metrics::TopicLabels {
-            topic: topic.to_string(),
-        };
+    pub(crate) fn count_out(&self, labels: &robustmq_broker::metrics::TopicLabels, bytes: usize) {
         let m = &self.core.broker.metrics;
-        m.records_out.get_or_create(&labels).inc();
-        m.bytes_out.get_or_create(&labels).inc_by(bytes as u64);
+        m.records_out.get_or_create(labels).inc();
+        m.bytes_out.get_or_create(labels).inc_by(bytes as u64);
     }
 
     /// Sends connection.blocked / unblocked when the alarm changed for a publisher that
@@ -491,7 +488,7 @@ impl Conn {
                     return;
                 }
                 let frame_max = self.session.frame_max;
-                self.count_out(&d.queue.decl.topic, d.message.body.len());
+                self.count_out(&d.queue.labels, d.message.body.len());
                 if let Some(ch) = self.channels.get_mut(&d.channel) {
                     let frames = ch.deliver(d, frame_max);
                     self.owe(frames);
