@@ -286,6 +286,7 @@ class MqttClient:
         self._unsubacks: dict[int, list[int]] = {}
         self._pubacks: dict[int, int] = {}
         self._stop = False
+        self._abort = False  # drop(): stop without writing what is queued
         self._thread: threading.Thread | None = None
         self._loop_done = threading.Event()
         self.c.on_connect = self._on_connect
@@ -294,6 +295,12 @@ class MqttClient:
         self.c.on_subscribe = self._on_subscribe
         self.c.on_unsubscribe = self._on_unsubscribe
         self.c.on_publish = self._on_publish
+        # Only the loop thread writes to the socket. Without a registered writer, paho also
+        # writes from the thread that calls publish(), and two threads popping its packet
+        # queue can put a PUBLISH on the wire after later ones (seen as a reordered QoS 1
+        # message in test_order_per_topic_with_interleaved_topics). Queued packets wake the
+        # loop through paho's socket pair.
+        self.c.on_socket_register_write = lambda *_: None
 
     # --- callbacks (network thread) -------------------------------------------
     def _notify(self):
@@ -345,7 +352,8 @@ class MqttClient:
     # --- network loop --------------------------------------------------------
     def _run(self):
         try:
-            while not self._stop:
+            # After a stop, what is queued (a DISCONNECT from close()) is still written.
+            while not self._abort and (not self._stop or self.c.want_write()):
                 rc = self.c.loop(timeout=0.05)
                 if rc != MQTTErrorCode.MQTT_ERR_SUCCESS:
                     break
@@ -461,6 +469,7 @@ class MqttClient:
     def drop(self) -> None:
         """Close the socket without DISCONNECT (an abnormal close: the will is published)."""
         self._stop = True
+        self._abort = True
         if self._thread is not None:
             self._thread.join(T)
         sock = self.c.socket()
@@ -479,7 +488,7 @@ class MqttClient:
         return self.disconnected
 
     def close(self, wait: bool = True) -> None:
-        """Best-effort teardown for fixtures: DISCONNECT (written at once) and stop the loop."""
+        """Best-effort teardown for fixtures: DISCONNECT (written by the loop before it stops)."""
         try:
             if self._thread is not None and not self._loop_done.is_set():
                 self._stop = True
