@@ -33,6 +33,10 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq' -ScriptBlock {
             [CompletionResult]::new('topic', 'topic', [CompletionResultType]::ParameterValue, 'List, describe, create, alter and delete topics')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Inspect consumer groups, their lag, and reset or delete their offsets')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)')
+            [CompletionResult]::new('vhost', 'vhost', [CompletionResultType]::ParameterValue, 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)')
+            [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'List, declare and delete AMQP exchanges')
+            [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'List, declare, purge and delete AMQP queues (with message and consumer counts)')
+            [CompletionResult]::new('binding', 'binding', [CompletionResultType]::ParameterValue, 'List, add and delete AMQP bindings (exchange to queue, exchange to exchange)')
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Write records to a topic, one per line of stdin or of the given files')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Read records from a topic and print them (kcat-style format strings)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for robustmq to stdout')
@@ -361,6 +365,333 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq' -ScriptBlock {
         'robustmq;user;help;help' {
             break
         }
+        'robustmq;vhost' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every virtual host with its exchanges, queues and ready messages')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a virtual host (succeeds when it exists already)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a virtual host with its queues (and their messages), exchanges and bindings; its connections are closed')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq;vhost;list' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;vhost;add' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;vhost;delete' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;vhost;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every virtual host with its exchanges, queues and ready messages')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a virtual host (succeeds when it exists already)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a virtual host with its queues (and their messages), exchanges and bindings; its connections are closed')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq;vhost;help;list' {
+            break
+        }
+        'robustmq;vhost;help;add' {
+            break
+        }
+        'robustmq;vhost;help;delete' {
+            break
+        }
+        'robustmq;vhost;help;help' {
+            break
+        }
+        'robustmq;exchange' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Exchanges with their type, flags and arguments')
+            [CompletionResult]::new('declare', 'declare', [CompletionResultType]::ParameterValue, 'Declare an exchange; an existing one must have the same type and flags')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an exchange and its bindings')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq;exchange;list' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this virtual host (default: all)')
+            [CompletionResult]::new('--vhost', '--vhost', [CompletionResultType]::ParameterName, 'Only this virtual host (default: all)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;exchange;declare' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--vhost', '--vhost', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'direct, fanout, topic or headers')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000')
+            [CompletionResult]::new('--arguments', '--arguments', [CompletionResultType]::ParameterName, 'All arguments as one JSON object (merged under --arg)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--transient', '--transient', [CompletionResultType]::ParameterName, 'Not durable: gone after a restart (durable is the default, as in rabbitmqadmin)')
+            [CompletionResult]::new('--auto-delete', '--auto-delete', [CompletionResultType]::ParameterName, 'Deleted when its last binding goes')
+            [CompletionResult]::new('--internal', '--internal', [CompletionResultType]::ParameterName, 'Clients cannot publish to it, only other exchanges')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;exchange;delete' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--vhost', '--vhost', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--if-unused', '--if-unused', [CompletionResultType]::ParameterName, 'Only when it has no bindings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;exchange;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Exchanges with their type, flags and arguments')
+            [CompletionResult]::new('declare', 'declare', [CompletionResultType]::ParameterValue, 'Declare an exchange; an existing one must have the same type and flags')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an exchange and its bindings')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq;exchange;help;list' {
+            break
+        }
+        'robustmq;exchange;help;declare' {
+            break
+        }
+        'robustmq;exchange;help;delete' {
+            break
+        }
+        'robustmq;exchange;help;help' {
+            break
+        }
+        'robustmq;queue' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Queues with ready and unacknowledged messages, consumers and their log topic')
+            [CompletionResult]::new('declare', 'declare', [CompletionResultType]::ParameterValue, 'Declare a queue; an existing one must have the same flags and x- arguments')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a queue with its messages')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Drop a queue''s ready messages (unacknowledged ones stay)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq;queue;list' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this virtual host (default: all)')
+            [CompletionResult]::new('--vhost', '--vhost', [CompletionResultType]::ParameterName, 'Only this virtual host (default: all)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;queue;declare' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--vhost', '--vhost', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000')
+            [CompletionResult]::new('--arguments', '--arguments', [CompletionResultType]::ParameterName, 'All arguments as one JSON object (merged under --arg)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--transient', '--transient', [CompletionResultType]::ParameterName, 'Not durable: gone after a restart (durable is the default, as in rabbitmqadmin)')
+            [CompletionResult]::new('--auto-delete', '--auto-delete', [CompletionResultType]::ParameterName, 'Deleted when its last consumer goes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;queue;delete' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--vhost', '--vhost', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--if-unused', '--if-unused', [CompletionResultType]::ParameterName, 'Only when it has no consumers')
+            [CompletionResult]::new('--if-empty', '--if-empty', [CompletionResultType]::ParameterName, 'Only when it has no ready messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;queue;purge' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--vhost', '--vhost', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;queue;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Queues with ready and unacknowledged messages, consumers and their log topic')
+            [CompletionResult]::new('declare', 'declare', [CompletionResultType]::ParameterValue, 'Declare a queue; an existing one must have the same flags and x- arguments')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a queue with its messages')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Drop a queue''s ready messages (unacknowledged ones stay)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq;queue;help;list' {
+            break
+        }
+        'robustmq;queue;help;declare' {
+            break
+        }
+        'robustmq;queue;help;delete' {
+            break
+        }
+        'robustmq;queue;help;purge' {
+            break
+        }
+        'robustmq;queue;help;help' {
+            break
+        }
+        'robustmq;binding' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Bindings: source exchange, destination queue or exchange, routing key, arguments')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Bind a queue (or, with --to-exchange, an exchange) to an exchange')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a binding (same routing key and arguments as it was made with)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq;binding;list' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this virtual host (default: all)')
+            [CompletionResult]::new('--vhost', '--vhost', [CompletionResultType]::ParameterName, 'Only this virtual host (default: all)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;binding;add' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--vhost', '--vhost', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Routing key (binding key) of the binding')
+            [CompletionResult]::new('--routing-key', '--routing-key', [CompletionResultType]::ParameterName, 'Routing key (binding key) of the binding')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000')
+            [CompletionResult]::new('--arguments', '--arguments', [CompletionResultType]::ParameterName, 'All arguments as one JSON object (merged under --arg)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--to-exchange', '--to-exchange', [CompletionResultType]::ParameterName, 'The destination is an exchange')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;binding;delete' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('--vhost', '--vhost', [CompletionResultType]::ParameterName, 'Virtual host')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Routing key (binding key) of the binding')
+            [CompletionResult]::new('--routing-key', '--routing-key', [CompletionResultType]::ParameterName, 'Routing key (binding key) of the binding')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000')
+            [CompletionResult]::new('--arguments', '--arguments', [CompletionResultType]::ParameterName, 'All arguments as one JSON object (merged under --arg)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--to-exchange', '--to-exchange', [CompletionResultType]::ParameterName, 'The destination is an exchange')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;binding;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Bindings: source exchange, destination queue or exchange, routing key, arguments')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Bind a queue (or, with --to-exchange, an exchange) to an exchange')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a binding (same routing key and arguments as it was made with)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq;binding;help;list' {
+            break
+        }
+        'robustmq;binding;help;add' {
+            break
+        }
+        'robustmq;binding;help;delete' {
+            break
+        }
+        'robustmq;binding;help;help' {
+            break
+        }
         'robustmq;produce' {
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Key of every record (default: no key, records spread over partitions)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key of every record (default: no key, records spread over partitions)')
@@ -434,6 +765,10 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq' -ScriptBlock {
             [CompletionResult]::new('topic', 'topic', [CompletionResultType]::ParameterValue, 'List, describe, create, alter and delete topics')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Inspect consumer groups, their lag, and reset or delete their offsets')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)')
+            [CompletionResult]::new('vhost', 'vhost', [CompletionResultType]::ParameterValue, 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)')
+            [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'List, declare and delete AMQP exchanges')
+            [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'List, declare, purge and delete AMQP queues (with message and consumer counts)')
+            [CompletionResult]::new('binding', 'binding', [CompletionResultType]::ParameterValue, 'List, add and delete AMQP bindings (exchange to queue, exchange to exchange)')
             [CompletionResult]::new('produce', 'produce', [CompletionResultType]::ParameterValue, 'Write records to a topic, one per line of stdin or of the given files')
             [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Read records from a topic and print them (kcat-style format strings)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for robustmq to stdout')
@@ -507,6 +842,70 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq' -ScriptBlock {
             break
         }
         'robustmq;help;user;delete' {
+            break
+        }
+        'robustmq;help;vhost' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every virtual host with its exchanges, queues and ready messages')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a virtual host (succeeds when it exists already)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a virtual host with its queues (and their messages), exchanges and bindings; its connections are closed')
+            break
+        }
+        'robustmq;help;vhost;list' {
+            break
+        }
+        'robustmq;help;vhost;add' {
+            break
+        }
+        'robustmq;help;vhost;delete' {
+            break
+        }
+        'robustmq;help;exchange' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Exchanges with their type, flags and arguments')
+            [CompletionResult]::new('declare', 'declare', [CompletionResultType]::ParameterValue, 'Declare an exchange; an existing one must have the same type and flags')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete an exchange and its bindings')
+            break
+        }
+        'robustmq;help;exchange;list' {
+            break
+        }
+        'robustmq;help;exchange;declare' {
+            break
+        }
+        'robustmq;help;exchange;delete' {
+            break
+        }
+        'robustmq;help;queue' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Queues with ready and unacknowledged messages, consumers and their log topic')
+            [CompletionResult]::new('declare', 'declare', [CompletionResultType]::ParameterValue, 'Declare a queue; an existing one must have the same flags and x- arguments')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a queue with its messages')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Drop a queue''s ready messages (unacknowledged ones stay)')
+            break
+        }
+        'robustmq;help;queue;list' {
+            break
+        }
+        'robustmq;help;queue;declare' {
+            break
+        }
+        'robustmq;help;queue;delete' {
+            break
+        }
+        'robustmq;help;queue;purge' {
+            break
+        }
+        'robustmq;help;binding' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Bindings: source exchange, destination queue or exchange, routing key, arguments')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Bind a queue (or, with --to-exchange, an exchange) to an exchange')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a binding (same routing key and arguments as it was made with)')
+            break
+        }
+        'robustmq;help;binding;list' {
+            break
+        }
+        'robustmq;help;binding;add' {
+            break
+        }
+        'robustmq;help;binding;delete' {
             break
         }
         'robustmq;help;produce' {

@@ -30,6 +30,10 @@ set edit:completion:arg-completer[robustmq] = {|@words|
             cand topic 'List, describe, create, alter and delete topics'
             cand group 'Inspect consumer groups, their lag, and reset or delete their offsets'
             cand user 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
+            cand vhost 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)'
+            cand exchange 'List, declare and delete AMQP exchanges'
+            cand queue 'List, declare, purge and delete AMQP queues (with message and consumer counts)'
+            cand binding 'List, add and delete AMQP bindings (exchange to queue, exchange to exchange)'
             cand produce 'Write records to a topic, one per line of stdin or of the given files'
             cand consume 'Read records from a topic and print them (kcat-style format strings)'
             cand completions 'Print a shell completion script for robustmq to stdout'
@@ -317,6 +321,295 @@ set edit:completion:arg-completer[robustmq] = {|@words|
         }
         &'robustmq;user;help;help'= {
         }
+        &'robustmq;vhost'= {
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Every virtual host with its exchanges, queues and ready messages'
+            cand add 'Create a virtual host (succeeds when it exists already)'
+            cand delete 'Delete a virtual host with its queues (and their messages), exchanges and bindings; its connections are closed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq;vhost;list'= {
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;vhost;add'= {
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;vhost;delete'= {
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;vhost;help'= {
+            cand list 'Every virtual host with its exchanges, queues and ready messages'
+            cand add 'Create a virtual host (succeeds when it exists already)'
+            cand delete 'Delete a virtual host with its queues (and their messages), exchanges and bindings; its connections are closed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq;vhost;help;list'= {
+        }
+        &'robustmq;vhost;help;add'= {
+        }
+        &'robustmq;vhost;help;delete'= {
+        }
+        &'robustmq;vhost;help;help'= {
+        }
+        &'robustmq;exchange'= {
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Exchanges with their type, flags and arguments'
+            cand declare 'Declare an exchange; an existing one must have the same type and flags'
+            cand delete 'Delete an exchange and its bindings'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq;exchange;list'= {
+            cand -p 'Only this virtual host (default: all)'
+            cand --vhost 'Only this virtual host (default: all)'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;exchange;declare'= {
+            cand -p 'Virtual host'
+            cand --vhost 'Virtual host'
+            cand --type 'direct, fanout, topic or headers'
+            cand --arg 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000'
+            cand --arguments 'All arguments as one JSON object (merged under --arg)'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand --transient 'Not durable: gone after a restart (durable is the default, as in rabbitmqadmin)'
+            cand --auto-delete 'Deleted when its last binding goes'
+            cand --internal 'Clients cannot publish to it, only other exchanges'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;exchange;delete'= {
+            cand -p 'Virtual host'
+            cand --vhost 'Virtual host'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand --if-unused 'Only when it has no bindings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;exchange;help'= {
+            cand list 'Exchanges with their type, flags and arguments'
+            cand declare 'Declare an exchange; an existing one must have the same type and flags'
+            cand delete 'Delete an exchange and its bindings'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq;exchange;help;list'= {
+        }
+        &'robustmq;exchange;help;declare'= {
+        }
+        &'robustmq;exchange;help;delete'= {
+        }
+        &'robustmq;exchange;help;help'= {
+        }
+        &'robustmq;queue'= {
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Queues with ready and unacknowledged messages, consumers and their log topic'
+            cand declare 'Declare a queue; an existing one must have the same flags and x- arguments'
+            cand delete 'Delete a queue with its messages'
+            cand purge 'Drop a queue''s ready messages (unacknowledged ones stay)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq;queue;list'= {
+            cand -p 'Only this virtual host (default: all)'
+            cand --vhost 'Only this virtual host (default: all)'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;queue;declare'= {
+            cand -p 'Virtual host'
+            cand --vhost 'Virtual host'
+            cand --arg 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000'
+            cand --arguments 'All arguments as one JSON object (merged under --arg)'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand --transient 'Not durable: gone after a restart (durable is the default, as in rabbitmqadmin)'
+            cand --auto-delete 'Deleted when its last consumer goes'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;queue;delete'= {
+            cand -p 'Virtual host'
+            cand --vhost 'Virtual host'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand --if-unused 'Only when it has no consumers'
+            cand --if-empty 'Only when it has no ready messages'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;queue;purge'= {
+            cand -p 'Virtual host'
+            cand --vhost 'Virtual host'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;queue;help'= {
+            cand list 'Queues with ready and unacknowledged messages, consumers and their log topic'
+            cand declare 'Declare a queue; an existing one must have the same flags and x- arguments'
+            cand delete 'Delete a queue with its messages'
+            cand purge 'Drop a queue''s ready messages (unacknowledged ones stay)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq;queue;help;list'= {
+        }
+        &'robustmq;queue;help;declare'= {
+        }
+        &'robustmq;queue;help;delete'= {
+        }
+        &'robustmq;queue;help;purge'= {
+        }
+        &'robustmq;queue;help;help'= {
+        }
+        &'robustmq;binding'= {
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Bindings: source exchange, destination queue or exchange, routing key, arguments'
+            cand add 'Bind a queue (or, with --to-exchange, an exchange) to an exchange'
+            cand delete 'Remove a binding (same routing key and arguments as it was made with)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq;binding;list'= {
+            cand -p 'Only this virtual host (default: all)'
+            cand --vhost 'Only this virtual host (default: all)'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;binding;add'= {
+            cand -p 'Virtual host'
+            cand --vhost 'Virtual host'
+            cand -k 'Routing key (binding key) of the binding'
+            cand --routing-key 'Routing key (binding key) of the binding'
+            cand --arg 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000'
+            cand --arguments 'All arguments as one JSON object (merged under --arg)'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand --to-exchange 'The destination is an exchange'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;binding;delete'= {
+            cand -p 'Virtual host'
+            cand --vhost 'Virtual host'
+            cand -k 'Routing key (binding key) of the binding'
+            cand --routing-key 'Routing key (binding key) of the binding'
+            cand --arg 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000'
+            cand --arguments 'All arguments as one JSON object (merged under --arg)'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand --to-exchange 'The destination is an exchange'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;binding;help'= {
+            cand list 'Bindings: source exchange, destination queue or exchange, routing key, arguments'
+            cand add 'Bind a queue (or, with --to-exchange, an exchange) to an exchange'
+            cand delete 'Remove a binding (same routing key and arguments as it was made with)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq;binding;help;list'= {
+        }
+        &'robustmq;binding;help;add'= {
+        }
+        &'robustmq;binding;help;delete'= {
+        }
+        &'robustmq;binding;help;help'= {
+        }
         &'robustmq;produce'= {
             cand -k 'Key of every record (default: no key, records spread over partitions)'
             cand --key 'Key of every record (default: no key, records spread over partitions)'
@@ -386,6 +679,10 @@ set edit:completion:arg-completer[robustmq] = {|@words|
             cand topic 'List, describe, create, alter and delete topics'
             cand group 'Inspect consumer groups, their lag, and reset or delete their offsets'
             cand user 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
+            cand vhost 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)'
+            cand exchange 'List, declare and delete AMQP exchanges'
+            cand queue 'List, declare, purge and delete AMQP queues (with message and consumer counts)'
+            cand binding 'List, add and delete AMQP bindings (exchange to queue, exchange to exchange)'
             cand produce 'Write records to a topic, one per line of stdin or of the given files'
             cand consume 'Read records from a topic and print them (kcat-style format strings)'
             cand completions 'Print a shell completion script for robustmq to stdout'
@@ -441,6 +738,53 @@ set edit:completion:arg-completer[robustmq] = {|@words|
         &'robustmq;help;user;add'= {
         }
         &'robustmq;help;user;delete'= {
+        }
+        &'robustmq;help;vhost'= {
+            cand list 'Every virtual host with its exchanges, queues and ready messages'
+            cand add 'Create a virtual host (succeeds when it exists already)'
+            cand delete 'Delete a virtual host with its queues (and their messages), exchanges and bindings; its connections are closed'
+        }
+        &'robustmq;help;vhost;list'= {
+        }
+        &'robustmq;help;vhost;add'= {
+        }
+        &'robustmq;help;vhost;delete'= {
+        }
+        &'robustmq;help;exchange'= {
+            cand list 'Exchanges with their type, flags and arguments'
+            cand declare 'Declare an exchange; an existing one must have the same type and flags'
+            cand delete 'Delete an exchange and its bindings'
+        }
+        &'robustmq;help;exchange;list'= {
+        }
+        &'robustmq;help;exchange;declare'= {
+        }
+        &'robustmq;help;exchange;delete'= {
+        }
+        &'robustmq;help;queue'= {
+            cand list 'Queues with ready and unacknowledged messages, consumers and their log topic'
+            cand declare 'Declare a queue; an existing one must have the same flags and x- arguments'
+            cand delete 'Delete a queue with its messages'
+            cand purge 'Drop a queue''s ready messages (unacknowledged ones stay)'
+        }
+        &'robustmq;help;queue;list'= {
+        }
+        &'robustmq;help;queue;declare'= {
+        }
+        &'robustmq;help;queue;delete'= {
+        }
+        &'robustmq;help;queue;purge'= {
+        }
+        &'robustmq;help;binding'= {
+            cand list 'Bindings: source exchange, destination queue or exchange, routing key, arguments'
+            cand add 'Bind a queue (or, with --to-exchange, an exchange) to an exchange'
+            cand delete 'Remove a binding (same routing key and arguments as it was made with)'
+        }
+        &'robustmq;help;binding;list'= {
+        }
+        &'robustmq;help;binding;add'= {
+        }
+        &'robustmq;help;binding;delete'= {
         }
         &'robustmq;help;produce'= {
         }

@@ -34,6 +34,10 @@ complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "cluster" -d 'Show
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "topic" -d 'List, describe, create, alter and delete topics'
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "group" -d 'Inspect consumer groups, their lag, and reset or delete their offsets'
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "user" -d 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "vhost" -d 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "exchange" -d 'List, declare and delete AMQP exchanges'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "queue" -d 'List, declare, purge and delete AMQP queues (with message and consumer counts)'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "binding" -d 'List, add and delete AMQP bindings (exchange to queue, exchange to exchange)'
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "produce" -d 'Write records to a topic, one per line of stdin or of the given files'
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "consume" -d 'Read records from a topic and print them (kcat-style format strings)'
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "completions" -d 'Print a shell completion script for robustmq to stdout'
@@ -198,6 +202,173 @@ complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_
 complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a user, or replace an existing user\'s password'
 complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a user'
 complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -s h -l help -d 'Print help'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -f -a "list" -d 'Every virtual host with its exchanges, queues and ready messages'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -f -a "add" -d 'Create a virtual host (succeeds when it exists already)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -f -a "delete" -d 'Delete a virtual host with its queues (and their messages), exchanges and bindings; its connections are closed'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from list" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from list" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from add" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from add" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from delete" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every virtual host with its exchanges, queues and ready messages'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a virtual host (succeeds when it exists already)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a virtual host with its queues (and their messages), exchanges and bindings; its connections are closed'
+complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and not __fish_seen_subcommand_from list declare delete help" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and not __fish_seen_subcommand_from list declare delete help" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and not __fish_seen_subcommand_from list declare delete help" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and not __fish_seen_subcommand_from list declare delete help" -s h -l help -d 'Print help'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and not __fish_seen_subcommand_from list declare delete help" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and not __fish_seen_subcommand_from list declare delete help" -f -a "list" -d 'Exchanges with their type, flags and arguments'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and not __fish_seen_subcommand_from list declare delete help" -f -a "declare" -d 'Declare an exchange; an existing one must have the same type and flags'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and not __fish_seen_subcommand_from list declare delete help" -f -a "delete" -d 'Delete an exchange and its bindings'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and not __fish_seen_subcommand_from list declare delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from list" -s p -l vhost -d 'Only this virtual host (default: all)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from list" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from list" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -s p -l vhost -d 'Virtual host' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -l type -d 'direct, fanout, topic or headers' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -l arg -d 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -l arguments -d 'All arguments as one JSON object (merged under --arg)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -l transient -d 'Not durable: gone after a restart (durable is the default, as in rabbitmqadmin)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -l auto-delete -d 'Deleted when its last binding goes'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -l internal -d 'Clients cannot publish to it, only other exchanges'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from declare" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from delete" -s p -l vhost -d 'Virtual host' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from delete" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from delete" -l if-unused -d 'Only when it has no bindings'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from help" -f -a "list" -d 'Exchanges with their type, flags and arguments'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from help" -f -a "declare" -d 'Declare an exchange; an existing one must have the same type and flags'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an exchange and its bindings'
+complete -c robustmq -n "__fish_robustmq_using_subcommand exchange; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and not __fish_seen_subcommand_from list declare delete purge help" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and not __fish_seen_subcommand_from list declare delete purge help" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and not __fish_seen_subcommand_from list declare delete purge help" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and not __fish_seen_subcommand_from list declare delete purge help" -s h -l help -d 'Print help'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and not __fish_seen_subcommand_from list declare delete purge help" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and not __fish_seen_subcommand_from list declare delete purge help" -f -a "list" -d 'Queues with ready and unacknowledged messages, consumers and their log topic'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and not __fish_seen_subcommand_from list declare delete purge help" -f -a "declare" -d 'Declare a queue; an existing one must have the same flags and x- arguments'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and not __fish_seen_subcommand_from list declare delete purge help" -f -a "delete" -d 'Delete a queue with its messages'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and not __fish_seen_subcommand_from list declare delete purge help" -f -a "purge" -d 'Drop a queue\'s ready messages (unacknowledged ones stay)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and not __fish_seen_subcommand_from list declare delete purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from list" -s p -l vhost -d 'Only this virtual host (default: all)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from list" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from list" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from declare" -s p -l vhost -d 'Virtual host' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from declare" -l arg -d 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from declare" -l arguments -d 'All arguments as one JSON object (merged under --arg)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from declare" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from declare" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from declare" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from declare" -l transient -d 'Not durable: gone after a restart (durable is the default, as in rabbitmqadmin)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from declare" -l auto-delete -d 'Deleted when its last consumer goes'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from declare" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from declare" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from delete" -s p -l vhost -d 'Virtual host' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from delete" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from delete" -l if-unused -d 'Only when it has no consumers'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from delete" -l if-empty -d 'Only when it has no ready messages'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s p -l vhost -d 'Virtual host' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from purge" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "list" -d 'Queues with ready and unacknowledged messages, consumers and their log topic'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "declare" -d 'Declare a queue; an existing one must have the same flags and x- arguments'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a queue with its messages'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Drop a queue\'s ready messages (unacknowledged ones stay)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand queue; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and not __fish_seen_subcommand_from list add delete help" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and not __fish_seen_subcommand_from list add delete help" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and not __fish_seen_subcommand_from list add delete help" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and not __fish_seen_subcommand_from list add delete help" -s h -l help -d 'Print help'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and not __fish_seen_subcommand_from list add delete help" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and not __fish_seen_subcommand_from list add delete help" -f -a "list" -d 'Bindings: source exchange, destination queue or exchange, routing key, arguments'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and not __fish_seen_subcommand_from list add delete help" -f -a "add" -d 'Bind a queue (or, with --to-exchange, an exchange) to an exchange'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and not __fish_seen_subcommand_from list add delete help" -f -a "delete" -d 'Remove a binding (same routing key and arguments as it was made with)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and not __fish_seen_subcommand_from list add delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from list" -s p -l vhost -d 'Only this virtual host (default: all)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from list" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from list" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from add" -s p -l vhost -d 'Virtual host' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from add" -s k -l routing-key -d 'Routing key (binding key) of the binding' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from add" -l arg -d 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from add" -l arguments -d 'All arguments as one JSON object (merged under --arg)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from add" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from add" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from add" -l to-exchange -d 'The destination is an exchange'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from delete" -s p -l vhost -d 'Virtual host' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from delete" -s k -l routing-key -d 'Routing key (binding key) of the binding' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from delete" -l arg -d 'An argument, KEY=VALUE (repeatable). VALUE is read as JSON when it parses (60000, true, "text", [1,2]), else as a string: --arg x-message-ttl=60000' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from delete" -l arguments -d 'All arguments as one JSON object (merged under --arg)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from delete" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from delete" -l to-exchange -d 'The destination is an exchange'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from help" -f -a "list" -d 'Bindings: source exchange, destination queue or exchange, routing key, arguments'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from help" -f -a "add" -d 'Bind a queue (or, with --to-exchange, an exchange) to an exchange'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Remove a binding (same routing key and arguments as it was made with)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand binding; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -s k -l key -d 'Key of every record (default: no key, records spread over partitions)' -r
 complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -s p -l partition -d 'Partition of every record (default: by key hash, like Kafka\'s default partitioner)' -r
 complete -c robustmq -n "__fish_robustmq_using_subcommand produce" -s H -l header -d 'A header added to every record, NAME=VALUE (repeatable)' -r
@@ -236,15 +407,19 @@ complete -c robustmq -n "__fish_robustmq_using_subcommand top" -s o -l output -d
 json\t''"
 complete -c robustmq -n "__fish_robustmq_using_subcommand top" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c robustmq -n "__fish_robustmq_using_subcommand top" -s V -l version -d 'Print version'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "cluster" -d 'Show the node: roles, version, uptime, listeners and data-dir usage'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "topic" -d 'List, describe, create, alter and delete topics'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "group" -d 'Inspect consumer groups, their lag, and reset or delete their offsets'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "user" -d 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "produce" -d 'Write records to a topic, one per line of stdin or of the given files'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "consume" -d 'Read records from a topic and print them (kcat-style format strings)'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "completions" -d 'Print a shell completion script for robustmq to stdout'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "top" -d 'Live dashboard of rates, topics and groups (press q to quit)'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user produce consume completions top help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "cluster" -d 'Show the node: roles, version, uptime, listeners and data-dir usage'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "topic" -d 'List, describe, create, alter and delete topics'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "group" -d 'Inspect consumer groups, their lag, and reset or delete their offsets'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "user" -d 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "vhost" -d 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "exchange" -d 'List, declare and delete AMQP exchanges'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "queue" -d 'List, declare, purge and delete AMQP queues (with message and consumer counts)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "binding" -d 'List, add and delete AMQP bindings (exchange to queue, exchange to exchange)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "produce" -d 'Write records to a topic, one per line of stdin or of the given files'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "consume" -d 'Read records from a topic and print them (kcat-style format strings)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "completions" -d 'Print a shell completion script for robustmq to stdout'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "top" -d 'Live dashboard of rates, topics and groups (press q to quit)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Roles, version, uptime, listeners and data-dir usage of each node'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "list" -d 'Every topic with its partition count, records and size'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "describe" -d 'Partitions with offsets and sizes, and every config with its effective value'
@@ -259,3 +434,16 @@ complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'Every user with its SCRAM mechanism and iteration count (never the password)'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a user, or replace an existing user\'s password'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "delete" -d 'Delete a user'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from vhost" -f -a "list" -d 'Every virtual host with its exchanges, queues and ready messages'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from vhost" -f -a "add" -d 'Create a virtual host (succeeds when it exists already)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from vhost" -f -a "delete" -d 'Delete a virtual host with its queues (and their messages), exchanges and bindings; its connections are closed'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from exchange" -f -a "list" -d 'Exchanges with their type, flags and arguments'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from exchange" -f -a "declare" -d 'Declare an exchange; an existing one must have the same type and flags'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from exchange" -f -a "delete" -d 'Delete an exchange and its bindings'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "list" -d 'Queues with ready and unacknowledged messages, consumers and their log topic'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "declare" -d 'Declare a queue; an existing one must have the same flags and x- arguments'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "delete" -d 'Delete a queue with its messages'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from queue" -f -a "purge" -d 'Drop a queue\'s ready messages (unacknowledged ones stay)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from binding" -f -a "list" -d 'Bindings: source exchange, destination queue or exchange, routing key, arguments'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from binding" -f -a "add" -d 'Bind a queue (or, with --to-exchange, an exchange) to an exchange'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from binding" -f -a "delete" -d 'Remove a binding (same routing key and arguments as it was made with)'

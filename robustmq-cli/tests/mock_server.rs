@@ -161,6 +161,84 @@ impl Admin for Svc {
     ) -> Result<Response<DeleteUserResponse>, Status> {
         Err(Status::unimplemented(""))
     }
+    async fn list_vhosts(
+        &self,
+        _: Request<ListVhostsRequest>,
+    ) -> Result<Response<ListVhostsResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn create_vhost(
+        &self,
+        _: Request<CreateVhostRequest>,
+    ) -> Result<Response<CreateVhostResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn delete_vhost(
+        &self,
+        _: Request<DeleteVhostRequest>,
+    ) -> Result<Response<DeleteVhostResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn list_exchanges(
+        &self,
+        _: Request<ListExchangesRequest>,
+    ) -> Result<Response<ListExchangesResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn declare_exchange(
+        &self,
+        _: Request<DeclareExchangeRequest>,
+    ) -> Result<Response<DeclareExchangeResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn delete_exchange(
+        &self,
+        _: Request<DeleteExchangeRequest>,
+    ) -> Result<Response<DeleteExchangeResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn list_queues(
+        &self,
+        _: Request<ListQueuesRequest>,
+    ) -> Result<Response<ListQueuesResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn declare_queue(
+        &self,
+        _: Request<DeclareQueueRequest>,
+    ) -> Result<Response<DeclareQueueResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn delete_queue(
+        &self,
+        _: Request<DeleteQueueRequest>,
+    ) -> Result<Response<DeleteQueueResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn purge_queue(
+        &self,
+        _: Request<PurgeQueueRequest>,
+    ) -> Result<Response<PurgeQueueResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn list_bindings(
+        &self,
+        _: Request<ListBindingsRequest>,
+    ) -> Result<Response<ListBindingsResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn create_binding(
+        &self,
+        _: Request<CreateBindingRequest>,
+    ) -> Result<Response<CreateBindingResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
+    async fn delete_binding(
+        &self,
+        _: Request<DeleteBindingRequest>,
+    ) -> Result<Response<DeleteBindingResponse>, Status> {
+        Err(Status::failed_precondition("this node does not run AMQP"))
+    }
     async fn produce(
         &self,
         req: Request<ProduceRequest>,

@@ -230,7 +230,13 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
         data_dir: config.data_dir.clone(),
         stop: stop_rx.clone(),
     };
+    let mut amqp = None;
     for started in config.protocols.start(&addrs, &ctx).await? {
+        for service in started.services {
+            if let Ok(core) = service.downcast::<robustmq_amqp::broker::AmqpCore>() {
+                amqp = Some(core);
+            }
+        }
         listeners.extend(
             started
                 .listeners
@@ -255,7 +261,8 @@ async fn serve(config: Config, delete_unknown_partitions: bool) -> anyhow::Resul
             listeners.clone(),
             config.data_dir.clone(),
             stop_rx.clone(),
-        );
+        )
+        .with_amqp(amqp);
         let token = Some(config.admin.token.clone()).filter(|t| !t.is_empty());
         let timeouts = (
             Duration::from_millis(config.admin.connect_timeout_ms.max(1)),

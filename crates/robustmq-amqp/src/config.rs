@@ -159,6 +159,9 @@ impl Protocol for Amqp {
             })?;
         core.start_queues();
         let mut started = Started::default();
+        started
+            .services
+            .push(Arc::clone(&core) as Arc<dyn std::any::Any + Send + Sync>);
         let limit = robustmq_transport::ConnectionLimit::new(
             section.max_connections,
             section.max_connections_per_ip,

@@ -58,6 +58,9 @@ pub type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
 pub struct Started {
     pub listeners: Vec<(String, SocketAddr)>,
     pub tasks: Vec<Task>,
+    /// State the protocol lets the daemon's admin API reach (found there by its type), such
+    /// as the AMQP core behind `robustmq queue`.
+    pub services: Vec<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 /// Why a protocol could not start.

@@ -2,6 +2,7 @@
 //! grammar can be read without the code that runs it. `Cli::command()` is what tests,
 //! completions and man pages are generated from.
 
+pub mod amqp;
 pub mod cluster;
 pub mod data;
 pub mod group;
@@ -81,6 +82,18 @@ pub enum Command {
     /// Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication).
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Manage AMQP virtual hosts (each its own namespace of exchanges and queues).
+    #[command(subcommand)]
+    Vhost(amqp::VhostCommand),
+    /// List, declare and delete AMQP exchanges.
+    #[command(subcommand)]
+    Exchange(amqp::ExchangeCommand),
+    /// List, declare, purge and delete AMQP queues (with message and consumer counts).
+    #[command(subcommand)]
+    Queue(amqp::QueueCommand),
+    /// List, add and delete AMQP bindings (exchange to queue, exchange to exchange).
+    #[command(subcommand)]
+    Binding(amqp::BindingCommand),
     /// Write records to a topic, one per line of stdin or of the given files.
     ///
     /// Each line (without its `\n` or `\r\n`) is one record; an empty line is a record with

@@ -1,6 +1,7 @@
 //! The admin gRPC service (`robustmq.admin.v1.Admin`) over the broker core. One file per noun;
 //! this one holds the service, the error mapping and the listener.
 
+mod amqp;
 mod cluster;
 mod consume;
 mod groups;
@@ -36,6 +37,8 @@ pub struct State {
     sticky: AtomicU32,
     /// Fires at daemon shutdown so open Consume and Watch streams end.
     shutdown: watch::Receiver<bool>,
+    /// The AMQP core, when this node runs AMQP.
+    amqp: Option<Arc<robustmq_amqp::broker::AmqpCore>>,
 }
 
 /// The admin service; cloning it is cheap, so a stream's task can own one.
@@ -69,7 +72,17 @@ impl AdminService {
             data_dir,
             sticky: AtomicU32::new(0),
             shutdown,
+            amqp: None,
         }))
+    }
+
+    /// Serves the AMQP nouns (vhost, exchange, queue, binding) from this core. Called once,
+    /// right after [`AdminService::new`], while nothing else holds the state.
+    pub fn with_amqp(mut self, amqp: Option<Arc<robustmq_amqp::broker::AmqpCore>>) -> Self {
+        if let Some(state) = Arc::get_mut(&mut self.0) {
+            state.amqp = amqp;
+        }
+        self
     }
 }
 
@@ -237,6 +250,114 @@ impl Admin for AdminService {
     ) -> Result<Response<DeleteUserResponse>, Status> {
         self.delete_user(req.into_inner().name).await?;
         Ok(Response::new(DeleteUserResponse {}))
+    }
+
+    async fn list_vhosts(
+        &self,
+        _: Request<ListVhostsRequest>,
+    ) -> Result<Response<ListVhostsResponse>, Status> {
+        self.list_vhosts().await.map(Response::new)
+    }
+
+    async fn create_vhost(
+        &self,
+        req: Request<CreateVhostRequest>,
+    ) -> Result<Response<CreateVhostResponse>, Status> {
+        self.create_vhost(req.into_inner().name)
+            .await
+            .map(Response::new)
+    }
+
+    async fn delete_vhost(
+        &self,
+        req: Request<DeleteVhostRequest>,
+    ) -> Result<Response<DeleteVhostResponse>, Status> {
+        self.delete_vhost(req.into_inner().name)
+            .await
+            .map(Response::new)
+    }
+
+    async fn list_exchanges(
+        &self,
+        req: Request<ListExchangesRequest>,
+    ) -> Result<Response<ListExchangesResponse>, Status> {
+        self.list_exchanges(req.into_inner().vhost)
+            .await
+            .map(Response::new)
+    }
+
+    async fn declare_exchange(
+        &self,
+        req: Request<DeclareExchangeRequest>,
+    ) -> Result<Response<DeclareExchangeResponse>, Status> {
+        self.declare_exchange(req.into_inner()).await?;
+        Ok(Response::new(DeclareExchangeResponse {}))
+    }
+
+    async fn delete_exchange(
+        &self,
+        req: Request<DeleteExchangeRequest>,
+    ) -> Result<Response<DeleteExchangeResponse>, Status> {
+        self.delete_exchange(req.into_inner()).await?;
+        Ok(Response::new(DeleteExchangeResponse {}))
+    }
+
+    async fn list_queues(
+        &self,
+        req: Request<ListQueuesRequest>,
+    ) -> Result<Response<ListQueuesResponse>, Status> {
+        self.list_queues(req.into_inner().vhost)
+            .await
+            .map(Response::new)
+    }
+
+    async fn declare_queue(
+        &self,
+        req: Request<DeclareQueueRequest>,
+    ) -> Result<Response<DeclareQueueResponse>, Status> {
+        let name = self.declare_queue(req.into_inner()).await?;
+        Ok(Response::new(DeclareQueueResponse { name }))
+    }
+
+    async fn delete_queue(
+        &self,
+        req: Request<DeleteQueueRequest>,
+    ) -> Result<Response<DeleteQueueResponse>, Status> {
+        let messages = self.delete_queue(req.into_inner()).await?;
+        Ok(Response::new(DeleteQueueResponse { messages }))
+    }
+
+    async fn purge_queue(
+        &self,
+        req: Request<PurgeQueueRequest>,
+    ) -> Result<Response<PurgeQueueResponse>, Status> {
+        let messages = self.purge_queue(req.into_inner()).await?;
+        Ok(Response::new(PurgeQueueResponse { messages }))
+    }
+
+    async fn list_bindings(
+        &self,
+        req: Request<ListBindingsRequest>,
+    ) -> Result<Response<ListBindingsResponse>, Status> {
+        self.list_bindings(req.into_inner().vhost)
+            .await
+            .map(Response::new)
+    }
+
+    async fn create_binding(
+        &self,
+        req: Request<CreateBindingRequest>,
+    ) -> Result<Response<CreateBindingResponse>, Status> {
+        self.change_binding(req.into_inner().binding, true).await?;
+        Ok(Response::new(CreateBindingResponse {}))
+    }
+
+    async fn delete_binding(
+        &self,
+        req: Request<DeleteBindingRequest>,
+    ) -> Result<Response<DeleteBindingResponse>, Status> {
+        self.change_binding(req.into_inner().binding, false).await?;
+        Ok(Response::new(DeleteBindingResponse {}))
     }
 
     async fn produce(

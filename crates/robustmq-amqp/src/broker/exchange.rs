@@ -101,6 +101,11 @@ impl Exchange {
         self.bindings.keys()
     }
 
+    /// Every binding with the arguments it was made with.
+    pub fn bindings_with_arguments(&self) -> impl Iterator<Item = (&BindingKey, &FieldTable)> {
+        self.bindings.iter()
+    }
+
     pub fn has_bindings(&self) -> bool {
         !self.bindings.is_empty()
     }

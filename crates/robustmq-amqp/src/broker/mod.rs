@@ -1,6 +1,7 @@
 //! The AMQP state of a node: per virtual host its exchanges (with bindings) and queues (each
-//! a one-partition log topic). Declarations are in meta (namespaces `amqp.exchanges`,
-//! `amqp.queues`, `amqp.bindings`), and each queue's delivery state in `amqp.acks`.
+//! a one-partition log topic). Declarations are in meta (namespaces `amqp.vhosts`,
+//! `amqp.exchanges`, `amqp.queues`, `amqp.bindings`), and each queue's delivery state in
+//! `amqp.acks`.
 //!
 //! Declarations are ordered by one mutex that nothing on the message path takes; the meta
 //! write happens under it, and the in-memory maps (read by every publish) are locked only to
@@ -9,9 +10,11 @@
 pub mod args;
 pub mod deadletter;
 pub mod exchange;
+pub mod inventory;
 pub mod message;
 pub mod queue;
 pub mod settled;
+pub mod vhosts;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,6 +40,9 @@ pub const REPLY_TO_PREFIX: &str = "amq.rabbitmq.reply-to.";
 /// Dead letters waiting to be republished; more are dropped with a warning.
 const DEAD_LETTER_QUEUE: usize = 10_000;
 pub const DEFAULT_VHOST: &str = "/";
+/// The connection id of operations made through the admin API: never a connection's (ids
+/// start at 1), and allowed on exclusive queues, as RabbitMQ's management API is.
+pub const ADMIN: u64 = 0;
 
 /// Settings of the AMQP core.
 #[derive(Debug, Clone)]
@@ -95,6 +101,8 @@ pub struct AmqpCore {
     reply_to: Mutex<HashMap<String, ReplyTarget>>,
     /// Why publishers are blocked (a resource alarm), or `None`.
     pub blocked: tokio::sync::watch::Sender<Option<String>>,
+    /// Bumped when a vhost is deleted: its connections close.
+    pub vhosts_changed: tokio::sync::watch::Sender<u64>,
     dead_rx: Mutex<Option<tokio::sync::mpsc::Receiver<DeadLetter>>>,
 }
 
@@ -209,18 +217,17 @@ impl AmqpCore {
     /// exclusive queues of the previous run are deleted with their logs.
     pub fn load(broker: Arc<Broker>, config: AmqpConfig) -> Result<Arc<AmqpCore>> {
         let meta = Arc::clone(&broker.meta);
-        let mut vh = Vhost::default();
-        for d in predeclared() {
-            vh.exchanges.insert(d.name.clone(), Exchange::new(d));
-        }
         let mut vhosts = HashMap::new();
-        vhosts.insert(DEFAULT_VHOST.to_string(), vh);
+        vhosts.insert(DEFAULT_VHOST.to_string(), vhosts::new_vhost());
+        for (name, _) in meta.entries(vhosts::NS_VHOSTS)? {
+            vhosts.insert(name, vhosts::new_vhost());
+        }
         for (_, v) in meta.entries(NS_EXCHANGES)? {
             let Ok((vhost, d)) = serde_json::from_slice::<(String, ExchangeDecl)>(&v) else {
                 tracing::error!(key = %String::from_utf8_lossy(&v), "cannot read an AMQP exchange from meta; skipping it");
                 continue;
             };
-            let vh = vhosts.entry(vhost).or_default();
+            let vh = vhosts.entry(vhost).or_insert_with(vhosts::new_vhost);
             vh.exchanges.insert(d.name.clone(), Exchange::new(d));
         }
         let acks: HashMap<String, Persisted> = meta
@@ -257,7 +264,7 @@ impl AmqpCore {
                 args,
             };
             let q = Queue::new(&vhost, d, None, log, persisted, options);
-            let vh = vhosts.entry(vhost).or_default();
+            let vh = vhosts.entry(vhost).or_insert_with(vhosts::new_vhost);
             vh.queues.insert(q.name().to_string(), q);
         }
         for (key, v) in meta.entries(NS_BINDINGS)? {
@@ -305,6 +312,7 @@ impl AmqpCore {
             dead_rx: Mutex::new(Some(dead_rx)),
             reply_to: Mutex::new(HashMap::new()),
             blocked: tokio::sync::watch::Sender::new(None),
+            vhosts_changed: tokio::sync::watch::Sender::new(0),
         }))
     }
 
@@ -341,6 +349,7 @@ impl AmqpCore {
 
     pub fn exchange_declare(&self, vhost: &str, d: ExchangeDecl, passive: bool) -> Result<()> {
         let _g = self.lock_declare();
+        self.check_vhost(vhost)?;
         if d.name.is_empty() {
             return Err(default_exchange_refused());
         }
@@ -423,11 +432,9 @@ impl AmqpCore {
             let meta = &self.broker.meta;
             off_worker(|| meta.put_entry(NS_EXCHANGES, &key2(vhost, &d.name), &v, true))?;
         }
-        let mut w = self.write();
-        w.entry(vhost.to_string())
-            .or_default()
-            .exchanges
-            .insert(d.name.clone(), Exchange::new(d));
+        if let Some(v) = self.write().get_mut(vhost) {
+            v.exchanges.insert(d.name.clone(), Exchange::new(d));
+        }
         Ok(())
     }
 
@@ -508,6 +515,7 @@ impl AmqpCore {
         conn: u64,
     ) -> Result<(String, u32, u32)> {
         let _g = self.lock_declare();
+        self.check_vhost(vhost)?;
         let generated = d.name.is_empty();
         if generated {
             d.name = format!("amq.gen-{}", uuid::Uuid::new_v4().simple());
@@ -600,11 +608,9 @@ impl AmqpCore {
         let q = Queue::new(vhost, d, owner, log, Persisted::default(), options);
         tokio::spawn(Arc::clone(&q).run());
         let name = q.name().to_string();
-        self.write()
-            .entry(vhost.to_string())
-            .or_default()
-            .queues
-            .insert(name.clone(), q);
+        if let Some(v) = self.write().get_mut(vhost) {
+            v.queues.insert(name.clone(), q);
+        }
         Ok((name, 0, 0))
     }
 
@@ -1255,7 +1261,7 @@ impl AmqpCore {
 
 fn check_owner(q: &Queue, conn: u64) -> Result<()> {
     match q.owner {
-        Some(owner) if owner != conn => Err(AmqpError::channel(
+        Some(owner) if owner != conn && conn != ADMIN => Err(AmqpError::channel(
             RESOURCE_LOCKED,
             format!(
                 "cannot obtain exclusive access to locked queue '{}' in vhost '{}'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.",

@@ -43,6 +43,8 @@ pub enum Closed {
     BadHeader,
     HeartbeatTimeout,
     Shutdown,
+    /// Its vhost was deleted.
+    VhostDeleted,
     HandshakeTimeout,
     /// We sent connection.close and the peer did not answer within 3 s.
     CloseTimeout,
@@ -67,6 +69,7 @@ enum Event {
     Queue(ToConnection),
     Ready,
     Tick,
+    VhostsChanged,
     Shutdown,
     CloseTimeout,
 }
@@ -92,6 +95,8 @@ pub(crate) struct Conn {
     /// The core's alarm, and whether we told the client it is blocked.
     blocked: watch::Receiver<Option<String>>,
     told_blocked: bool,
+    /// Changes when a vhost is deleted (this one's closes the connection).
+    vhosts: watch::Receiver<u64>,
 }
 
 pub async fn serve<S>(
@@ -131,6 +136,7 @@ where
         published: false,
         blocked: core.blocked.subscribe(),
         told_blocked: false,
+        vhosts: core.vhosts_changed.subscribe(),
         closing: false,
     };
     tracing::debug!(%peer, user = %conn.session.user, vhost = %conn.session.vhost, "amqp connection open");
@@ -210,6 +216,7 @@ impl Conn {
                 let replies = &mut self.replies;
                 let rx = &mut self.rx;
                 let blocked = &mut self.blocked;
+                let vhosts = &mut self.vhosts;
                 let closing = self.closing;
                 let close_by = close_deadline.map(tokio::time::Instant::from_std);
                 tokio::select! {
@@ -219,6 +226,7 @@ impl Conn {
                     _ = replies.next_ready(), if replies.waiting() => Event::Ready,
                     _ = tick.tick() => Event::Tick,
                     _ = blocked.changed() => Event::Ready,
+                    _ = vhosts.changed() => Event::VhostsChanged,
                     _ = shutdown.changed(), if !closing => Event::Shutdown,
                     // A peer that never answers our connection.close is dropped.
                     _ = tokio::time::sleep_until(close_by.unwrap_or_else(tokio::time::Instant::now)), if close_by.is_some() => Event::CloseTimeout,
@@ -261,6 +269,15 @@ impl Conn {
                         }
                     }
                 }
+                Event::VhostsChanged if !self.core.vhost_exists(&self.session.vhost) => {
+                    self.close_with(AmqpError::connection(
+                        errors::CONNECTION_FORCED,
+                        format!("vhost '{}' is deleted", self.session.vhost),
+                    ));
+                    let _ = self.flush_all(writer).await;
+                    return Closed::VhostDeleted;
+                }
+                Event::VhostsChanged => {}
                 Event::Shutdown => {
                     self.close_with(AmqpError::connection(
                         errors::CONNECTION_FORCED,
