@@ -1,7 +1,7 @@
 """Queue arguments as RabbitMQ reads them: x-message-ttl and per-message expiration (expired
 messages are dropped at the head, or dead-lettered), x-dead-letter-exchange /
-x-dead-letter-routing-key with the x-death header, x-max-length with drop-head, reject-publish
-and reject-publish-dlx, x-single-active-consumer, x-expires, and the 406 for arguments the
+x-dead-letter-routing-key with the x-death header, x-max-length and x-max-length-bytes with
+drop-head, reject-publish and reject-publish-dlx, x-single-active-consumer, x-expires, and the 406 for arguments the
 server does not implement. Checked against RabbitMQ 3.10 with ROBUSTMQ_AMQP_PEER=rabbitmq.
 """
 
@@ -105,6 +105,42 @@ def test_max_length_reject_publish_nacks(amqp):
     with pytest.raises(NackError):
         ch.basic_publish("", q, b"second")
     assert drain(ch, q) == [b"first"]
+
+
+def test_max_length_bytes_drop_head_counts_body_bytes(amqp):
+    ch = amqp.publisher()
+    q, dead = dead_letter_pair(ch, **{"x-max-length-bytes": 10})
+    for b in (b"aaaa", b"bbbb", b"cccc", b"", b"dd"):
+        ch.basic_publish("", q, b)
+    # 4 + 4 + 4 > 10: the oldest goes; the empty body and "dd" fit (4 + 4 + 0 + 2 = 10).
+    assert message_count(ch, q) == 4
+    pump_until(ch.connection, lambda: message_count(ch, dead) == 1, what="1 dead letter")
+    assert drain(ch, dead) == [b"aaaa"]
+    # Taking one out makes room again; a requeued one counts again.
+    method, _, body = get_one(ch, q, auto_ack=False)
+    assert body == b"bbbb"
+    ch.basic_publish("", q, b"eeee")
+    ch.basic_nack(method.delivery_tag, requeue=True)
+    ch.basic_publish("", q, b"f")
+    # 4 (requeued, at the head) + 4 + 0 + 2 + 4 + 1 = 15: the two oldest go.
+    assert drain(ch, q) == [b"", b"dd", b"eeee", b"f"]
+    pump_until(ch.connection, lambda: message_count(ch, dead) == 2, what="2 more dead letters")
+    assert drain(ch, dead) == [b"bbbb", b"cccc"]
+
+
+def test_max_length_bytes_reject_publish_refuses_once_full(amqp):
+    ch = amqp.publisher()
+    q = uid("bytes")
+    ch.queue_declare(q, arguments={"x-max-length-bytes": 5, "x-overflow": "reject-publish"})
+    ch.basic_publish("", q, b"abc")
+    with pytest.raises(NackError):
+        ch.basic_publish("", q, b"def")  # 3 + 3 > 5
+    ch.basic_publish("", q, b"de")  # 3 + 2 = 5 fits
+    with pytest.raises(NackError):
+        ch.basic_publish("", q, b"f")
+    assert drain(ch, q) == [b"abc", b"de"]
+    ch.basic_publish("", q, b"h")
+    assert drain(ch, q) == [b"h"]
 
 
 def test_single_active_consumer(amqp):

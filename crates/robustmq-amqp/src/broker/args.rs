@@ -26,6 +26,8 @@ pub struct QueueArgs {
     pub expires: Option<u64>,
     /// `x-max-length`: ready messages at most.
     pub max_length: Option<u64>,
+    /// `x-max-length-bytes`: body bytes of the ready messages at most.
+    pub max_length_bytes: Option<u64>,
     pub overflow: Overflow,
     /// `x-dead-letter-exchange` and `x-dead-letter-routing-key`.
     pub dead_letter_exchange: Option<String>,
@@ -77,6 +79,7 @@ impl QueueArgs {
                 "x-message-ttl" => out.message_ttl = Some(non_negative(0)?),
                 "x-expires" => out.expires = Some(non_negative(1)?),
                 "x-max-length" => out.max_length = Some(non_negative(0)?),
+                "x-max-length-bytes" => out.max_length_bytes = Some(non_negative(0)?),
                 "x-overflow" => {
                     out.overflow = match text(v).as_deref() {
                         Some("drop-head") => Overflow::DropHead,
@@ -149,6 +152,7 @@ mod tests {
         let mut t = FieldTable::default();
         t.insert("x-message-ttl".into(), AMQPValue::LongInt(500));
         t.insert("x-max-length".into(), AMQPValue::LongLongInt(3));
+        t.insert("x-max-length-bytes".into(), AMQPValue::LongInt(1000));
         t.insert(
             "x-overflow".into(),
             AMQPValue::LongString("reject-publish".into()),
@@ -162,6 +166,7 @@ mod tests {
         let a = QueueArgs::parse("q", "/", &t).unwrap();
         assert_eq!(a.message_ttl, Some(500));
         assert_eq!(a.max_length, Some(3));
+        assert_eq!(a.max_length_bytes, Some(1000));
         assert_eq!(a.overflow, Overflow::RejectPublish);
         assert_eq!(a.dead_letter_exchange.as_deref(), Some("dlx"));
         assert!(a.single_active_consumer);

@@ -1222,7 +1222,7 @@ impl AmqpCore {
                 tracing::debug!(queue = q.name(), "dropping a dead letter that would cycle");
                 continue;
             }
-            if !q.admits() {
+            if !q.admits(copy.body.len() as u64) {
                 continue;
             }
             let batch = message::encode(&[&copy], now);

@@ -181,6 +181,10 @@ struct State {
     ahead: VecDeque<(i64, Arc<Message>)>,
     had_consumer: bool,
     dirty: bool,
+    /// With `x-max-length-bytes`: body bytes of the ready messages, counted for the log up
+    /// to `counted_to` (see [`Queue::count_bytes`]).
+    ready_bytes: u64,
+    counted_to: i64,
 }
 
 /// How a queue was declared.
@@ -248,6 +252,8 @@ impl Queue {
                 ahead: VecDeque::new(),
                 had_consumer: false,
                 dirty: false,
+                ready_bytes: 0,
+                counted_to: cursor,
             }),
             wake: Notify::new(),
             deleted: AtomicBool::new(false),
@@ -340,6 +346,11 @@ impl Queue {
         if let Some(c) = s.unacked.remove(&offset) {
             release(&mut s, c);
             s.requeued.insert(offset);
+            if self.args.max_length_bytes.is_some() {
+                if let Ok(Some(m)) = self.read_one(offset) {
+                    s.ready_bytes += m.body.len() as u64;
+                }
+            }
         }
         drop(s);
         self.wake.notify_one();
@@ -362,6 +373,8 @@ impl Queue {
         let mut s = self.state();
         let n = self.ready_in(&s);
         let end = self.log.log_end_offset();
+        s.ready_bytes = 0;
+        s.counted_to = s.counted_to.max(end);
         let from = s.cursor;
         s.settled.settle_range(from, end);
         s.cursor = s.cursor.max(end);
@@ -437,6 +450,9 @@ impl Queue {
     fn take(&self, s: &mut State, now: i64, to_consumer: bool) -> Option<Taken> {
         loop {
             let t = self.next_message(s)?;
+            if self.args.max_length_bytes.is_some() && (t.requeued || t.offset < s.counted_to) {
+                s.ready_bytes = s.ready_bytes.saturating_sub(t.message.body.len() as u64);
+            }
             if self.is_expired(&t.message, now, to_consumer) {
                 s.settled.settle(t.offset);
                 s.dirty = true;
@@ -448,7 +464,10 @@ impl Queue {
     }
 
     /// Puts a taken message back at the head.
-    fn untake(s: &mut State, t: Taken) {
+    fn untake(&self, s: &mut State, t: Taken) {
+        if self.args.max_length_bytes.is_some() && (t.requeued || t.offset < s.counted_to) {
+            s.ready_bytes += t.message.body.len() as u64;
+        }
         if t.requeued {
             s.requeued.insert(t.offset);
         } else {
@@ -464,35 +483,89 @@ impl Queue {
         // A TTL-0 message is left to the dispatcher while there are consumers to take it.
         let consumed = !s.consumers.is_empty();
         if let Some(t) = self.take(&mut s, now_ms(), consumed) {
-            Self::untake(&mut s, t);
+            self.untake(&mut s, t);
         }
     }
 
-    /// Whether a publish may be added under `x-max-length` with a reject overflow.
-    pub fn admits(&self) -> bool {
-        self.admits_more(0)
+    /// Whether a publish of `bytes` of body may be added under `x-max-length` and
+    /// `x-max-length-bytes` with a reject overflow.
+    pub fn admits(&self, bytes: u64) -> bool {
+        self.admits_more(0, 0, bytes)
     }
 
-    /// Whether a publish may be added under a reject overflow when `pending` more are about to
-    /// be appended in the same batch.
-    pub fn admits_more(&self, pending: u64) -> bool {
-        match (self.args.max_length, self.args.overflow) {
-            (Some(max), Overflow::RejectPublish | Overflow::RejectPublishDlx) => {
-                self.ready().saturating_add(pending) < max
+    /// Whether a publish of `bytes` of body may be added under a reject overflow when
+    /// `pending` more (of `pending_bytes`) are about to be appended in the same batch.
+    pub fn admits_more(&self, pending: u64, pending_bytes: u64, bytes: u64) -> bool {
+        if self.args.overflow == Overflow::DropHead {
+            return true;
+        }
+        if let Some(max) = self.args.max_length {
+            if self.ready().saturating_add(pending) >= max {
+                return false;
             }
-            _ => true,
+        }
+        if let Some(max) = self.args.max_length_bytes {
+            let mut s = self.state();
+            self.count_bytes(&mut s);
+            // As RabbitMQ: refused when this one's body would take the queue past the limit.
+            if s.ready_bytes + pending_bytes + bytes > max {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Counts the body bytes of records appended since the last count (those not handed out
+    /// yet: at or past the cursor, not settled). Only queues with `x-max-length-bytes` count;
+    /// after a restart the first count reads the ready part of the log, which that limit
+    /// bounds.
+    fn count_bytes(&self, s: &mut State) {
+        if self.args.max_length_bytes.is_none() {
+            return;
+        }
+        let end = self.log.log_end_offset();
+        while s.counted_to < end {
+            let Ok(read) =
+                robustmq_broker::follow::read_from(&*self.log, s.counted_to, READ_AHEAD_BYTES)
+            else {
+                return;
+            };
+            if read.to <= s.counted_to {
+                return;
+            }
+            for (offset, m) in decode_batches(&read.batches, self.read_limit) {
+                if offset >= s.counted_to && offset >= s.cursor && !s.settled.contains(offset) {
+                    s.ready_bytes += m.body.len() as u64;
+                }
+            }
+            s.counted_to = read.to;
+        }
+    }
+
+    /// Whether the queue holds more than its limits allow (for drop-head).
+    fn over_limits(&self, s: &mut State) -> bool {
+        if self.args.max_length.is_some_and(|max| self.ready_in(s) > max) {
+            return true;
+        }
+        match self.args.max_length_bytes {
+            Some(max) => {
+                self.count_bytes(s);
+                s.ready_bytes > max
+            }
+            None => false,
         }
     }
 
     /// After an append: drops (dead-letters) the oldest ready messages past `x-max-length`
     /// under drop-head.
     pub fn enforce_max_length(&self) {
-        let (Some(max), Overflow::DropHead) = (self.args.max_length, self.args.overflow) else {
+        let limited = self.args.max_length.is_some() || self.args.max_length_bytes.is_some();
+        if !limited || self.args.overflow != Overflow::DropHead {
             return;
-        };
+        }
         let mut s = self.state();
         let now = now_ms();
-        while self.ready_in(&s) > max {
+        while self.over_limits(&mut s) {
             let Some(t) = self.take(&mut s, now, false) else {
                 break;
             };

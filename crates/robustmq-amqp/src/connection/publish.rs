@@ -70,26 +70,27 @@ impl Conn {
     ) -> (DurableWait, Vec<bool>, Vec<bool>) {
         // Messages per queue, in arrival order; a message refused by a full queue is nacked.
         let mut order: Vec<Arc<Queue>> = Vec::new();
-        // The messages for each queue, and whether any of them awaits a confirm (only those
-        // queues are waited on for durability).
-        let mut per_queue: HashMap<*const Queue, (Vec<&Message>, bool)> = HashMap::new();
+        // The messages for each queue, whether any of them awaits a confirm (only those
+        // queues are waited on for durability), and their body bytes.
+        let mut per_queue: HashMap<*const Queue, (Vec<&Message>, bool, u64)> = HashMap::new();
         let mut refused = vec![false; staged.len()];
         for (i, s) in staged.iter().enumerate() {
             for q in &s.queues {
-                let pending = per_queue
+                let (pending, pending_bytes) = per_queue
                     .get(&Arc::as_ptr(q))
-                    .map_or(0, |(m, _)| m.len() as u64);
-                if !q.admits_more(pending) {
+                    .map_or((0, 0), |(m, _, bytes)| (m.len() as u64, *bytes));
+                if !q.admits_more(pending, pending_bytes, s.message.body.len() as u64) {
                     refused[i] = true;
                     q.refused(Arc::clone(&s.message));
                     continue;
                 }
                 let entry = per_queue.entry(Arc::as_ptr(q)).or_insert_with(|| {
                     order.push(Arc::clone(q));
-                    (Vec::new(), false)
+                    (Vec::new(), false, 0)
                 });
                 entry.0.push(&s.message);
                 entry.1 |= wait_all || s.seq.is_some();
+                entry.2 += s.message.body.len() as u64;
             }
         }
         let now = staged
@@ -99,7 +100,7 @@ impl Conn {
         let mut wait = DurableWait::default();
         let mut failed: Vec<*const Queue> = Vec::new();
         for q in &order {
-            let Some((messages, confirming)) = per_queue.get(&Arc::as_ptr(q)) else {
+            let Some((messages, confirming, _)) = per_queue.get(&Arc::as_ptr(q)) else {
                 continue;
             };
             let batch = message::encode(messages, now);
