@@ -66,7 +66,9 @@ def test_a_vhost_is_its_own_namespace_and_deleting_it_closes_its_connections(cli
     with pytest.raises(ConnectionClosedByBroker):
         pump_until(staging, lambda: False, timeout=5, what="the connection closed by the broker")
     assert "staging" not in {v["name"] for v in cli.json("vhost", "list")["vhosts"]}
-    assert cli("queue", "list", "-p", "staging").rc == 0  # nothing to list, not an error
+    assert cli("queue", "list", "-p", "staging").rc == EXIT_NOT_FOUND
+    # Connections to other vhosts go on.
+    default.connection.channel().queue_declare("still-here")
     with pytest.raises(AMQPConnectionError):
         broker.connect(vhost="staging")
     assert cli("vhost", "delete", "staging").rc == EXIT_NOT_FOUND
@@ -96,7 +98,7 @@ def test_declarations_made_with_the_cli_route_pika_publishes_and_survive_a_resta
     assert {"amq.direct", "amq.fanout", "amq.topic", "amq.headers", "amq.match"} <= set(ex)
     q = queues(cli, "shop")["eu"]
     assert q["arguments"] == {"x-max-length": 2}
-    assert q["topic"].startswith("amqp.")
+    assert q["topic"].startswith("amqp.q-")  # outside "/", queues get generated topic names
     bindings = cli.json("binding", "list", "-p", "shop")["bindings"]
     assert {"vhost": "shop", "source": "orders", "destination": "eu", "destination_type": "queue",
             "routing_key": "eu.*", "arguments": {}} in bindings
@@ -120,6 +122,58 @@ def test_declarations_made_with_the_cli_route_pika_publishes_and_survive_a_resta
     assert cli.json("binding", "list", "-p", "shop")["bindings"] == []
     ch.basic_publish("orders", "eu.es", b"unrouted")
     assert message_count(ch, "eu") == 1
+
+
+def test_an_empty_vhost_survives_a_restart_and_a_deleted_one_stays_deleted(cli, broker, node):
+    cli.ok("vhost", "add", "empty")
+    cli.ok("vhost", "add", "doomed")
+    cli.ok("queue", "declare", "-p", "doomed", "q")
+    topic = queues(cli, "doomed")["q"]["topic"]
+    cli.ok("vhost", "delete", "doomed")
+    node.restart()
+    names = {v["name"] for v in cli.json("vhost", "list")["vhosts"]}
+    assert "empty" in names and "doomed" not in names
+    broker.connect(vhost="empty").channel().queue_declare("q")
+    assert topic not in {t["name"] for t in cli.json("topic", "list")["topics"]}
+
+
+def test_a_vhost_made_again_is_another_one(cli, broker):
+    cli.ok("vhost", "add", "again")
+    first = broker.connect(vhost="again")
+    first.channel()
+    cli.ok("vhost", "delete", "again")
+    cli.ok("vhost", "add", "again")
+    with pytest.raises(ConnectionClosedByBroker):
+        pump_until(first, lambda: False, timeout=5, what="the old connection closed")
+    broker.connect(vhost="again").channel().queue_declare("fresh")
+
+
+def test_integer_arguments_compare_by_value_between_pika_and_the_cli(cli, broker):
+    ch = broker.connect().channel()
+    ch.queue_declare("limited", durable=True, arguments={"x-max-length": 10})  # a 32-bit int
+    cli.ok("queue", "declare", "limited", "--arg", "x-max-length=10")  # the CLI a 64-bit one
+    ch.queue_declare("hq")
+    ch.queue_bind("hq", "amq.headers", routing_key="", arguments={"x-match": "all", "n": 1})
+    [b] = [b for b in cli.json("binding", "list", "-p", "/")["bindings"] if b["destination"] == "hq"]
+    assert b["arguments"] == {"x-match": "all", "n": 1}
+    r = cli("binding", "delete", "amq.headers", "hq", "--arg", "x-match=all", "--arg", "n=2")
+    assert r.rc == EXIT_NOT_FOUND, repr(r)
+    cli.ok("binding", "delete", "amq.headers", "hq", "--arguments", '{"x-match": "all", "n": 1}')
+    assert not [b for b in cli.json("binding", "list")["bindings"] if b["destination"] == "hq"]
+
+
+def test_exchange_to_exchange_bindings_with_the_cli(cli, broker):
+    cli.ok("exchange", "declare", "front", "--type", "fanout")
+    cli.ok("exchange", "declare", "back", "--type", "direct")
+    cli.ok("queue", "declare", "sink")
+    cli.ok("binding", "add", "front", "back", "--to-exchange")
+    cli.ok("binding", "add", "back", "sink", "--routing-key", "k")
+    [b] = [b for b in cli.json("binding", "list")["bindings"] if b["source"] == "front"]
+    assert b["destination_type"] == "exchange" and b["destination"] == "back"
+    ch = broker.connect().channel()
+    ch.confirm_delivery()
+    ch.basic_publish("front", "k", b"through two exchanges")
+    assert get_one(ch, "sink")[2] == b"through two exchanges"
 
 
 def test_counts_of_consumers_and_unacked_messages_and_purge(cli, broker):
@@ -161,7 +215,8 @@ def test_an_exclusive_queue_can_be_deleted_by_the_operator_and_its_consumer_is_c
 
 def test_bad_arguments_and_reserved_names_are_refused(cli):
     for args in (["queue", "declare", "q", "--arguments", "[1]"],
-                 ["queue", "declare", "q", "--arg", "novalue"],
+                 ["queue", "declare", "q" * 256],
+                 ["binding", "add", "amq.direct", "q", "--routing-key", "k" * 256],
                  ["queue", "declare", "q", "--arg", "x-queue-type=lazy"],
                  ["exchange", "declare", "amq.mine"],
                  ["exchange", "declare", "x", "--type", "nope"],

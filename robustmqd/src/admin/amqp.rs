@@ -54,6 +54,16 @@ impl AdminService {
             .ok_or_else(|| Status::failed_precondition("this node does not run AMQP"))
     }
 
+    /// The core, for a listing of `vhost` (empty: every vhost; one that does not exist is
+    /// NOT_FOUND, as for the other nouns).
+    fn amqp_listing(&self, vhost: &str) -> Result<Arc<AmqpCore>, Status> {
+        let core = self.amqp_core()?;
+        if !vhost.is_empty() && !core.vhost_exists(vhost) {
+            return Err(Status::not_found(format!("no vhost '{vhost}'")));
+        }
+        Ok(core)
+    }
+
     /// Runs `f` on the AMQP core off the runtime (declarations write to meta).
     async fn on_amqp<T, F>(&self, f: F) -> Result<T, Status>
     where
@@ -94,7 +104,7 @@ impl AdminService {
         &self,
         vhost: String,
     ) -> Result<ListExchangesResponse, Status> {
-        let core = self.amqp_core()?;
+        let core = self.amqp_listing(&vhost)?;
         Ok(ListExchangesResponse {
             exchanges: core
                 .list_exchanges(&vhost)
@@ -131,7 +141,7 @@ impl AdminService {
     }
 
     pub(super) async fn list_queues(&self, vhost: String) -> Result<ListQueuesResponse, Status> {
-        let core = self.amqp_core()?;
+        let core = self.amqp_listing(&vhost)?;
         Ok(ListQueuesResponse {
             queues: core
                 .list_queues(&vhost)
@@ -182,7 +192,7 @@ impl AdminService {
         &self,
         vhost: String,
     ) -> Result<ListBindingsResponse, Status> {
-        let core = self.amqp_core()?;
+        let core = self.amqp_listing(&vhost)?;
         Ok(ListBindingsResponse {
             bindings: core
                 .list_bindings(&vhost)

@@ -243,7 +243,7 @@ pub fn headers_match(args: &FieldTable, headers: &FieldTable) -> bool {
 }
 
 /// Equal values; integers compare by value whatever their width, strings whatever their kind.
-fn values_equal(a: &AMQPValue, b: &AMQPValue) -> bool {
+pub fn values_equal(a: &AMQPValue, b: &AMQPValue) -> bool {
     match (super::args::int(a), super::args::int(b)) {
         (Some(x), Some(y)) => return x == y,
         (Some(_), None) | (None, Some(_)) => return false,

@@ -1,18 +1,53 @@
 //! What the admin API shows and changes of the AMQP state: exchanges, queues and bindings per
 //! vhost, with arguments as JSON (as RabbitMQ's management API and `rabbitmqadmin` write
 //! them). Changes go through the same paths as the protocol's declarations, as connection
-//! [`ADMIN`](super::ADMIN), which may also delete and purge exclusive queues.
+//! [`ADMIN`](super::ADMIN), which may also delete, purge, bind and unbind exclusive queues.
+//! Names are short strings in the protocol, so longer ones are refused here too.
 
 use amq_protocol::types::{AMQPValue, FieldArray, FieldTable, ShortString};
 use serde_json::Value;
 
-use super::exchange::{ExchangeDecl, Kind};
+use super::exchange::{values_equal, ExchangeDecl, Kind};
 use super::queue::QueueDecl;
 use super::{unknown_exchange_type, AmqpCore, ADMIN};
 use crate::errors::{AmqpError, Result};
 
 /// Nesting of JSON arguments accepted (the protocol's own limit for field tables).
 const MAX_DEPTH: usize = crate::tables::MAX_DEPTH;
+/// Names and routing keys are short strings in AMQP.
+const MAX_NAME: usize = 255;
+
+fn check_name(what: &str, name: &str) -> Result<()> {
+    if name.len() > MAX_NAME {
+        return Err(AmqpError::precondition(format!(
+            "{what} is longer than {MAX_NAME} bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// Tables with the same keys whose values are equal (integers by value, whatever their width:
+/// the CLI sends 64-bit integers where pika sends 32-bit ones).
+fn tables_equal(a: &FieldTable, b: &FieldTable) -> bool {
+    a.inner().len() == b.inner().len()
+        && a.inner()
+            .iter()
+            .all(|(k, v)| b.inner().get(k).is_some_and(|w| value_equal(v, w)))
+}
+
+fn value_equal(a: &AMQPValue, b: &AMQPValue) -> bool {
+    match (a, b) {
+        (AMQPValue::FieldTable(x), AMQPValue::FieldTable(y)) => tables_equal(x, y),
+        (AMQPValue::FieldArray(x), AMQPValue::FieldArray(y)) => {
+            x.as_slice().len() == y.as_slice().len()
+                && x.as_slice()
+                    .iter()
+                    .zip(y.as_slice())
+                    .all(|(v, w)| value_equal(v, w))
+        }
+        _ => values_equal(a, b),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExchangeInfo {
@@ -149,6 +184,7 @@ impl AmqpCore {
 
     /// Declares an exchange; an existing one must be equivalent (406 otherwise).
     pub fn admin_declare_exchange(&self, d: Declare) -> Result<()> {
+        check_name("an exchange name", &d.name)?;
         let kind = Kind::parse(&d.kind).ok_or_else(|| unknown_exchange_type(&d.kind))?;
         let decl = ExchangeDecl {
             name: d.name,
@@ -163,6 +199,7 @@ impl AmqpCore {
 
     /// Declares a queue (never exclusive: no connection would own it); returns its name.
     pub fn admin_declare_queue(&self, d: Declare) -> Result<String> {
+        check_name("a queue name", &d.name)?;
         let decl = QueueDecl {
             name: d.name,
             durable: d.durable,
@@ -205,8 +242,19 @@ impl AmqpCore {
     }
 
     /// Binds (or unbinds) a queue or exchange `destination` to exchange `source`.
+    /// Removing one that does not exist is NOT_FOUND; its arguments are matched by value.
     pub fn admin_binding(&self, b: &BindingInfo, arguments: &str, bind: bool) -> Result<()> {
-        let table = json_to_table(arguments)?;
+        for (what, name) in [
+            ("a source exchange name", &b.source),
+            ("a destination name", &b.destination),
+            ("a routing key", &b.routing_key),
+        ] {
+            check_name(what, name)?;
+        }
+        let mut table = json_to_table(arguments)?;
+        if !bind {
+            table = self.existing_binding(b, &table)?;
+        }
         match (b.to_exchange, bind) {
             (true, _) => self.bind_exchange(
                 &b.vhost,
@@ -233,6 +281,31 @@ impl AmqpCore {
                 ADMIN,
             ),
         }
+    }
+}
+
+impl AmqpCore {
+    /// The arguments of the existing binding `b` whose arguments equal `table` by value.
+    fn existing_binding(&self, b: &BindingInfo, table: &FieldTable) -> Result<FieldTable> {
+        let r = self.read();
+        let found = r
+            .get(&b.vhost)
+            .and_then(|v| v.exchanges.get(&b.source))
+            .and_then(|e| {
+                e.bindings_with_arguments().find(|(k, args)| {
+                    k.queue == b.destination
+                        && k.to_exchange == b.to_exchange
+                        && k.routing_key == b.routing_key
+                        && tables_equal(args, table)
+                })
+            })
+            .map(|(_, args)| args.clone());
+        found.ok_or_else(|| {
+            AmqpError::not_found(format!(
+                "no binding from '{}' to '{}' with routing key '{}' and those arguments in vhost '{}'",
+                b.source, b.destination, b.routing_key, b.vhost
+            ))
+        })
     }
 }
 

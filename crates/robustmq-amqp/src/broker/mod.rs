@@ -81,8 +81,10 @@ impl Default for AmqpConfig {
     }
 }
 
-#[derive(Default)]
 struct Vhost {
+    /// Unique in this process: a vhost deleted and made again is another one, so connections
+    /// opened on the first close (see [`AmqpCore::vhost_id`]).
+    id: u64,
     exchanges: HashMap<String, Exchange>,
     queues: HashMap<String, Arc<Queue>>,
 }
@@ -219,8 +221,13 @@ impl AmqpCore {
         let meta = Arc::clone(&broker.meta);
         let mut vhosts = HashMap::new();
         vhosts.insert(DEFAULT_VHOST.to_string(), vhosts::new_vhost());
-        for (name, _) in meta.entries(vhosts::NS_VHOSTS)? {
-            vhosts.insert(name, vhosts::new_vhost());
+        let stored: HashSet<String> = meta
+            .entries(vhosts::NS_VHOSTS)?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        for name in &stored {
+            vhosts.insert(name.clone(), vhosts::new_vhost());
         }
         for (_, v) in meta.entries(NS_EXCHANGES)? {
             let Ok((vhost, d)) = serde_json::from_slice::<(String, ExchangeDecl)>(&v) else {
@@ -297,6 +304,14 @@ impl AmqpCore {
                     },
                     table,
                 );
+            }
+        }
+        // A vhost known only from its declarations (its own entry lost) is stored again, so
+        // it does not vanish once they are gone.
+        for name in vhosts.keys() {
+            if name != DEFAULT_VHOST && !stored.contains(name) {
+                tracing::warn!(vhost = %name, "amqp vhost without its meta entry; storing it again");
+                meta.put_entry(vhosts::NS_VHOSTS, name, b"{}", true)?;
             }
         }
         let queues: usize = vhosts.values().map(|v| v.queues.len()).sum();
@@ -552,7 +567,12 @@ impl AmqpCore {
                 return ineq("auto_delete", d.auto_delete, have.auto_delete);
             }
             for (k, v) in d.arguments.inner() {
-                if k.as_str().starts_with("x-") && have.arguments.inner().get(k) != Some(v) {
+                let same = have
+                    .arguments
+                    .inner()
+                    .get(k)
+                    .is_some_and(|h| exchange::values_equal(h, v));
+                if k.as_str().starts_with("x-") && !same {
                     return Err(inequivalent(
                         "queue",
                         &d.name,
@@ -714,7 +734,12 @@ impl AmqpCore {
         {
             let mut w = self.write();
             if let Some(v) = w.get_mut(vhost) {
-                v.queues.remove(q.name());
+                if v.queues
+                    .get(q.name())
+                    .is_some_and(|held| Arc::ptr_eq(held, q))
+                {
+                    v.queues.remove(q.name());
+                }
                 for (ex, _) in &bound {
                     if let Some(e) = v.exchanges.get_mut(ex) {
                         e.unbind_dest(q.name(), false);
@@ -997,7 +1022,8 @@ impl AmqpCore {
             .cloned()
             .collect();
         let _g = self.lock_declare();
-        for q in owned {
+        // One the operator deleted meanwhile is gone (a new queue may have its name).
+        for q in owned.into_iter().filter(|q| !q.is_deleted()) {
             if let Err(e) = self.remove_queue(&q) {
                 tracing::warn!(queue = q.name(), error = %e, "cannot delete an exclusive queue");
             }

@@ -544,7 +544,11 @@ impl Queue {
 
     /// Whether the queue holds more than its limits allow (for drop-head).
     fn over_limits(&self, s: &mut State) -> bool {
-        if self.args.max_length.is_some_and(|max| self.ready_in(s) > max) {
+        if self
+            .args
+            .max_length
+            .is_some_and(|max| self.ready_in(s) > max)
+        {
             return true;
         }
         match self.args.max_length_bytes {

@@ -3,6 +3,8 @@
 //! (`robustmq vhost`, through the admin API) and kept in meta (namespace `amqp.vhosts`).
 //! Any authenticated user may open any virtual host: there are no per-vhost permissions.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use robustmq_meta::off_worker;
 
 use super::{predeclared, AmqpCore, Vhost, DEFAULT_VHOST};
@@ -15,9 +17,16 @@ const MAX_NAME: usize = 255;
 /// Virtual hosts a node holds at once (each costs a map and five exchanges).
 const MAX_VHOSTS: usize = 1_000;
 
+/// Vhost ids: a deleted vhost made again is another one.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
 /// A new virtual host with its predeclared exchanges.
 pub(super) fn new_vhost() -> Vhost {
-    let mut vh = Vhost::default();
+    let mut vh = Vhost {
+        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        exchanges: Default::default(),
+        queues: Default::default(),
+    };
     for d in predeclared() {
         vh.exchanges.insert(d.name.clone(), Exchange::new(d));
     }
@@ -37,14 +46,22 @@ pub struct VhostInfo {
 impl AmqpCore {
     /// Every virtual host, by name.
     pub fn vhosts(&self) -> Vec<VhostInfo> {
-        let mut out: Vec<VhostInfo> = self
+        // Queue handles copied out first: counting takes each queue's lock, not under ours.
+        let listed: Vec<(String, usize, Vec<_>)> = self
             .read()
             .iter()
-            .map(|(name, v)| VhostInfo {
-                name: name.clone(),
-                exchanges: v.exchanges.len(),
-                queues: v.queues.len(),
-                messages: v.queues.values().map(|q| q.ready()).sum(),
+            .map(|(name, v)| {
+                let queues = v.queues.values().cloned().collect();
+                (name.clone(), v.exchanges.len(), queues)
+            })
+            .collect();
+        let mut out: Vec<VhostInfo> = listed
+            .into_iter()
+            .map(|(name, exchanges, queues)| VhostInfo {
+                name,
+                exchanges,
+                queues: queues.len(),
+                messages: queues.iter().map(|q| q.ready()).sum(),
             })
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -109,6 +126,12 @@ impl AmqpCore {
         self.vhosts_changed.send_modify(|n| *n += 1);
         tracing::info!(vhost = %name, "amqp vhost deleted");
         Ok(())
+    }
+
+    /// Which incarnation of vhost `name` exists now, if any: a connection keeps the one it
+    /// opened and closes when that is gone.
+    pub fn vhost_id(&self, name: &str) -> Option<u64> {
+        self.read().get(name).map(|v| v.id)
     }
 
     /// A declaration in a vhost that is gone (deleted while the connection was open) fails.

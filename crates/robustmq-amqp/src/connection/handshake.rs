@@ -255,13 +255,13 @@ where
         }
     };
     let vhost = open.virtual_host.as_str().to_string();
-    if !core.vhost_exists(&vhost) {
+    let Some(vhost_id) = core.vhost_id(&vhost) else {
         return Err(refuse(
             writer,
             AmqpError::connection(errors::NOT_ALLOWED, format!("vhost '{vhost}' not found")),
         )
         .await);
-    }
+    };
     send(
         writer,
         AMQPClass::Connection(connection::AMQPMethod::OpenOk(connection::OpenOk {})),
@@ -269,6 +269,7 @@ where
     .await?;
     Ok(Session {
         vhost,
+        vhost_id,
         user,
         frame_max,
         channel_max,

@@ -55,6 +55,8 @@ pub enum Closed {
 /// What the handshake settled.
 pub(crate) struct Session {
     pub vhost: String,
+    /// Which incarnation of the vhost it opened (see `AmqpCore::vhost_id`).
+    pub vhost_id: u64,
     pub user: String,
     pub frame_max: u32,
     pub channel_max: u16,
@@ -136,7 +138,12 @@ where
         published: false,
         blocked: core.blocked.subscribe(),
         told_blocked: false,
-        vhosts: core.vhosts_changed.subscribe(),
+        vhosts: {
+            // Checked at once: the vhost may have gone during the handshake.
+            let mut rx = core.vhosts_changed.subscribe();
+            rx.mark_changed();
+            rx
+        },
         closing: false,
     };
     tracing::debug!(%peer, user = %conn.session.user, vhost = %conn.session.vhost, "amqp connection open");
@@ -269,7 +276,9 @@ impl Conn {
                         }
                     }
                 }
-                Event::VhostsChanged if !self.core.vhost_exists(&self.session.vhost) => {
+                Event::VhostsChanged
+                    if self.core.vhost_id(&self.session.vhost) != Some(self.session.vhost_id) =>
+                {
                     self.close_with(AmqpError::connection(
                         errors::CONNECTION_FORCED,
                         format!("vhost '{}' is deleted", self.session.vhost),
