@@ -19,6 +19,8 @@ fn amqp_status(e: AmqpError) -> Status {
             Status::failed_precondition(text)
         }
         errors::COMMAND_INVALID | errors::NOT_ALLOWED => Status::invalid_argument(text),
+        // What a stream queue does not do (purge).
+        errors::NOT_IMPLEMENTED => Status::failed_precondition(text),
         _ => Status::internal(text),
     }
 }

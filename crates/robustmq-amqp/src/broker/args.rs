@@ -35,6 +35,46 @@ pub struct QueueArgs {
     /// `x-single-active-consumer`: one consumer gets every message; the next takes over when
     /// it goes.
     pub single_active_consumer: bool,
+    /// `x-queue-type = stream`, with its retention.
+    pub stream: Option<StreamArgs>,
+}
+
+/// A stream queue: messages stay (until retention removes them) and every consumer reads from
+/// an offset of its own (`x-stream-offset`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamArgs {
+    /// `x-max-length-bytes`: retention by size (whole segments go).
+    pub max_bytes: Option<u64>,
+    /// `x-max-age`: retention by age, in ms.
+    pub max_age_ms: Option<u64>,
+    /// `x-stream-max-segment-size-bytes`: the log's segment size.
+    pub segment_bytes: Option<u64>,
+}
+
+/// Arguments a stream queue takes (RabbitMQ refuses the others with 406).
+const STREAM_ARGS: &[&str] = &[
+    "x-queue-type",
+    "x-max-length-bytes",
+    "x-max-age",
+    "x-stream-max-segment-size-bytes",
+    "x-initial-cluster-size",
+    "x-queue-leader-locator",
+];
+
+/// `x-max-age` as RabbitMQ writes it: a number and one of the units Y, M, D, h, m, s.
+pub fn max_age_ms(text: &str) -> Option<u64> {
+    let unit = text.chars().last()?;
+    let n: u64 = text[..text.len() - unit.len_utf8()].parse().ok()?;
+    let ms: u64 = match unit {
+        'Y' => 365 * 86_400_000,
+        'M' => 30 * 86_400_000,
+        'D' => 86_400_000,
+        'h' => 3_600_000,
+        'm' => 60_000,
+        's' => 1_000,
+        _ => return None,
+    };
+    n.checked_mul(ms)
 }
 
 /// An integer of any width, by value.
@@ -68,6 +108,39 @@ impl QueueArgs {
             ))
         };
         let mut out = QueueArgs::default();
+        let stream = args
+            .inner()
+            .get("x-queue-type")
+            .and_then(text)
+            .is_some_and(|t| t == "stream");
+        if stream {
+            let mut s = StreamArgs::default();
+            for (k, v) in args.inner() {
+                let k = k.as_str();
+                if k.starts_with("x-") && !STREAM_ARGS.contains(&k) {
+                    return Err(AmqpError::precondition(format!(
+                        "invalid arg '{k}' for queue '{name}' in vhost '{vhost}' of queue type stream"
+                    )));
+                }
+                let positive = || match int(v) {
+                    Some(n) if n >= 1 && n <= i128::from(i64::MAX) => Ok(n as u64),
+                    _ => Err(invalid(k, "not a positive integer")),
+                };
+                match k {
+                    "x-max-length-bytes" => s.max_bytes = Some(positive()?),
+                    "x-stream-max-segment-size-bytes" => s.segment_bytes = Some(positive()?),
+                    "x-max-age" => {
+                        let age = text(v).as_deref().and_then(max_age_ms).filter(|&ms| ms > 0);
+                        s.max_age_ms = Some(age.ok_or_else(|| {
+                            invalid(k, "not a duration such as 7D, 12h, 30m or 10s")
+                        })?);
+                    }
+                    _ => {}
+                }
+            }
+            out.stream = Some(s);
+            return Ok(out);
+        }
         for (k, v) in args.inner() {
             let k = k.as_str();
             let non_negative = |min: i128| match int(v) {
@@ -85,11 +158,17 @@ impl QueueArgs {
                         Some("drop-head") => Overflow::DropHead,
                         Some("reject-publish") => Overflow::RejectPublish,
                         Some("reject-publish-dlx") => Overflow::RejectPublishDlx,
-                        _ => return Err(invalid(k, "not drop-head, reject-publish or reject-publish-dlx")),
+                        _ => {
+                            return Err(invalid(
+                                k,
+                                "not drop-head, reject-publish or reject-publish-dlx",
+                            ))
+                        }
                     }
                 }
                 "x-dead-letter-exchange" => {
-                    out.dead_letter_exchange = Some(text(v).ok_or_else(|| invalid(k, "not a string"))?)
+                    out.dead_letter_exchange =
+                        Some(text(v).ok_or_else(|| invalid(k, "not a string"))?)
                 }
                 "x-dead-letter-routing-key" => {
                     out.dead_letter_routing_key =
@@ -107,14 +186,17 @@ impl QueueArgs {
                         return Err(invalid(
                             k,
                             &format!(
-                                "'{}' is not supported (classic and quorum are, both durable on the journal)",
+                                "'{}' is not supported (classic, quorum and stream are)",
                                 other.unwrap_or("?")
                             ),
                         ))
                     }
                 },
                 k if k.starts_with("x-") => {
-                    tracing::info!(argument = k, "refusing a queue argument AMQP does not support yet");
+                    tracing::info!(
+                        argument = k,
+                        "refusing a queue argument AMQP does not support yet"
+                    );
                     return Err(AmqpError::precondition(format!(
                         "queue argument '{k}' is not supported by this server yet"
                     )));
@@ -176,6 +258,32 @@ mod tests {
         let mut unknown = FieldTable::default();
         unknown.insert("x-max-priority".into(), AMQPValue::LongInt(10));
         assert_eq!(QueueArgs::parse("q", "/", &unknown).unwrap_err().code, 406);
+    }
+
+    #[test]
+    fn reads_stream_arguments_and_refuses_what_a_stream_does_not_take() {
+        let mut t = FieldTable::default();
+        t.insert(
+            "x-queue-type".into(),
+            AMQPValue::LongString("stream".into()),
+        );
+        t.insert("x-max-age".into(), AMQPValue::LongString("7D".into()));
+        t.insert("x-max-length-bytes".into(), AMQPValue::LongInt(1 << 20));
+        let a = QueueArgs::parse("s", "/", &t).unwrap();
+        let s = a.stream.unwrap();
+        assert_eq!(s.max_age_ms, Some(7 * 86_400_000));
+        assert_eq!(s.max_bytes, Some(1 << 20));
+        assert_eq!(
+            a.max_length_bytes, None,
+            "retention, not a ready-bytes limit"
+        );
+        t.insert("x-max-length".into(), AMQPValue::LongInt(10));
+        assert_eq!(QueueArgs::parse("s", "/", &t).unwrap_err().code, 406);
+        assert_eq!(max_age_ms("30m"), Some(1_800_000));
+        assert_eq!(max_age_ms("1Y"), Some(365 * 86_400_000));
+        for bad in ["", "m", "10", "x1h", "1w", "99999999999999999999Y"] {
+            assert_eq!(max_age_ms(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod message;
 pub mod queue;
 pub mod settled;
+pub mod stream;
 pub mod vhosts;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -542,7 +543,9 @@ impl AmqpCore {
         if let Some(q) = existing {
             check_owner(&q, conn)?;
             q.touch();
-            let counts = (q.name().to_string(), q.ready() as u32, q.consumers() as u32);
+            // A stream has no ready messages to count (RabbitMQ answers 0 too).
+            let ready = if q.is_stream() { 0 } else { q.ready() as u32 };
+            let counts = (q.name().to_string(), ready, q.consumers() as u32);
             if passive {
                 return Ok(counts);
             }
@@ -598,6 +601,20 @@ impl AmqpCore {
             ));
         }
         let args = QueueArgs::parse(&d.name, vhost, &d.arguments)?;
+        if args.stream.is_some() {
+            // As RabbitMQ: a stream is durable and shared.
+            let refused = [
+                (!d.durable, "non-durable"),
+                (d.exclusive, "exclusive-owner"),
+                (d.auto_delete, "auto-delete"),
+            ];
+            if let Some((_, property)) = refused.iter().find(|(bad, _)| *bad) {
+                return Err(AmqpError::precondition(format!(
+                    "invalid property '{property}' for queue '{}' in vhost '{vhost}'",
+                    d.name
+                )));
+            }
+        }
         storable(&(vhost.to_string(), d.clone()))?;
         let count: usize = self.read().values().map(|v| v.queues.len()).sum();
         if count >= self.config.max_queues {
@@ -606,7 +623,7 @@ impl AmqpCore {
                 self.config.max_queues
             )));
         }
-        d.topic = self.create_topic(vhost, &d.name)?;
+        d.topic = self.create_topic(vhost, &d.name, &args)?;
         let v = serde_json::to_vec(&(vhost, &d)).map_err(AmqpError::internal)?;
         let meta = &self.broker.meta;
         off_worker(|| meta.put_entry(NS_QUEUES, &key2(vhost, &d.name), &v, true))?;
@@ -636,20 +653,30 @@ impl AmqpCore {
 
     /// The log topic for a new queue: `amqp.<name>` when the name is a valid topic name and
     /// free, else `amqp.q-<uuid>`.
-    fn create_topic(&self, vhost: &str, name: &str) -> Result<String> {
+    fn create_topic(&self, vhost: &str, name: &str, args: &QueueArgs) -> Result<String> {
         let max = self
             .config
             .max_message_bytes
             .saturating_add(64 * 1024)
             .min(i32::MAX as usize);
-        let configs: BTreeMap<String, String> = [
-            ("retention.ms", "-1".to_string()),
-            ("retention.bytes", "-1".to_string()),
+        // A queue keeps messages until they are settled; a stream until its retention.
+        let stream = args.stream.clone().unwrap_or_default();
+        let limit = |v: Option<u64>| v.map_or("-1".to_string(), |n| n.to_string());
+        let mut configs: BTreeMap<String, String> = [
+            ("retention.ms", limit(stream.max_age_ms)),
+            ("retention.bytes", limit(stream.max_bytes)),
             ("max.message.bytes", max.to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
+        if let Some(n) = stream.segment_bytes {
+            // Raised to the node's minimum (journal.min_segment_bytes): a client must not
+            // make a file per message.
+            let min = self.broker.topics.limits().min_segment_bytes;
+            let n = n.clamp(min, (i32::MAX as u64).max(min));
+            configs.insert("segment.bytes".into(), n.to_string());
+        }
         let readable = format!("amqp.{name}");
         let mut candidates = Vec::new();
         if vhost == DEFAULT_VHOST
@@ -760,7 +787,11 @@ impl AmqpCore {
     }
 
     pub fn queue_purge(&self, vhost: &str, name: &str, conn: u64) -> Result<u32> {
-        Ok(self.queue(vhost, name, conn)?.purge() as u32)
+        let q = self.queue(vhost, name, conn)?;
+        if q.is_stream() {
+            return Err(stream::not_supported("queue.purge", &q));
+        }
+        Ok(q.purge() as u32)
     }
 
     pub fn bind(

@@ -94,7 +94,7 @@ pub struct ChannelCredit {
 }
 
 impl ChannelCredit {
-    fn has_room(&self) -> bool {
+    pub(super) fn has_room(&self) -> bool {
         let limit = self.limit.load(Ordering::Relaxed);
         limit == 0 || self.in_flight.load(Ordering::Relaxed) < limit
     }
@@ -125,10 +125,12 @@ pub struct ConsumerHandle {
     pub flow: Arc<AtomicBool>,
     /// The channel's shared limit.
     pub credit: Arc<ChannelCredit>,
+    /// For a stream queue: the offset this consumer starts reading at.
+    pub stream_from: i64,
 }
 
 impl ConsumerHandle {
-    fn limit(&self) -> u32 {
+    pub(super) fn limit(&self) -> u32 {
         match self.prefetch.load(Ordering::Relaxed) {
             0 => self.unlimited.max(1),
             n => n,
@@ -136,9 +138,12 @@ impl ConsumerHandle {
     }
 }
 
-struct Slot {
-    handle: ConsumerHandle,
-    in_flight: u32,
+pub(super) struct Slot {
+    pub(super) handle: ConsumerHandle,
+    pub(super) in_flight: u32,
+    /// Stream queues: where this consumer reads next, and what it read ahead.
+    pub(super) next: i64,
+    pub(super) ahead: VecDeque<(i64, Arc<Message>)>,
 }
 
 /// What survives a restart of a queue's delivery state.
@@ -170,13 +175,16 @@ impl Persisted {
     }
 }
 
-struct State {
+pub(super) struct State {
     settled: Settled,
     cursor: i64,
     delivered_to: i64,
     requeued: BTreeSet<i64>,
-    unacked: HashMap<i64, ConsumerId>,
-    consumers: Vec<Slot>,
+    /// Delivered, not settled: by offset, or for a stream queue by delivery token.
+    pub(super) unacked: HashMap<i64, ConsumerId>,
+    pub(super) consumers: Vec<Slot>,
+    /// Stream queues: the next delivery token (a stream's offsets are not unique per delivery).
+    pub(super) next_token: i64,
     next: usize,
     ahead: VecDeque<(i64, Arc<Message>)>,
     had_consumer: bool,
@@ -206,7 +214,7 @@ pub struct Queue {
     pub owner: Option<u64>,
     pub log: Arc<dyn Log>,
     pub args: QueueArgs,
-    read_limit: usize,
+    pub(super) read_limit: usize,
     dead_letters: Option<mpsc::Sender<DeadLetter>>,
     state: Mutex<State>,
     wake: Notify,
@@ -254,6 +262,7 @@ impl Queue {
                 dirty: false,
                 ready_bytes: 0,
                 counted_to: cursor,
+                next_token: 0,
             }),
             wake: Notify::new(),
             deleted: AtomicBool::new(false),
@@ -264,7 +273,7 @@ impl Queue {
         &self.decl.name
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
+    pub(super) fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -276,6 +285,11 @@ impl Queue {
 
     fn ready_in(&self, s: &State) -> u64 {
         let end = self.log.log_end_offset();
+        if self.is_stream() {
+            // What the stream holds.
+            let start = self.log.stats().map_or(0, |st| st.log_start_offset);
+            return (end - start).max(0) as u64;
+        }
         let cursor = s.cursor.min(end);
         let fresh = (end - cursor) - s.settled.count_in(cursor, end);
         (fresh.max(0) as u64) + s.requeued.len() as u64
@@ -310,9 +324,12 @@ impl Queue {
         {
             return false;
         }
+        let next = handle.stream_from;
         s.consumers.push(Slot {
             handle,
             in_flight: 0,
+            next,
+            ahead: VecDeque::new(),
         });
         s.had_consumer = true;
         drop(s);
@@ -333,15 +350,22 @@ impl Queue {
         let mut s = self.state();
         if let Some(c) = s.unacked.remove(&offset) {
             release(&mut s, c);
-            s.settled.settle(offset);
-            s.dirty = true;
+            // A stream's acks only make room: its messages stay.
+            if !self.is_stream() {
+                s.settled.settle(offset);
+                s.dirty = true;
+            }
         }
         drop(s);
         self.wake.notify_one();
     }
 
-    /// Puts a handed-out message back, to be delivered again flagged redelivered.
+    /// Puts a handed-out message back, to be delivered again flagged redelivered. (A stream's
+    /// message is not taken back: its delivery is only released.)
     pub fn requeue(&self, offset: i64) {
+        if self.is_stream() {
+            return self.ack(offset);
+        }
         let mut s = self.state();
         if let Some(c) = s.unacked.remove(&offset) {
             release(&mut s, c);
@@ -359,6 +383,9 @@ impl Queue {
     /// Drops a handed-out message (a reject or nack without requeue), to the dead-letter
     /// exchange if the queue has one.
     pub fn discard(&self, offset: i64) {
+        if self.is_stream() {
+            return self.ack(offset);
+        }
         let held = self.state().unacked.contains_key(&offset);
         if held && self.dead_letters.is_some() {
             if let Ok(Some(m)) = self.read_one(offset) {
@@ -677,6 +704,9 @@ impl Queue {
     /// Hands ready messages to consumers with room, round robin. True when a consumer's
     /// connection was full, so the caller should try again shortly.
     fn dispatch(self: &Arc<Self>) -> bool {
+        if self.is_stream() {
+            return self.dispatch_stream();
+        }
         let mut s = self.state();
         let mut full = false;
         let now = now_ms();
@@ -935,6 +965,7 @@ mod tests {
             exclusive: false,
             flow: Arc::new(AtomicBool::new(true)),
             credit: Arc::default(),
+            stream_from: 0,
         }));
         q.dispatch();
         let mut got = Vec::new();

@@ -707,6 +707,22 @@ impl Conn {
         }
         let prefetch = Arc::clone(&ch.prefetch);
         let flow = Arc::clone(&ch.flow);
+        let mut stream_from = 0;
+        if q.is_stream() {
+            if c.no_ack {
+                return Err(crate::broker::stream::not_supported(
+                    "automatic acknowledgement",
+                    &q,
+                ));
+            }
+            if prefetch.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+                return Err(AmqpError::precondition(format!(
+                    "consumer prefetch count is not set for 'queue '{}' in vhost '{vhost}''",
+                    q.name()
+                )));
+            }
+            stream_from = q.stream_start(c.arguments.inner().get("x-stream-offset"))?;
+        }
         let cid = self.core.next_id();
         let handle = ConsumerHandle {
             id: cid,
@@ -719,6 +735,7 @@ impl Conn {
             exclusive: c.exclusive,
             flow,
             credit: Arc::clone(&self.ch(id).credit),
+            stream_from,
         };
         self.ch(id)
             .consumers
@@ -804,6 +821,9 @@ impl Conn {
         let vhost = self.session.vhost.clone();
         let name = self.queue_name(id, queue.as_str());
         let q = self.core.queue(&vhost, &name, self.id)?;
+        if q.is_stream() {
+            return Err(crate::broker::stream::not_supported("basic.get", &q));
+        }
         if !no_ack && self.ch(id).unacked.len() >= MAX_UNACKED_GETS {
             return Err(AmqpError::precondition(format!(
                 "{MAX_UNACKED_GETS} messages are unacknowledged on this channel; acknowledge some first"
@@ -858,6 +878,18 @@ impl Conn {
             return Err(AmqpError::precondition(format!(
                 "unknown delivery tag {tag}"
             )));
+        }
+        if !matches!(how, Settle::Ack) {
+            let stream = tags
+                .iter()
+                .filter_map(|t| ch.unacked.get(t))
+                .find(|(q, _)| q.is_stream());
+            if let Some((q, _)) = stream {
+                return Err(crate::broker::stream::not_supported(
+                    "basic.nack and basic.reject",
+                    q,
+                ));
+            }
         }
         let mut released = false;
         for t in tags {
