@@ -1,4 +1,5 @@
-"""connection.blocked on a resource alarm (robustmqd only): below `amqp.disk_free_limit_bytes`
+"""connection.blocked on a resource alarm (robustmqd only): above `amqp.memory_high_watermark_bytes`
+of resident memory, or below `amqp.disk_free_limit_bytes`
 of free space on the data directory's file system, a connection that has published is told
 `connection.blocked` (when it announced the capability, as pika does) and is no longer read,
 so its publishes wait; connections that only consume keep working."""
@@ -37,3 +38,47 @@ def test_publishers_are_blocked_while_the_disk_alarm_is_on(daemon_factory):
     finally:
         consumer_conn.close()
     d.kill9()
+
+
+def test_publishers_are_blocked_while_the_memory_alarm_is_on(daemon_factory):
+    # A high watermark of one byte: the process is always above it.
+    d = daemon_factory(env={"ROBUSTMQ_AMQP__MEMORY_HIGH_WATERMARK_BYTES": "1"})
+    broker = AmqpBroker.of_daemon(d)
+    q = uid("memory")
+    pub_conn = broker.connect()
+    reasons = []
+    pub_conn.add_on_connection_blocked_callback(
+        lambda _conn, frame: reasons.append(frame.method.reason))
+    pub = pub_conn.channel()
+    pub.queue_declare(q)
+    pub.basic_publish("", q, b"read before the block")
+    pump_until(pub_conn, lambda: reasons, what="connection.blocked")
+    assert "memory alarm" in reasons[0] and "amqp.memory_high_watermark_bytes" in reasons[0]
+    pub.basic_publish("", q, b"waits")
+    consumer_conn = broker.connect()
+    try:
+        ch = consumer_conn.channel()
+        assert get_one(ch, q)[2] == b"read before the block"
+        pump_quiet(consumer_conn, 0.5)
+        assert message_count(ch, q) == 0
+    finally:
+        consumer_conn.close()
+    assert "blocking AMQP publishers: memory alarm" in d.log_text()
+    d.kill9()
+
+
+def test_the_default_memory_watermark_leaves_a_small_node_unblocked(daemon_factory):
+    """40 % of the machine's memory: an idle daemon is far below it."""
+    d = daemon_factory()
+    broker = AmqpBroker.of_daemon(d)
+    conn = broker.connect()
+    reasons = []
+    conn.add_on_connection_blocked_callback(lambda _c, f: reasons.append(f.method.reason))
+    ch = conn.channel()
+    q = uid("free")
+    ch.queue_declare(q)
+    ch.confirm_delivery()
+    ch.basic_publish("", q, b"x")
+    pump_quiet(conn, 1.5)
+    assert reasons == []
+    conn.close()

@@ -37,6 +37,9 @@ pub struct AmqpSection {
     /// Below this much free space (bytes) on the data directory's file system, publishing
     /// connections are blocked (`connection.blocked`) until there is enough again.
     pub disk_free_limit_bytes: u64,
+    /// Above this resident memory (bytes) of the process, publishing connections are blocked
+    /// until it is below again. 0: 40 % of the machine's memory (RabbitMQ's default).
+    pub memory_high_watermark_bytes: u64,
     pub max_connections: usize,
     pub max_connections_per_ip: usize,
     /// PEM certificate chain and private key for `listeners.amqp_tls`.
@@ -59,6 +62,7 @@ impl Default for AmqpSection {
             max_bindings: d.max_bindings,
             max_consumers_per_channel: d.max_consumers_per_channel,
             disk_free_limit_bytes: d.disk_free_limit_bytes,
+            memory_high_watermark_bytes: d.memory_high_watermark_bytes,
             max_connections: 100_000,
             max_connections_per_ip: 10_000,
             tls_cert: String::new(),
@@ -81,6 +85,7 @@ impl AmqpSection {
             max_bindings: self.max_bindings,
             max_consumers_per_channel: self.max_consumers_per_channel,
             disk_free_limit_bytes: self.disk_free_limit_bytes,
+            memory_high_watermark_bytes: self.memory_high_watermark_bytes,
         }
     }
 }

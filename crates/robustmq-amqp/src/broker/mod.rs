@@ -62,6 +62,9 @@ pub struct AmqpConfig {
     /// Below this much free space on the data directory's file system, publishing
     /// connections are blocked (`connection.blocked`) until it is free again.
     pub disk_free_limit_bytes: u64,
+    /// Above this resident memory, publishing connections are blocked; 0 is 40 % of the
+    /// machine's memory.
+    pub memory_high_watermark_bytes: u64,
 }
 
 impl Default for AmqpConfig {
@@ -78,6 +81,7 @@ impl Default for AmqpConfig {
             max_bindings: 1_000_000,
             max_consumers_per_channel: 1_000,
             disk_free_limit_bytes: 50_000_000,
+            memory_high_watermark_bytes: 0,
         }
     }
 }
@@ -102,8 +106,10 @@ pub struct AmqpCore {
     dead_tx: tokio::sync::mpsc::Sender<DeadLetter>,
     /// Direct reply-to consumers by the token in their address.
     reply_to: Mutex<HashMap<String, ReplyTarget>>,
-    /// Why publishers are blocked (a resource alarm), or `None`.
+    /// Why publishers are blocked (the resource alarms that are on), or `None`.
     pub blocked: tokio::sync::watch::Sender<Option<String>>,
+    /// The disk and memory alarms, each with its reason when on.
+    alarms: Mutex<[Option<String>; 2]>,
     /// Bumped when a vhost is deleted: its connections close.
     pub vhosts_changed: tokio::sync::watch::Sender<u64>,
     dead_rx: Mutex<Option<tokio::sync::mpsc::Receiver<DeadLetter>>>,
@@ -328,6 +334,7 @@ impl AmqpCore {
             dead_rx: Mutex::new(Some(dead_rx)),
             reply_to: Mutex::new(HashMap::new()),
             blocked: tokio::sync::watch::Sender::new(None),
+            alarms: Mutex::new([None, None]),
             vhosts_changed: tokio::sync::watch::Sender::new(0),
         }))
     }
@@ -1087,17 +1094,47 @@ impl AmqpCore {
         let alarm = (free < limit).then(|| {
             format!("low on disk space: {free} bytes free, amqp.disk_free_limit_bytes is {limit}")
         });
-        self.blocked.send_if_modified(|now| {
-            if *now == alarm {
-                return false;
+        self.set_alarm(0, alarm, "disk space is back above amqp.disk_free_limit_bytes");
+    }
+
+    /// Raises or clears the memory alarm from this process's resident memory.
+    fn check_memory(&self) {
+        let Some(rss) = proc_kib("/proc/self/status", "VmRSS:") else {
+            return;
+        };
+        let limit = match self.config.memory_high_watermark_bytes {
+            0 => match proc_kib("/proc/meminfo", "MemTotal:") {
+                Some(total) => total / 5 * 2,
+                None => return,
+            },
+            n => n,
+        };
+        let alarm = (rss > limit).then(|| {
+            format!("memory alarm: resident memory is {rss} bytes, above the high watermark of {limit} (amqp.memory_high_watermark_bytes)")
+        });
+        self.set_alarm(1, alarm, "resident memory is back below amqp.memory_high_watermark_bytes");
+    }
+
+    /// Sets alarm `i` (0 disk, 1 memory); publishers are blocked while any is on, with
+    /// every reason that holds.
+    fn set_alarm(&self, i: usize, alarm: Option<String>, cleared: &str) {
+        let combined = {
+            let mut alarms = self.alarms.lock().unwrap_or_else(|p| p.into_inner());
+            if alarms[i] == alarm {
+                return;
             }
             match &alarm {
                 Some(why) => tracing::warn!("blocking AMQP publishers: {why}"),
-                None => tracing::info!("disk space is back above amqp.disk_free_limit_bytes; unblocking AMQP publishers"),
+                None => tracing::info!("{cleared}; that alarm is off"),
             }
-            *now = alarm.clone();
-            true
-        });
+            alarms[i] = alarm;
+            let on: Vec<&str> = alarms.iter().flatten().map(String::as_str).collect();
+            (!on.is_empty()).then(|| on.join("; "))
+        };
+        if combined.is_none() {
+            tracing::info!("no resource alarm is on; unblocking AMQP publishers");
+        }
+        self.blocked.send_replace(combined);
     }
 
     pub async fn run_background(
@@ -1106,6 +1143,7 @@ impl AmqpCore {
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) {
         self.check_disk(&data_dir);
+        self.check_memory();
         let dead = self
             .dead_rx
             .lock()
@@ -1141,6 +1179,7 @@ impl AmqpCore {
             if rounds.is_multiple_of(50) {
                 self.trim_logs().await;
                 self.check_disk(&data_dir);
+                self.check_memory();
             }
         }
     }
@@ -1339,6 +1378,14 @@ fn default_exchange_refused() -> AmqpError {
 }
 
 /// An exchange type this server does not know: a connection error, as in RabbitMQ.
+/// A `<field> <n> kB` line of a /proc file, in bytes.
+fn proc_kib(path: &str, field: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let line = text.lines().find(|l| l.starts_with(field))?;
+    let kib: u64 = line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib.saturating_mul(1024))
+}
+
 pub fn unknown_exchange_type(kind: &str) -> AmqpError {
     AmqpError::connection(COMMAND_INVALID, format!("unknown exchange type '{kind}'"))
 }
