@@ -4,13 +4,18 @@ one partition, so:
 
 - what AMQP publishes to a queue is read by Kafka consumers of that topic: key = routing key,
   value = body, headers `amqp.exchange` and `amqp.properties` (the content-header property
-  bytes as published, so AMQP -> log -> AMQP is lossless);
+  bytes as published, so AMQP -> log -> AMQP is lossless), and each property and header entry
+  as readable text (`amqp.content-type`, ..., `amqp.header.<name>`);
 - what Kafka produces to that topic, or MQTT publishes through a route to it, reaches the
-  queue's AMQP consumers: routing key = record key, body = value, and the record headers as
-  the message's `headers` table.
+  queue's AMQP consumers: routing key = record key, body = value, `amqp.<property>` and
+  `amqp.header.<name>` headers as those properties and header entries, and the other record
+  headers as the message's `headers` table.
 """
 
 from __future__ import annotations
+
+import datetime
+import decimal
 
 import pika
 import pytest
@@ -53,6 +58,76 @@ def test_amqp_publishes_are_kafka_records(amqp_broker, amqp):
     assert body == b'{"id": 1}'
     assert (got.content_type, got.message_id, got.delivery_mode) == ("application/json", "m-1", 2)
     assert got.headers == {"tenant": "acme", "n": 7}
+
+
+# Each AMQP property and the record header it is written as (docs/protocols.md, "AMQP on the
+# log"): (pika attribute, value published, record header, its bytes).
+PROPERTY_CELLS = [
+    ("content_type", "application/json", "amqp.content-type", b"application/json"),
+    ("content_encoding", "gzip", "amqp.content-encoding", b"gzip"),
+    ("delivery_mode", 2, "amqp.delivery-mode", b"2"),
+    ("priority", 7, "amqp.priority", b"7"),
+    ("correlation_id", "c-42", "amqp.correlation-id", b"c-42"),
+    ("reply_to", "replies", "amqp.reply-to", b"replies"),
+    ("expiration", "60000", "amqp.expiration", b"60000"),
+    ("message_id", "m-1", "amqp.message-id", b"m-1"),
+    ("timestamp", 1_700_000_000, "amqp.timestamp", b"1700000000"),
+    ("type", "order.created", "amqp.type", b"order.created"),
+    ("user_id", "guest", "amqp.user-id", b"guest"),
+    ("app_id", "shop", "amqp.app-id", b"shop"),
+    ("cluster_id", "c1", "amqp.cluster-id", b"c1"),
+]
+# Header table values and their record headers: (value, record header bytes).
+HEADER_CELLS = {
+    "s": ("text", b"text"),
+    "i": (-5, b"-5"),
+    "big": (2**40, b"1099511627776"),
+    "b": (True, b"true"),
+    "d": (decimal.Decimal("1.5"), b"1.5"),  # pika has no float field type
+    "ts": (datetime.datetime(2024, 1, 2, 3, 4, 5), b"1704164645"),
+    "bytes": (b"\xff\x00", b"\xff\x00"),
+    "list": ([1, "x"], b'[1,"x"]'),
+    "table": ({"k": 1}, b'{"k":1}'),
+    "none": (None, None),
+}
+
+
+def test_every_amqp_property_and_header_is_a_readable_kafka_header(amqp_broker, amqp):
+    q = uid("readable")
+    ch = amqp.publisher()
+    ch.queue_declare(q, durable=True)
+    props = pika.BasicProperties(**{attr: v for attr, v, _, _ in PROPERTY_CELLS},
+                                 headers={k: v for k, (v, _) in HEADER_CELLS.items()})
+    ch.basic_publish("", q, b"body", props)
+    [m] = kafka_read(amqp_broker.daemon.bootstrap, f"amqp.{q}", 1)
+    h = dict(m.headers())
+    for attr, _, header, want in PROPERTY_CELLS:
+        assert h.get(header) == want, f"{attr} -> {header}: {h.get(header)!r}"
+    for name, (_, want) in HEADER_CELLS.items():
+        assert f"amqp.header.{name}" in h and h[f"amqp.header.{name}"] == want, name
+    # AMQP -> log -> AMQP: every property and header type as published.
+    _, got, body = get_one(ch, q)
+    assert body == b"body"
+    for attr, v, _, _ in PROPERTY_CELLS:
+        assert getattr(got, attr) == v, attr
+    assert got.headers == {k: v for k, (v, _) in HEADER_CELLS.items()}
+
+
+def test_kafka_records_set_amqp_properties_through_readable_headers(amqp_broker, amqp):
+    q = uid("props")
+    ch = amqp.channel()
+    ch.queue_declare(q, durable=True)
+    seen = Deliveries(ch, q)
+    p = Producer({"bootstrap.servers": amqp_broker.daemon.bootstrap, "acks": "all"})
+    p.produce(f"amqp.{q}", key=b"rk", value=b"v",
+              headers=[(header, raw) for _, _, header, raw in PROPERTY_CELLS]
+              + [("amqp.header.tenant", b"acme"), ("trace", b"t-1")])
+    assert p.flush(10) == 0
+    [d] = seen.wait(1)
+    for attr, v, header, _ in PROPERTY_CELLS:
+        assert getattr(d.props, attr) == v, f"{header} -> {attr}: {getattr(d.props, attr)!r}"
+    assert d.props.headers == {"tenant": "acme", "trace": "t-1"}
+    ch.basic_ack(d.tag)
 
 
 def test_kafka_records_reach_amqp_consumers(amqp_broker, amqp):

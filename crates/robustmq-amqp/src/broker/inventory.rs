@@ -328,7 +328,7 @@ fn value_to_json(v: &AMQPValue) -> Value {
             serde_json::Number::from_f64(f64::from(*f)).map_or(Value::Null, Value::Number)
         }
         AMQPValue::Double(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        AMQPValue::DecimalValue(d) => Value::String(format!("{}e-{}", d.value, d.scale)),
+        AMQPValue::DecimalValue(d) => Value::String(decimal_text(d.scale, d.value)),
         AMQPValue::ShortString(s) => Value::String(s.as_str().to_string()),
         AMQPValue::LongString(s) => match std::str::from_utf8(s.as_bytes()) {
             Ok(text) => Value::String(text.to_string()),
@@ -346,6 +346,18 @@ fn value_to_json(v: &AMQPValue) -> Value {
             None => Value::Null,
         },
     }
+}
+
+/// A decimal as text: value 15 with scale 1 is "1.5".
+pub fn decimal_text(scale: u8, value: u32) -> String {
+    let digits = value.to_string();
+    let scale = usize::from(scale);
+    if scale == 0 {
+        return digits;
+    }
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (int, frac) = padded.split_at(padded.len() - scale);
+    format!("{int}.{frac}")
 }
 
 /// A JSON object as a field table, as RabbitMQ's management API converts it: integers to
@@ -412,6 +424,14 @@ mod tests {
         assert_eq!(back["o"]["k"], 2);
         assert!(back["n"].is_null());
         assert_eq!(json_to_table("").unwrap(), FieldTable::default());
+    }
+
+    #[test]
+    fn decimals_read_as_decimals() {
+        assert_eq!(decimal_text(1, 15), "1.5");
+        assert_eq!(decimal_text(3, 5), "0.005");
+        assert_eq!(decimal_text(0, 42), "42");
+        assert_eq!(decimal_text(255, 1).len(), 257);
     }
 
     #[test]

@@ -1094,7 +1094,11 @@ impl AmqpCore {
         let alarm = (free < limit).then(|| {
             format!("low on disk space: {free} bytes free, amqp.disk_free_limit_bytes is {limit}")
         });
-        self.set_alarm(0, alarm, "disk space is back above amqp.disk_free_limit_bytes");
+        self.set_alarm(
+            0,
+            alarm,
+            "disk space is back above amqp.disk_free_limit_bytes",
+        );
     }
 
     /// Raises or clears the memory alarm from this process's resident memory.
@@ -1112,7 +1116,11 @@ impl AmqpCore {
         let alarm = (rss > limit).then(|| {
             format!("memory alarm: resident memory is {rss} bytes, above the high watermark of {limit} (amqp.memory_high_watermark_bytes)")
         });
-        self.set_alarm(1, alarm, "resident memory is back below amqp.memory_high_watermark_bytes");
+        self.set_alarm(
+            1,
+            alarm,
+            "resident memory is back below amqp.memory_high_watermark_bytes",
+        );
     }
 
     /// Sets alarm `i` (0 disk, 1 memory); publishers are blocked while any is on, with
@@ -1382,7 +1390,12 @@ fn default_exchange_refused() -> AmqpError {
 fn proc_kib(path: &str, field: &str) -> Option<u64> {
     let text = std::fs::read_to_string(path).ok()?;
     let line = text.lines().find(|l| l.starts_with(field))?;
-    let kib: u64 = line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+    let kib: u64 = line[field.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
     Some(kib.saturating_mul(1024))
 }
 
