@@ -82,3 +82,19 @@ def test_the_default_memory_watermark_leaves_a_small_node_unblocked(daemon_facto
     pump_quiet(conn, 1.5)
     assert reasons == []
     conn.close()
+
+
+def test_both_alarms_give_both_reasons(daemon_factory):
+    d = daemon_factory(env={"ROBUSTMQ_AMQP__MEMORY_HIGH_WATERMARK_BYTES": "1",
+                            "ROBUSTMQ_AMQP__DISK_FREE_LIMIT_BYTES": str(10**18)})
+    conn = AmqpBroker.of_daemon(d).connect()
+    reasons = []
+    conn.add_on_connection_blocked_callback(lambda _c, f: reasons.append(f.method.reason))
+    ch = conn.channel()
+    ch.basic_publish("", uid("q"), b"x")
+    pump_until(conn, lambda: reasons, what="connection.blocked")
+    assert "low on disk space" in reasons[0] and "memory alarm" in reasons[0]
+    # Checked every second: an alarm that stays on is not raised again.
+    pump_quiet(conn, 2.5)
+    assert d.log_text().count("blocking AMQP publishers: memory alarm") == 1
+    d.kill9()

@@ -197,3 +197,21 @@ def test_x_log_topic_must_be_a_valid_topic_name(amqp):
     with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
         ch.exchange_declare(uid("bad"), "fanout", arguments={"x-log-topic": "no spaces allowed"})
     assert e.value.reply_code == 406
+
+
+def test_records_deleted_under_a_byte_limited_queue_free_their_room(amqp_broker, amqp):
+    """Kafka DeleteRecords on a queue's topic: the deleted messages no longer count towards
+    x-max-length-bytes."""
+    from confluent_kafka.admin import AdminClient
+    q = uid("bytes")
+    ch = amqp.publisher()
+    ch.queue_declare(q, arguments={"x-max-length-bytes": 10, "x-overflow": "reject-publish"})
+    ch.basic_publish("", q, b"aaaa")
+    ch.basic_publish("", q, b"bbbb")
+    admin = AdminClient({"bootstrap.servers": amqp_broker.daemon.bootstrap})
+    [f] = admin.delete_records([TopicPartition(f"amqp.{q}", 0, 2)]).values()
+    f.result(10)
+    ch.basic_publish("", q, b"cccccc")  # 6 bytes: refused if the deleted 8 still counted
+    _, _, body = get_one(ch, q)
+    assert body == b"cccccc"
+

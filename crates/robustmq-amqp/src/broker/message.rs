@@ -22,6 +22,9 @@ pub const H_EXCHANGE: &str = "amqp.exchange";
 pub const H_PROPERTIES: &str = "amqp.properties";
 /// The prefix of a `headers` table entry written as a record header.
 pub const H_HEADER: &str = "amqp.header.";
+/// Bytes of readable `amqp.header.*` values written per message at most; entries past it are
+/// left out (they are in `amqp.properties` all the same).
+pub const READABLE_BUDGET: usize = 16 * 1024;
 
 /// The readable record header of each property (all but `headers`).
 const PROPERTY_HEADERS: [&str; 13] = [
@@ -94,12 +97,16 @@ fn readable_headers(raw: &[u8], w: &mut BatchWriter) {
         }
     }
     if let Some(headers) = p.headers() {
+        let mut budget = READABLE_BUDGET;
         for (k, v) in headers.inner() {
             let name = format!("{H_HEADER}{}", k.as_str());
-            match header_text(v) {
-                Some(text) => w.header(&name, Some(&text)),
-                None => w.header(&name, None),
+            let text = header_text(v);
+            let size = name.len() + text.as_ref().map_or(0, Vec::len);
+            if size > budget {
+                continue;
             }
+            budget -= size;
+            w.header(&name, text.as_deref());
         }
     }
 }

@@ -661,10 +661,12 @@ impl AmqpCore {
     /// The log topic for a new queue: `amqp.<name>` when the name is a valid topic name and
     /// free, else `amqp.q-<uuid>`.
     fn create_topic(&self, vhost: &str, name: &str, args: &QueueArgs) -> Result<String> {
+        // Room for the properties (at most a frame) and their readable copies.
         let max = self
             .config
             .max_message_bytes
-            .saturating_add(64 * 1024)
+            .saturating_add(self.config.frame_max as usize)
+            .saturating_add(64 * 1024 + message::READABLE_BUDGET)
             .min(i32::MAX as usize);
         // A queue keeps messages until they are settled; a stream until its retention.
         let stream = args.stream.clone().unwrap_or_default();
@@ -1107,7 +1109,7 @@ impl AmqpCore {
             return;
         };
         let limit = match self.config.memory_high_watermark_bytes {
-            0 => match proc_kib("/proc/meminfo", "MemTotal:") {
+            0 => match memory_available() {
                 Some(total) => total / 5 * 2,
                 None => return,
             },
@@ -1128,7 +1130,8 @@ impl AmqpCore {
     fn set_alarm(&self, i: usize, alarm: Option<String>, cleared: &str) {
         let combined = {
             let mut alarms = self.alarms.lock().unwrap_or_else(|p| p.into_inner());
-            if alarms[i] == alarm {
+            // On or off is what counts; the reason stays as it was first written.
+            if alarms[i].is_some() == alarm.is_some() {
                 return;
             }
             match &alarm {
@@ -1385,7 +1388,16 @@ fn default_exchange_refused() -> AmqpError {
     )
 }
 
-/// An exchange type this server does not know: a connection error, as in RabbitMQ.
+/// The memory this process may use: the machine's, or its cgroup's limit when lower (in a
+/// container the machine's is the host's).
+fn memory_available() -> Option<u64> {
+    let total = proc_kib("/proc/meminfo", "MemTotal:")?;
+    let cgroup = std::fs::read_to_string("/sys/fs/cgroup/memory.max")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    Some(cgroup.map_or(total, |c| c.min(total)))
+}
+
 /// A `<field> <n> kB` line of a /proc file, in bytes.
 fn proc_kib(path: &str, field: &str) -> Option<u64> {
     let text = std::fs::read_to_string(path).ok()?;
@@ -1399,6 +1411,7 @@ fn proc_kib(path: &str, field: &str) -> Option<u64> {
     Some(kib.saturating_mul(1024))
 }
 
+/// An exchange type this server does not know: a connection error, as in RabbitMQ.
 pub fn unknown_exchange_type(kind: &str) -> AmqpError {
     AmqpError::connection(COMMAND_INVALID, format!("unknown exchange type '{kind}'"))
 }

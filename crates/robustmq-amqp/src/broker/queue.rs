@@ -193,6 +193,9 @@ pub(super) struct State {
     /// to `counted_to` (see [`Queue::count_bytes`]).
     ready_bytes: u64,
     counted_to: i64,
+    /// Messages left the ready set without their bytes being known (deleted from the log
+    /// under the cursor): count again from the cursor.
+    recount: bool,
 }
 
 /// How a queue was declared.
@@ -262,6 +265,7 @@ impl Queue {
                 dirty: false,
                 ready_bytes: 0,
                 counted_to: cursor,
+                recount: false,
                 next_token: 0,
             }),
             wake: Notify::new(),
@@ -371,8 +375,9 @@ impl Queue {
             release(&mut s, c);
             s.requeued.insert(offset);
             if self.args.max_length_bytes.is_some() {
-                if let Ok(Some(m)) = self.read_one(offset) {
-                    s.ready_bytes += m.body.len() as u64;
+                match self.read_one(offset) {
+                    Ok(Some(m)) => s.ready_bytes += m.body.len() as u64,
+                    _ => s.recount = true,
                 }
             }
         }
@@ -550,6 +555,27 @@ impl Queue {
         if self.args.max_length_bytes.is_none() {
             return;
         }
+        // Records deleted under the cursor (DeleteRecords, retention set by an operator) left
+        // without being taken: settled, and the count made again.
+        let start = self.log.stats().map_or(0, |st| st.log_start_offset);
+        if s.cursor < start {
+            let from = s.cursor;
+            s.settled.settle_range(from, start);
+            s.cursor = start;
+            s.dirty = true;
+            s.recount = true;
+        }
+        if std::mem::take(&mut s.recount) {
+            // Requeued messages (bounded by the unacknowledged ones), then the log again.
+            s.ready_bytes = 0;
+            let requeued: Vec<i64> = s.requeued.iter().copied().collect();
+            for off in requeued {
+                if let Ok(Some(m)) = self.read_one(off) {
+                    s.ready_bytes += m.body.len() as u64;
+                }
+            }
+            s.counted_to = s.cursor;
+        }
         let end = self.log.log_end_offset();
         while s.counted_to < end {
             let Ok(read) =
@@ -626,7 +652,10 @@ impl Queue {
                     })
                 }
                 // Gone from the log (deleted by an operator): nothing to deliver.
-                Ok(None) => s.settled.settle(off),
+                Ok(None) => {
+                    s.settled.settle(off);
+                    s.recount = true;
+                }
                 Err(e) => {
                     // Not lost: tried again on the next round.
                     tracing::warn!(queue = %self.decl.name, offset = off, error = %e, "cannot read a requeued message");
@@ -664,6 +693,7 @@ impl Queue {
                     let from = s.cursor;
                     s.settled.settle_range(from, read.to);
                     s.dirty = true;
+                    s.recount = true;
                     s.cursor = read.to;
                     continue;
                 }
@@ -677,6 +707,7 @@ impl Queue {
                 let from = s.cursor;
                 s.settled.settle_range(from, off);
                 s.dirty = true;
+                s.recount = true;
             }
             s.cursor = off + 1;
             return Some(Taken {

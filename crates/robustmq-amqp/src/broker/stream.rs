@@ -84,16 +84,21 @@ impl Queue {
     }
 
     /// Hands each consumer with room the next messages at its own offset. True when a
-    /// consumer's connection was full, so the caller should try again shortly.
+    /// consumer's connection was full or the log could not be read, so the caller should try
+    /// again shortly. What a consumer read ahead is dropped when its turn ends: a client with
+    /// many consumers that do not take messages holds no memory here.
     pub(super) fn dispatch_stream(self: &Arc<Self>) -> bool {
         let mut s = self.state();
-        let mut full = false;
+        let mut again = false;
         let end = self.log.log_end_offset();
         for i in 0..s.consumers.len() {
             loop {
                 let c = &s.consumers[i];
-                let room = c.in_flight < c.handle.limit() && c.handle.credit.has_room();
-                if !room || !c.handle.flow.load(Ordering::Relaxed) {
+                let room = c.handle.limit().saturating_sub(c.in_flight);
+                if room == 0
+                    || !c.handle.credit.has_room()
+                    || !c.handle.flow.load(Ordering::Relaxed)
+                {
                     break;
                 }
                 if c.ahead.is_empty() && c.next >= end {
@@ -102,17 +107,22 @@ impl Queue {
                 let permit = match c.handle.tx.clone().try_reserve_owned() {
                     Ok(p) => p,
                     Err(mpsc::error::TrySendError::Full(_)) => {
-                        full = true;
+                        again = true;
                         break;
                     }
                     Err(mpsc::error::TrySendError::Closed(_)) => break,
                 };
                 let next = c.next;
-                let Some((offset, message)) = self.next_for(&mut s.consumers[i].ahead, next) else {
-                    // Nothing readable up to the end (markers, or a read error): look again
-                    // when the log grows.
-                    s.consumers[i].next = end;
-                    break;
+                let (offset, message) = match self.next_for(&mut s.consumers[i].ahead, next, room) {
+                    Next::Message(offset, message) => (offset, message),
+                    Next::Skip(to) => {
+                        s.consumers[i].next = to;
+                        continue;
+                    }
+                    Next::Retry => {
+                        again = true;
+                        break;
+                    }
                 };
                 let token = s.next_token;
                 s.next_token += 1;
@@ -135,22 +145,35 @@ impl Queue {
                 s.unacked.insert(token, id);
                 permit.send(ToConnection::Deliver(delivery));
             }
+            s.consumers[i].ahead.clear();
         }
-        full
+        again
     }
 
-    /// The message at or after `next`, from the read-ahead or the log.
+    /// The message at or after `next`, from the read-ahead or the log (a read sized to the
+    /// consumer's free window, `room` messages).
     fn next_for(
         &self,
         ahead: &mut std::collections::VecDeque<(i64, Arc<Message>)>,
         next: i64,
-    ) -> Option<(i64, Arc<Message>)> {
+        room: u32,
+    ) -> Next {
         while ahead.front().is_some_and(|(o, _)| *o < next) {
             ahead.pop_front();
         }
         if ahead.is_empty() {
-            let read =
-                robustmq_broker::follow::read_from(&*self.log, next, READ_AHEAD_BYTES).ok()?;
+            let bytes = (room as usize)
+                .saturating_mul(4096)
+                .clamp(4096, READ_AHEAD_BYTES);
+            // From the log start when retention removed `next` (read_from moves up to it).
+            let read = match robustmq_broker::follow::read_from(&*self.log, next, bytes) {
+                Ok(read) => read,
+                Err(e) => {
+                    // Retention may have moved the start during the read: tried again.
+                    tracing::debug!(queue = %self.name(), offset = next, error = %e, "stream read failed; retrying");
+                    return Next::Retry;
+                }
+            };
             let from = read.from;
             ahead.extend(
                 decode_batches(&read.batches, self.read_limit)
@@ -158,9 +181,29 @@ impl Queue {
                     .filter(|(o, _)| *o >= from)
                     .map(|(o, m)| (o, Arc::new(m))),
             );
+            if ahead.is_empty() {
+                // Nothing AMQP can read there (markers, a batch it cannot decode): past it.
+                return if read.to > next {
+                    Next::Skip(read.to)
+                } else {
+                    Next::Retry
+                };
+            }
         }
-        ahead.pop_front()
+        match ahead.pop_front() {
+            Some((offset, m)) => Next::Message(offset, m),
+            None => Next::Retry,
+        }
     }
+}
+
+/// What a stream consumer gets next.
+enum Next {
+    Message(i64, Arc<Message>),
+    /// Nothing readable below this offset.
+    Skip(i64),
+    /// The log could not be read now.
+    Retry,
 }
 
 /// The message with `x-stream-offset = offset` added to its headers, as RabbitMQ delivers

@@ -205,12 +205,14 @@ impl Conn {
             if self.closing && close_deadline.is_none() {
                 close_deadline = Some(Instant::now() + Duration::from_secs(3));
             }
+            // Before the ready replies go out, so a connection.blocked is written now, not
+            // after the next event (a blocked connection is not read: there may be none).
+            self.tell_blocked();
             while let Some(r) = self.replies.pop_ready() {
                 self.owed = self.owed.saturating_sub(r.len());
                 self.out.extend_from_slice(&r);
             }
             let backlog = self.out.len() + self.owed;
-            self.tell_blocked();
             let alarm = self.published && self.blocked.borrow().is_some();
             let can_read = backlog < OUT_HIGH_WATER && !alarm;
             let can_deliver = backlog < OUT_HIGH_WATER / 4 && !self.closing;
