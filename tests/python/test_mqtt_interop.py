@@ -110,7 +110,15 @@ def test_mosquitto_pub_to_paho(mqtt_broker, mqtt, tmp_path, version, qos):
     pub_cli(mqtt_broker, version, "-t", topic, "-q", str(qos), "-f", str(blob))
     pub_cli(mqtt_broker, version, "-t", topic, "-q", str(qos), "-n")  # empty payload
     got = sub.messages.wait_exactly(3)
-    assert [m.payload for m in got] == ["hello \u2603".encode(), bytes(range(256)) * 4, b""]
+    want = ["hello \u2603".encode(), bytes(range(256)) * 4, b""]
+    payloads = [m.payload for m in got]
+    if qos == 0:
+        # Three connections, and a QoS 0 publisher exits without waiting for anything: the
+        # broker may read one connection's publish after the next one's (MQTT orders only
+        # within a connection), so only the set is certain.
+        assert sorted(payloads) == sorted(want)
+    else:
+        assert payloads == want
     assert {m.qos for m in got} == {qos}
 
 
