@@ -1,6 +1,7 @@
 //! The protocol-neutral broker core: the topic catalog over meta and the journal, consumer
 //! groups, and metrics. Protocol crates translate wire requests into calls on [`Broker`].
 
+pub mod acl;
 pub mod config;
 pub mod durable;
 pub mod error;
