@@ -1,6 +1,7 @@
 //! Reading the log for a returning persistent session: the messages it missed while offline
 //! (or while too far behind to queue in memory), and its in-flight window after a restart.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use robustmq_broker::follow;
@@ -75,53 +76,59 @@ impl MqttCore {
                 .collect();
             (key.clone(), c, subs)
         };
+        let now = self.now_ms();
+        // What one record is owed to this session, if anything: the delivery.
+        let owed = |offset: i64, m: Arc<Message>| -> Option<Delivery> {
+            if m.is_expired(now) {
+                return None;
+            }
+            let mut qos = None;
+            let mut ids = Vec::new();
+            let mut rap = false;
+            for (f, e) in &subs {
+                if !topic::matches(f, &m.topic)
+                    || (e.options.no_local && m.publisher.as_deref() == Some(s.client_id.as_str()))
+                {
+                    continue;
+                }
+                qos = qos.max(Some(e.options.qos));
+                ids.extend(e.id);
+                rap |= e.options.retain_as_published;
+            }
+            // Only QoS 1 and 2 messages are kept for a session while it is away.
+            let qos = qos
+                .map(|q| q.min(m.qos))
+                .filter(|q| *q > QoS::AtMostOnce || offset >= qos0_from)?;
+            Some(Delivery {
+                qos,
+                retain: rap && m.retain,
+                subscription_ids: ids,
+                pos: Some(LogPos {
+                    topic: key.0.clone(),
+                    partition: key.1,
+                    offset,
+                }),
+                shared: false,
+                message: m,
+            })
+        };
         let mut deliveries = Vec::new();
         let new_next;
-        if let Some(part) = self.broker.topics.partition(&key.0, key.1) {
+        if let Some((recent, to)) = self.recent.read(&key, next, STEP_BYTES) {
+            // Recent records, decoded once by the tap for every session that fell behind.
+            new_next = to;
+            deliveries.extend(recent.into_iter().filter_map(|(o, m)| owed(o, m)));
+        } else if let Some(part) = self.broker.topics.partition(&key.0, key.1) {
             match follow::read_from(&*part, next, STEP_BYTES) {
                 Ok(read) => {
                     let start = read.from;
                     new_next = read.to;
-                    let now = self.now_ms();
                     let limit = part.config().max_message_bytes;
                     for (offset, m) in decode_batches(&read.batches, limit) {
                         if offset < start {
                             continue;
                         }
-                        if m.is_expired(now) {
-                            continue;
-                        }
-                        let mut qos = None;
-                        let mut ids = Vec::new();
-                        let mut rap = false;
-                        for (f, e) in &subs {
-                            if !topic::matches(f, &m.topic)
-                                || (e.options.no_local
-                                    && m.publisher.as_deref() == Some(s.client_id.as_str()))
-                            {
-                                continue;
-                            }
-                            qos = qos.max(Some(e.options.qos));
-                            ids.extend(e.id);
-                            rap |= e.options.retain_as_published;
-                        }
-                        // Only QoS 1 and 2 messages are kept for a session while it is away.
-                        let owed = |q: &QoS| *q > QoS::AtMostOnce || offset >= qos0_from;
-                        let Some(qos) = qos.map(|q| q.min(m.qos)).filter(owed) else {
-                            continue;
-                        };
-                        deliveries.push(Delivery {
-                            qos,
-                            retain: rap && m.retain,
-                            subscription_ids: ids,
-                            pos: Some(LogPos {
-                                topic: key.0.clone(),
-                                partition: key.1,
-                                offset,
-                            }),
-                            shared: false,
-                            message: Arc::new(m),
-                        });
+                        deliveries.extend(owed(offset, Arc::new(m)));
                     }
                 }
                 Err(e) => {
@@ -145,12 +152,16 @@ impl MqttCore {
         st.dirty = true;
         if step.live {
             st.catchup.remove(&key);
+            if st.catchup.is_empty() {
+                s.behind.store(false, Ordering::Relaxed);
+            }
         } else {
             let c = CatchUp {
                 next: step.next,
                 qos0_from,
             };
             st.catchup.insert(key, c);
+            s.behind.store(true, Ordering::Relaxed);
         }
         true
     }

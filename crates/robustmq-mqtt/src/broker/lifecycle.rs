@@ -2,6 +2,7 @@
 //! periodic checkpoint of persistent sessions.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -158,6 +159,7 @@ impl MqttCore {
                                 qos0_from: claimed,
                             };
                             st.catchup.insert(key, c);
+                            s.behind.store(true, Ordering::Relaxed);
                         }
                     }
                     std::mem::take(&mut st.restored_inflight)
@@ -256,6 +258,7 @@ impl MqttCore {
             st.owner = None;
             st.pending.clear();
             st.catchup.clear();
+            s.behind.store(false, Ordering::Relaxed);
             st.disconnected_at_ms = Some(self.now_ms());
             st.persistent()
         };

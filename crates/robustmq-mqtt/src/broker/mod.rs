@@ -8,6 +8,7 @@ mod config;
 mod keyed_lock;
 mod lifecycle;
 mod queue;
+mod recent;
 pub mod retained;
 pub mod session;
 pub mod subscriptions;
@@ -54,6 +55,10 @@ struct Target {
     /// Only shared subscriptions matched (see [`Delivery::shared`]).
     only_shared: bool,
 }
+
+/// Bytes of the latest messages kept decoded per MQTT log partition for sessions that fell
+/// behind (see `recent`).
+const RECENT_BYTES_PER_PARTITION: usize = 4 * 1024 * 1024;
 
 /// Shared groups whose round-robin position is remembered at once.
 const MAX_SHARED_TURNS: usize = 65_536;
@@ -128,6 +133,8 @@ pub struct MqttCore {
     pub retained: Retained,
     /// How far the tap got per log partition (see `robustmq_broker::follow`).
     marks: LiveMarks,
+    /// The latest appends, decoded, for sessions catching up on recent records.
+    recent: recent::Recent,
     shared_turn: Mutex<HashMap<(String, String), usize>>,
     pub stats: Stats,
     next_conn: AtomicU64,
@@ -162,6 +169,7 @@ impl MqttCore {
             subs: RwLock::new(Subscriptions::default()),
             retained,
             marks: LiveMarks::default(),
+            recent: recent::Recent::new(RECENT_BYTES_PER_PARTITION),
             shared_turn: Mutex::new(HashMap::new()),
             stats: Stats::default(),
             next_conn: AtomicU64::new(1),
@@ -358,11 +366,13 @@ impl MqttCore {
         };
         let mut out = Outbox::default();
         let mut retained = Vec::new();
+        let mut kept = Vec::with_capacity(messages.len());
         for (offset, msg) in messages {
             let msg = Arc::new(msg);
             if msg.retain {
                 retained.push(Arc::clone(&msg));
             }
+            kept.push((offset, Arc::clone(&msg)));
             let pos = LogPos {
                 topic: Arc::clone(&key.0),
                 partition: key.1,
@@ -370,6 +380,7 @@ impl MqttCore {
             };
             self.route(msg, Some(pos), &mut out);
         }
+        self.recent.push(&key, info.base_offset, end, &kept);
         // Staged in memory now (in offset order), written to meta before the append is
         // answered, so before its PUBACKs. When meta cannot store them, the append is not
         // acknowledged (the publisher sees an error and may retry) and the retained state is as
@@ -442,6 +453,16 @@ impl MqttCore {
             }
         }
         for t in targets {
+            // A session reading this partition from the log would drop the live copy: not
+            // made at all (when many sessions fell behind, this is most of the routing).
+            if !t.only_shared && t.session.behind.load(Ordering::Relaxed) {
+                if let Some(p) = &pos {
+                    let key = p.partition_key();
+                    if t.session.lock().catchup.contains_key(&key) {
+                        continue;
+                    }
+                }
+            }
             let d = Delivery {
                 message: Arc::clone(&msg),
                 qos: t.qos.min(msg.qos),
@@ -527,6 +548,7 @@ impl MqttCore {
                         qos0_from: pos.offset,
                     };
                     st.catchup.insert(pos.partition_key(), c);
+                    session.behind.store(true, Ordering::Relaxed);
                     continue;
                 }
             } else if self.is_full(st.pending.len(), st.queued_bytes()) {

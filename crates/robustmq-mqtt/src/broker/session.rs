@@ -129,6 +129,9 @@ pub struct Session {
     pub wake: Notify,
     /// Signalled when the owner lets go, for a takeover waiting on it.
     pub released: Notify,
+    /// Set while the session may be reading some partition from the log (`catchup` not
+    /// empty): a hint that lets routing skip, without the lock, sessions that are live.
+    pub behind: std::sync::atomic::AtomicBool,
     /// Orders this session's writes to meta (a connection's and the checkpoint's): held from
     /// the snapshot until its write is done, so an older snapshot never lands after a newer
     /// one. Only writers take it; the state lock is never held across a meta call.
@@ -139,6 +142,7 @@ impl Session {
     pub fn new(client_id: String, expiry_interval: u32) -> Session {
         Session {
             client_id,
+            behind: std::sync::atomic::AtomicBool::new(false),
             writes: Mutex::new(()),
             state: Mutex::new(SessionState {
                 subscriptions: BTreeMap::new(),
