@@ -1,7 +1,6 @@
 //! Reading the log for a returning persistent session: the messages it missed while offline
 //! (or while too far behind to queue in memory), and its in-flight window after a restart.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use robustmq_broker::follow;
@@ -112,6 +111,7 @@ impl MqttCore {
                 message: m,
             })
         };
+        self.stepped(&key);
         let mut deliveries = Vec::new();
         let new_next;
         if let Some((recent, to)) = self.recent.read(&key, next, STEP_BYTES) {
@@ -153,7 +153,7 @@ impl MqttCore {
         if step.live {
             st.catchup.remove(&key);
             if st.catchup.is_empty() {
-                s.behind.store(false, Ordering::Relaxed);
+                self.set_behind(s, false);
             }
         } else {
             let c = CatchUp {
@@ -161,7 +161,7 @@ impl MqttCore {
                 qos0_from,
             };
             st.catchup.insert(key, c);
-            s.behind.store(true, Ordering::Relaxed);
+            self.set_behind(s, true);
         }
         true
     }

@@ -2,7 +2,6 @@
 //! periodic checkpoint of persistent sessions.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -159,7 +158,7 @@ impl MqttCore {
                                 qos0_from: claimed,
                             };
                             st.catchup.insert(key, c);
-                            s.behind.store(true, Ordering::Relaxed);
+                            self.set_behind(&s, true);
                         }
                     }
                     std::mem::take(&mut st.restored_inflight)
@@ -258,7 +257,7 @@ impl MqttCore {
             st.owner = None;
             st.pending.clear();
             st.catchup.clear();
-            s.behind.store(false, Ordering::Relaxed);
+            self.set_behind(s, false);
             st.disconnected_at_ms = Some(self.now_ms());
             st.persistent()
         };

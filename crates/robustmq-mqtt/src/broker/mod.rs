@@ -60,6 +60,47 @@ struct Target {
 /// behind (see `recent`).
 const RECENT_BYTES_PER_PARTITION: usize = 4 * 1024 * 1024;
 
+/// Whether a catch-up step on one of `keys` happened within [`CATCHING_UP_WITHIN`] of `now`.
+fn should_wait<'a>(
+    stepping: &HashMap<LogPartition, Instant>,
+    keys: impl IntoIterator<Item = &'a LogPartition>,
+    now: Instant,
+) -> bool {
+    !stepping.is_empty()
+        && keys.into_iter().any(|k| {
+            stepping
+                .get(k)
+                .is_some_and(|at| now.saturating_duration_since(*at) < CATCHING_UP_WITHIN)
+        })
+}
+
+#[cfg(test)]
+mod give_way_tests {
+    use super::*;
+
+    #[test]
+    fn publishers_wait_only_for_recent_steps_on_their_own_partitions() {
+        let a: LogPartition = ("mqtt".into(), 0);
+        let b: LogPartition = ("mqtt".into(), 1);
+        let t0 = Instant::now();
+        let stepping = HashMap::from([(a.clone(), t0)]);
+        assert!(should_wait(
+            &stepping,
+            [&a],
+            t0 + std::time::Duration::from_millis(5)
+        ));
+        assert!(!should_wait(&stepping, [&b], t0), "another partition");
+        assert!(
+            !should_wait(&stepping, [&a], t0 + CATCHING_UP_WITHIN),
+            "a session that stopped reading slows nobody"
+        );
+        assert!(!should_wait(&HashMap::new(), [&a], t0));
+    }
+}
+
+/// A partition counts as being caught up on while a session took a step within this long.
+const CATCHING_UP_WITHIN: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// Shared groups whose round-robin position is remembered at once.
 const MAX_SHARED_TURNS: usize = 65_536;
 
@@ -135,6 +176,9 @@ pub struct MqttCore {
     marks: LiveMarks,
     /// The latest appends, decoded, for sessions catching up on recent records.
     recent: recent::Recent,
+    /// When a session last took a catch-up step on each partition (see
+    /// [`MqttCore::publishers_should_wait`]).
+    stepping: Mutex<HashMap<LogPartition, Instant>>,
     shared_turn: Mutex<HashMap<(String, String), usize>>,
     pub stats: Stats,
     next_conn: AtomicU64,
@@ -170,6 +214,7 @@ impl MqttCore {
             retained,
             marks: LiveMarks::default(),
             recent: recent::Recent::new(RECENT_BYTES_PER_PARTITION),
+            stepping: Mutex::new(HashMap::new()),
             shared_turn: Mutex::new(HashMap::new()),
             stats: Stats::default(),
             next_conn: AtomicU64::new(1),
@@ -548,7 +593,7 @@ impl MqttCore {
                         qos0_from: pos.offset,
                     };
                     st.catchup.insert(pos.partition_key(), c);
-                    session.behind.store(true, Ordering::Relaxed);
+                    self.set_behind(session, true);
                     continue;
                 }
             } else if self.is_full(st.pending.len(), st.queued_bytes()) {
@@ -602,6 +647,35 @@ impl MqttCore {
             return false;
         }
         true
+    }
+
+    /// Marks a session as reading (or no longer reading) some partition from the log.
+    pub(crate) fn set_behind(&self, s: &Session, behind: bool) {
+        s.behind.store(behind, Ordering::Relaxed);
+    }
+
+    /// A session took a catch-up step on `key`.
+    pub(crate) fn stepped(&self, key: &LogPartition) {
+        let mut stepping = self.stepping.lock().unwrap_or_else(|p| p.into_inner());
+        match stepping.get_mut(key) {
+            Some(at) => *at = Instant::now(),
+            None => {
+                stepping.insert(key.clone(), Instant::now());
+            }
+        }
+    }
+
+    /// Whether a publisher that just wrote to these partitions should give way before reading
+    /// more: some session is catching up on one of them and made progress in the last
+    /// [`CATCHING_UP_WITHIN`]. QoS 0 publishers are slowed by nothing else, and without this
+    /// a fast one keeps sessions that fell behind from ever catching up. A session that stopped
+    /// reading slows nobody for long.
+    pub fn publishers_should_wait<'a>(
+        &self,
+        keys: impl IntoIterator<Item = &'a LogPartition>,
+    ) -> bool {
+        let stepping = self.stepping.lock().unwrap_or_else(|p| p.into_inner());
+        should_wait(&stepping, keys, Instant::now())
     }
 
     /// Current time for expiry decisions.

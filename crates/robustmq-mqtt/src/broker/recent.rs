@@ -77,12 +77,7 @@ impl Recent {
 
     /// The messages from `next` on (about `max_bytes` of them, at least one) and where they end,
     /// when the ring still holds `next`; `None` sends the caller to the log.
-    pub fn read(
-        &self,
-        key: &LogPartition,
-        next: i64,
-        max_bytes: usize,
-    ) -> Option<(Offered, i64)> {
+    pub fn read(&self, key: &LogPartition, next: i64, max_bytes: usize) -> Option<(Offered, i64)> {
         let rings = self.lock();
         let ring = rings.get(key)?;
         if next < ring.start || next > ring.end {

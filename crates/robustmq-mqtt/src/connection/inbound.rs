@@ -4,7 +4,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::{Ack, AckBatch, Closed, Conn};
-use crate::broker::session::{Delivery, Session};
+use crate::broker::session::{Delivery, LogPartition, Session};
 use crate::broker::{MqttCore, SubscribeError};
 use crate::codec::{
     Packet, Properties, PubAck, PubComp, PubRec, Publish, QoS, RetainHandling, SubAck, Subscribe,
@@ -213,6 +213,12 @@ impl Conn {
         let results = self
             .core
             .publish_batch(batch.into_iter().map(|(m, _)| m).collect());
+        for (part, _) in results.iter().flatten() {
+            let stored = |(t, p): &LogPartition| *p == part.id() && **t == *part.topic();
+            if !self.stored_in.iter().any(stored) {
+                self.stored_in.push((Arc::from(part.topic()), part.id()));
+            }
+        }
         let mut lost = None;
         for ((qos, packet_id), stored) in ids.into_iter().zip(results) {
             match (stored, qos) {

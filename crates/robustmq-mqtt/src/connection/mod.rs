@@ -20,11 +20,14 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::broker::session::Session;
+use crate::broker::session::{LogPartition, Session};
 use crate::broker::MqttCore;
 use crate::codec::{self, ConnAck, DecodeError, Disconnect, Packet, ProtocolVersion};
 use crate::message::Message;
 use outbound::Refill;
+
+/// How long a publisher pauses after a store while sessions catch up on its partitions.
+const GIVE_WAY: Duration = Duration::from_micros(500);
 
 /// Publishes stored with one append at most (see `Conn::flush_publishes`).
 const PUBLISH_BATCH: usize = 512;
@@ -66,6 +69,9 @@ struct AckBatch {
 
 /// The state of an established connection.
 pub(crate) struct Conn {
+    /// Partitions this connection stored publishes in since it last gave way to sessions
+    /// catching up on them.
+    stored_in: Vec<LogPartition>,
     core: Arc<MqttCore>,
     peer: SocketAddr,
     version: ProtocolVersion,
@@ -210,6 +216,7 @@ where
         acks: Replies::default(),
         ack_batch: AckBatch::default(),
         publishes: Vec::new(),
+        stored_in: Vec::new(),
         out: BytesMut::new(),
         core: Arc::clone(core),
     };
@@ -276,6 +283,14 @@ where
             }
         }
         refill = conn.fill_window();
+        if !conn.stored_in.is_empty() {
+            // Sessions reading the log behind this publisher: they run before it reads more.
+            let wait = conn.core.publishers_should_wait(&conn.stored_in);
+            conn.stored_in.clear();
+            if wait {
+                tokio::time::sleep(GIVE_WAY).await;
+            }
+        }
         if !conn.out.is_empty() {
             let n = conn.out.len() as u64;
             if let Err(e) = send(wr, &conn.out).await {
