@@ -114,11 +114,7 @@ impl MqttCore {
         self.stepped(&key);
         let mut deliveries = Vec::new();
         let new_next;
-        if let Some((recent, to)) = self.recent.read(&key, next, STEP_BYTES) {
-            // Recent records, decoded once by the tap for every session that fell behind.
-            new_next = to;
-            deliveries.extend(recent.into_iter().filter_map(|(o, m)| owed(o, m)));
-        } else if let Some(part) = self.broker.topics.partition(&key.0, key.1) {
+        if let Some(part) = self.broker.topics.partition(&key.0, key.1) {
             match follow::read_from(&*part, next, STEP_BYTES) {
                 Ok(read) => {
                     let start = read.from;

@@ -8,7 +8,6 @@ mod config;
 mod keyed_lock;
 mod lifecycle;
 mod queue;
-mod recent;
 pub mod retained;
 pub mod session;
 pub mod subscriptions;
@@ -55,10 +54,6 @@ struct Target {
     /// Only shared subscriptions matched (see [`Delivery::shared`]).
     only_shared: bool,
 }
-
-/// Bytes of the latest messages kept decoded per MQTT log partition for sessions that fell
-/// behind (see `recent`).
-const RECENT_BYTES_PER_PARTITION: usize = 4 * 1024 * 1024;
 
 /// Whether a catch-up step on one of `keys` happened within [`CATCHING_UP_WITHIN`] of `now`.
 fn should_wait<'a>(
@@ -174,8 +169,6 @@ pub struct MqttCore {
     pub retained: Retained,
     /// How far the tap got per log partition (see `robustmq_broker::follow`).
     marks: LiveMarks,
-    /// The latest appends, decoded, for sessions catching up on recent records.
-    recent: recent::Recent,
     /// When a session last took a catch-up step on each partition (see
     /// [`MqttCore::publishers_should_wait`]).
     stepping: Mutex<HashMap<LogPartition, Instant>>,
@@ -213,7 +206,6 @@ impl MqttCore {
             subs: RwLock::new(Subscriptions::default()),
             retained,
             marks: LiveMarks::default(),
-            recent: recent::Recent::new(RECENT_BYTES_PER_PARTITION),
             stepping: Mutex::new(HashMap::new()),
             shared_turn: Mutex::new(HashMap::new()),
             stats: Stats::default(),
@@ -411,13 +403,11 @@ impl MqttCore {
         };
         let mut out = Outbox::default();
         let mut retained = Vec::new();
-        let mut kept = Vec::with_capacity(messages.len());
         for (offset, msg) in messages {
             let msg = Arc::new(msg);
             if msg.retain {
                 retained.push(Arc::clone(&msg));
             }
-            kept.push((offset, Arc::clone(&msg)));
             let pos = LogPos {
                 topic: Arc::clone(&key.0),
                 partition: key.1,
@@ -425,7 +415,6 @@ impl MqttCore {
             };
             self.route(msg, Some(pos), &mut out);
         }
-        self.recent.push(&key, info.base_offset, end, &kept);
         // Staged in memory now (in offset order), written to meta before the append is
         // answered, so before its PUBACKs. When meta cannot store them, the append is not
         // acknowledged (the publisher sees an error and may retry) and the retained state is as

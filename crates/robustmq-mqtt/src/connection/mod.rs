@@ -69,8 +69,8 @@ struct AckBatch {
 
 /// The state of an established connection.
 pub(crate) struct Conn {
-    /// Partitions this connection stored publishes in since it last gave way to sessions
-    /// catching up on them.
+    /// Partitions this connection stored QoS 0 publishes in since it last gave way to
+    /// sessions catching up on them.
     stored_in: Vec<LogPartition>,
     core: Arc<MqttCore>,
     peer: SocketAddr,
