@@ -13,9 +13,10 @@ from amqp_support import AmqpBroker, get_one, message_count, pump_quiet, pump_un
 pytestmark = [pytest.mark.robustmqd_only, pytest.mark.timeout(60)]
 
 
-def test_publishers_are_blocked_while_the_disk_alarm_is_on(daemon_factory):
-    # More free space than any disk has: the alarm is on from the start.
-    d = daemon_factory(env={"ROBUSTMQ_AMQP__DISK_FREE_LIMIT_BYTES": str(10**18)})
+def blocked_publisher_and_working_consumer(d) -> str:
+    """Publishes once (read before the alarm blocks the connection), waits for
+    connection.blocked, publishes again (not read), and checks a consumer on another connection
+    still gets the first message and nothing else. Returns the blocked reason."""
     broker = AmqpBroker.of_daemon(d)
     q = uid("blocked")
     pub_conn = broker.connect()
@@ -26,34 +27,6 @@ def test_publishers_are_blocked_while_the_disk_alarm_is_on(daemon_factory):
     pub.queue_declare(q)
     pub.basic_publish("", q, b"read before the block")
     pump_until(pub_conn, lambda: reasons, what="connection.blocked")
-    assert "low on disk space" in reasons[0]
-    pub.basic_publish("", q, b"waits")
-    consumer_conn = broker.connect()
-    try:
-        ch = consumer_conn.channel()
-        _, _, body = get_one(ch, q)
-        assert body == b"read before the block"
-        pump_quiet(consumer_conn, 0.5)
-        assert message_count(ch, q) == 0
-    finally:
-        consumer_conn.close()
-    d.kill9()
-
-
-def test_publishers_are_blocked_while_the_memory_alarm_is_on(daemon_factory):
-    # A high watermark of one byte: the process is always above it.
-    d = daemon_factory(env={"ROBUSTMQ_AMQP__MEMORY_HIGH_WATERMARK_BYTES": "1"})
-    broker = AmqpBroker.of_daemon(d)
-    q = uid("memory")
-    pub_conn = broker.connect()
-    reasons = []
-    pub_conn.add_on_connection_blocked_callback(
-        lambda _conn, frame: reasons.append(frame.method.reason))
-    pub = pub_conn.channel()
-    pub.queue_declare(q)
-    pub.basic_publish("", q, b"read before the block")
-    pump_until(pub_conn, lambda: reasons, what="connection.blocked")
-    assert "memory alarm" in reasons[0] and "amqp.memory_high_watermark_bytes" in reasons[0]
     pub.basic_publish("", q, b"waits")
     consumer_conn = broker.connect()
     try:
@@ -63,6 +36,21 @@ def test_publishers_are_blocked_while_the_memory_alarm_is_on(daemon_factory):
         assert message_count(ch, q) == 0
     finally:
         consumer_conn.close()
+    return reasons[0]
+
+
+def test_publishers_are_blocked_while_the_disk_alarm_is_on(daemon_factory):
+    # More free space than any disk has: the alarm is on from the start.
+    d = daemon_factory(env={"ROBUSTMQ_AMQP__DISK_FREE_LIMIT_BYTES": str(10**18)})
+    assert "low on disk space" in blocked_publisher_and_working_consumer(d)
+    d.kill9()
+
+
+def test_publishers_are_blocked_while_the_memory_alarm_is_on(daemon_factory):
+    # A high watermark of one byte: the process is always above it.
+    d = daemon_factory(env={"ROBUSTMQ_AMQP__MEMORY_HIGH_WATERMARK_BYTES": "1"})
+    reason = blocked_publisher_and_working_consumer(d)
+    assert "memory alarm" in reason and "amqp.memory_high_watermark_bytes" in reason
     assert "blocking AMQP publishers: memory alarm" in d.log_text()
     d.kill9()
 
