@@ -99,6 +99,23 @@ impl Channel {
         !self.closing && self.consumers.get(tag).is_some_and(|(_, c)| *c == id)
     }
 
+    /// The tag of a new consumer: the client's, or a generated `amq.ctag-...` when it sent
+    /// none; reusing one of this channel's tags closes the connection (530), as in RabbitMQ.
+    fn new_consumer_tag(&self, requested: &str) -> Result<String> {
+        let tag = if requested.is_empty() {
+            format!("amq.ctag-{}", uuid::Uuid::new_v4().simple())
+        } else {
+            requested.to_string()
+        };
+        if self.consumers.contains_key(&tag) {
+            return Err(AmqpError::connection(
+                errors::NOT_ALLOWED,
+                format!("attempt to reuse consumer tag '{tag}'"),
+            ));
+        }
+        Ok(tag)
+    }
+
     /// Wakes the queues of this channel's consumers (it has room again).
     pub(crate) fn wake_consumers(&self) {
         wake_all(&self.consumers);
@@ -689,17 +706,7 @@ impl Conn {
         let max_consumers = self.core.config.max_consumers_per_channel;
         let unlimited = self.core.config.max_unacked_per_consumer.max(1);
         let ch = self.ch(id);
-        let tag = if c.consumer_tag.as_str().is_empty() {
-            format!("amq.ctag-{}", uuid::Uuid::new_v4().simple())
-        } else {
-            c.consumer_tag.as_str().to_string()
-        };
-        if ch.consumers.contains_key(&tag) {
-            return Err(AmqpError::connection(
-                errors::NOT_ALLOWED,
-                format!("attempt to reuse consumer tag '{tag}'"),
-            ));
-        }
+        let tag = ch.new_consumer_tag(c.consumer_tag.as_str())?;
         if ch.consumers.len() >= max_consumers {
             return Err(AmqpError::precondition(format!(
                 "consumer limit of this channel reached ({max_consumers}; amqp.max_consumers_per_channel)"
@@ -780,17 +787,7 @@ impl Conn {
                 "reply consumer already set on this channel",
             ));
         }
-        let tag = if c.consumer_tag.as_str().is_empty() {
-            format!("amq.ctag-{}", uuid::Uuid::new_v4().simple())
-        } else {
-            c.consumer_tag.as_str().to_string()
-        };
-        if ch.consumers.contains_key(&tag) {
-            return Err(AmqpError::connection(
-                errors::NOT_ALLOWED,
-                format!("attempt to reuse consumer tag '{tag}'"),
-            ));
-        }
+        let tag = ch.new_consumer_tag(c.consumer_tag.as_str())?;
         let token = uuid::Uuid::new_v4().simple().to_string();
         ch.reply_to = Some((token.clone(), tag.clone()));
         self.core.register_reply(

@@ -172,6 +172,9 @@ pub struct MqttCore {
     /// When a session last took a catch-up step on each partition (see
     /// [`MqttCore::publishers_should_wait`]).
     stepping: Mutex<HashMap<LogPartition, Instant>>,
+    /// When the last catch-up step on any partition was (µs since `started`), so publishers
+    /// need neither the map's lock nor their partitions while nobody is catching up.
+    last_step_us: AtomicU64,
     shared_turn: Mutex<HashMap<(String, String), usize>>,
     pub stats: Stats,
     next_conn: AtomicU64,
@@ -207,6 +210,7 @@ impl MqttCore {
             retained,
             marks: LiveMarks::default(),
             stepping: Mutex::new(HashMap::new()),
+            last_step_us: AtomicU64::new(0),
             shared_turn: Mutex::new(HashMap::new()),
             stats: Stats::default(),
             next_conn: AtomicU64::new(1),
@@ -645,6 +649,9 @@ impl MqttCore {
 
     /// A session took a catch-up step on `key`.
     pub(crate) fn stepped(&self, key: &LogPartition) {
+        let since_start = self.started.elapsed().as_micros() as u64;
+        self.last_step_us
+            .store(since_start.max(1), Ordering::Relaxed);
         let mut stepping = self.stepping.lock().unwrap_or_else(|p| p.into_inner());
         match stepping.get_mut(key) {
             Some(at) => *at = Instant::now(),
@@ -652,6 +659,15 @@ impl MqttCore {
                 stepping.insert(key.clone(), Instant::now());
             }
         }
+    }
+
+    /// Whether any session took a catch-up step within [`CATCHING_UP_WITHIN`]: without one,
+    /// no publisher gives way (checked without a lock on every store).
+    pub fn anyone_catching_up(&self) -> bool {
+        let last = self.last_step_us.load(Ordering::Relaxed);
+        last != 0
+            && self.started.elapsed().as_micros() as u64
+                <= last + CATCHING_UP_WITHIN.as_micros() as u64
     }
 
     /// Whether a publisher that just wrote to these partitions should give way before reading

@@ -215,16 +215,16 @@ impl Conn {
             .publish_batch(batch.into_iter().map(|(m, _)| m).collect());
         // QoS 0 publishes, which nothing else paces, make their publisher give way to sessions
         // catching up (QoS 1 and 2 are paced by their acknowledgements).
-        let unpaced = ids.iter().map(|(qos, _)| *qos == QoS::AtMostOnce);
-        for ((part, _), _) in results
-            .iter()
-            .zip(unpaced)
-            .filter(|(_, q0)| *q0)
-            .filter_map(|(r, q0)| r.as_ref().ok().map(|r| (r, q0)))
-        {
-            let stored = |(t, p): &LogPartition| *p == part.id() && **t == *part.topic();
-            if !self.stored_in.iter().any(stored) {
-                self.stored_in.push((Arc::from(part.topic()), part.id()));
+        // Only looked at while someone is catching up: no lock or allocation otherwise.
+        if self.core.anyone_catching_up() {
+            for (result, (qos, _)) in results.iter().zip(&ids) {
+                let (Ok((part, _)), QoS::AtMostOnce) = (result, qos) else {
+                    continue;
+                };
+                let stored = |(t, p): &LogPartition| *p == part.id() && **t == *part.topic();
+                if !self.stored_in.iter().any(stored) {
+                    self.stored_in.push((Arc::from(part.topic()), part.id()));
+                }
             }
         }
         let mut lost = None;
