@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq' -ScriptBlock {
             [CompletionResult]::new('topic', 'topic', [CompletionResultType]::ParameterValue, 'List, describe, create, alter and delete topics')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Inspect consumer groups, their lag, and reset or delete their offsets')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)')
+            [CompletionResult]::new('acl', 'acl', [CompletionResultType]::ParameterValue, 'Manage access control lists (Kafka''s model), enforced on Kafka and MQTT')
             [CompletionResult]::new('vhost', 'vhost', [CompletionResultType]::ParameterValue, 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)')
             [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'List, declare and delete AMQP exchanges')
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'List, declare, purge and delete AMQP queues (with message and consumer counts)')
@@ -363,6 +364,100 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq' -ScriptBlock {
             break
         }
         'robustmq;user;help;help' {
+            break
+        }
+        'robustmq;acl' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The bindings that match the given filters (all of them without filters)')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Allow (or with --deny, deny) principals operations on a resource')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete every binding that matches the filters (at least one is required)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq;acl;list' {
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'A topic (Kafka topic or MQTT topic name); `*` for every topic')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'A consumer group; `*` for every group')
+            [CompletionResult]::new('--transactional-id', '--transactional-id', [CompletionResultType]::ParameterName, 'A transactional id; `*` for every one')
+            [CompletionResult]::new('--pattern', '--pattern', [CompletionResultType]::ParameterName, 'How bindings'' names must match the given name (default: that name, any pattern)')
+            [CompletionResult]::new('--principal', '--principal', [CompletionResultType]::ParameterName, 'principal')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'host')
+            [CompletionResult]::new('--operation', '--operation', [CompletionResultType]::ParameterName, 'operation')
+            [CompletionResult]::new('--permission', '--permission', [CompletionResultType]::ParameterName, 'allow or deny')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster (for create, describe, alter, idempotent-write and the like)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;acl;add' {
+            [CompletionResult]::new('--principal', '--principal', [CompletionResultType]::ParameterName, 'Who: `User:<name>` (`User:*` for everyone, `User:ANONYMOUS` for clients that did not authenticate). Repeat for several')
+            [CompletionResult]::new('--operation', '--operation', [CompletionResultType]::ParameterName, 'What may (or may not) be done. Repeat for several')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'A topic (Kafka topic or MQTT topic name); `*` for every topic')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'A consumer group; `*` for every group')
+            [CompletionResult]::new('--transactional-id', '--transactional-id', [CompletionResultType]::ParameterName, 'A transactional id; `*` for every one')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The client address the binding applies to')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster (for create, describe, alter, idempotent-write and the like)')
+            [CompletionResult]::new('--prefixed', '--prefixed', [CompletionResultType]::ParameterName, 'The name is a prefix: the binding applies to every resource whose name starts with it')
+            [CompletionResult]::new('--deny', '--deny', [CompletionResultType]::ParameterName, 'A DENY binding (it wins over any ALLOW) instead of ALLOW')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;acl;delete' {
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'A topic (Kafka topic or MQTT topic name); `*` for every topic')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'A consumer group; `*` for every group')
+            [CompletionResult]::new('--transactional-id', '--transactional-id', [CompletionResultType]::ParameterName, 'A transactional id; `*` for every one')
+            [CompletionResult]::new('--pattern', '--pattern', [CompletionResultType]::ParameterName, 'How bindings'' names must match the given name (default: that name, any pattern)')
+            [CompletionResult]::new('--principal', '--principal', [CompletionResultType]::ParameterName, 'principal')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'host')
+            [CompletionResult]::new('--operation', '--operation', [CompletionResultType]::ParameterName, 'operation')
+            [CompletionResult]::new('--permission', '--permission', [CompletionResultType]::ParameterName, 'allow or deny')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Admin address of robustmqd (`host:port` or `http://host:port`)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token, when robustmqd sets `[admin] token`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or JSON for scripts')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The cluster (for create, describe, alter, idempotent-write and the like)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'robustmq;acl;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The bindings that match the given filters (all of them without filters)')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Allow (or with --deny, deny) principals operations on a resource')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete every binding that matches the filters (at least one is required)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'robustmq;acl;help;list' {
+            break
+        }
+        'robustmq;acl;help;add' {
+            break
+        }
+        'robustmq;acl;help;delete' {
+            break
+        }
+        'robustmq;acl;help;help' {
             break
         }
         'robustmq;vhost' {
@@ -765,6 +860,7 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq' -ScriptBlock {
             [CompletionResult]::new('topic', 'topic', [CompletionResultType]::ParameterValue, 'List, describe, create, alter and delete topics')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Inspect consumer groups, their lag, and reset or delete their offsets')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)')
+            [CompletionResult]::new('acl', 'acl', [CompletionResultType]::ParameterValue, 'Manage access control lists (Kafka''s model), enforced on Kafka and MQTT')
             [CompletionResult]::new('vhost', 'vhost', [CompletionResultType]::ParameterValue, 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)')
             [CompletionResult]::new('exchange', 'exchange', [CompletionResultType]::ParameterValue, 'List, declare and delete AMQP exchanges')
             [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'List, declare, purge and delete AMQP queues (with message and consumer counts)')
@@ -842,6 +938,21 @@ Register-ArgumentCompleter -Native -CommandName 'robustmq' -ScriptBlock {
             break
         }
         'robustmq;help;user;delete' {
+            break
+        }
+        'robustmq;help;acl' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The bindings that match the given filters (all of them without filters)')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Allow (or with --deny, deny) principals operations on a resource')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete every binding that matches the filters (at least one is required)')
+            break
+        }
+        'robustmq;help;acl;list' {
+            break
+        }
+        'robustmq;help;acl;add' {
+            break
+        }
+        'robustmq;help;acl;delete' {
             break
         }
         'robustmq;help;vhost' {

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[robustmq] = {|@words|
             cand topic 'List, describe, create, alter and delete topics'
             cand group 'Inspect consumer groups, their lag, and reset or delete their offsets'
             cand user 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
+            cand acl 'Manage access control lists (Kafka''s model), enforced on Kafka and MQTT'
             cand vhost 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)'
             cand exchange 'List, declare and delete AMQP exchanges'
             cand queue 'List, declare, purge and delete AMQP queues (with message and consumer counts)'
@@ -320,6 +321,91 @@ set edit:completion:arg-completer[robustmq] = {|@words|
         &'robustmq;user;help;delete'= {
         }
         &'robustmq;user;help;help'= {
+        }
+        &'robustmq;acl'= {
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'The bindings that match the given filters (all of them without filters)'
+            cand add 'Allow (or with --deny, deny) principals operations on a resource'
+            cand delete 'Delete every binding that matches the filters (at least one is required)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq;acl;list'= {
+            cand --topic 'A topic (Kafka topic or MQTT topic name); `*` for every topic'
+            cand --group 'A consumer group; `*` for every group'
+            cand --transactional-id 'A transactional id; `*` for every one'
+            cand --pattern 'How bindings'' names must match the given name (default: that name, any pattern)'
+            cand --principal 'principal'
+            cand --host 'host'
+            cand --operation 'operation'
+            cand --permission 'allow or deny'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand --cluster 'The cluster (for create, describe, alter, idempotent-write and the like)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;acl;add'= {
+            cand --principal 'Who: `User:<name>` (`User:*` for everyone, `User:ANONYMOUS` for clients that did not authenticate). Repeat for several'
+            cand --operation 'What may (or may not) be done. Repeat for several'
+            cand --topic 'A topic (Kafka topic or MQTT topic name); `*` for every topic'
+            cand --group 'A consumer group; `*` for every group'
+            cand --transactional-id 'A transactional id; `*` for every one'
+            cand --host 'The client address the binding applies to'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand --cluster 'The cluster (for create, describe, alter, idempotent-write and the like)'
+            cand --prefixed 'The name is a prefix: the binding applies to every resource whose name starts with it'
+            cand --deny 'A DENY binding (it wins over any ALLOW) instead of ALLOW'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;acl;delete'= {
+            cand --topic 'A topic (Kafka topic or MQTT topic name); `*` for every topic'
+            cand --group 'A consumer group; `*` for every group'
+            cand --transactional-id 'A transactional id; `*` for every one'
+            cand --pattern 'How bindings'' names must match the given name (default: that name, any pattern)'
+            cand --principal 'principal'
+            cand --host 'host'
+            cand --operation 'operation'
+            cand --permission 'allow or deny'
+            cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
+            cand --token 'Bearer token, when robustmqd sets `[admin] token`'
+            cand -o 'Output format: a table for people, or JSON for scripts'
+            cand --output 'Output format: a table for people, or JSON for scripts'
+            cand --cluster 'The cluster (for create, describe, alter, idempotent-write and the like)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'robustmq;acl;help'= {
+            cand list 'The bindings that match the given filters (all of them without filters)'
+            cand add 'Allow (or with --deny, deny) principals operations on a resource'
+            cand delete 'Delete every binding that matches the filters (at least one is required)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'robustmq;acl;help;list'= {
+        }
+        &'robustmq;acl;help;add'= {
+        }
+        &'robustmq;acl;help;delete'= {
+        }
+        &'robustmq;acl;help;help'= {
         }
         &'robustmq;vhost'= {
             cand --server 'Admin address of robustmqd (`host:port` or `http://host:port`)'
@@ -679,6 +765,7 @@ set edit:completion:arg-completer[robustmq] = {|@words|
             cand topic 'List, describe, create, alter and delete topics'
             cand group 'Inspect consumer groups, their lag, and reset or delete their offsets'
             cand user 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
+            cand acl 'Manage access control lists (Kafka''s model), enforced on Kafka and MQTT'
             cand vhost 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)'
             cand exchange 'List, declare and delete AMQP exchanges'
             cand queue 'List, declare, purge and delete AMQP queues (with message and consumer counts)'
@@ -738,6 +825,17 @@ set edit:completion:arg-completer[robustmq] = {|@words|
         &'robustmq;help;user;add'= {
         }
         &'robustmq;help;user;delete'= {
+        }
+        &'robustmq;help;acl'= {
+            cand list 'The bindings that match the given filters (all of them without filters)'
+            cand add 'Allow (or with --deny, deny) principals operations on a resource'
+            cand delete 'Delete every binding that matches the filters (at least one is required)'
+        }
+        &'robustmq;help;acl;list'= {
+        }
+        &'robustmq;help;acl;add'= {
+        }
+        &'robustmq;help;acl;delete'= {
         }
         &'robustmq;help;vhost'= {
             cand list 'Every virtual host with its exchanges, queues and ready messages'

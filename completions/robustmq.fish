@@ -34,6 +34,7 @@ complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "cluster" -d 'Show
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "topic" -d 'List, describe, create, alter and delete topics'
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "group" -d 'Inspect consumer groups, their lag, and reset or delete their offsets'
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "user" -d 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
+complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "acl" -d 'Manage access control lists (Kafka\'s model), enforced on Kafka and MQTT'
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "vhost" -d 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)'
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "exchange" -d 'List, declare and delete AMQP exchanges'
 complete -c robustmq -n "__fish_robustmq_needs_command" -f -a "queue" -d 'List, declare, purge and delete AMQP queues (with message and consumer counts)'
@@ -202,6 +203,103 @@ complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_
 complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a user, or replace an existing user\'s password'
 complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a user'
 complete -c robustmq -n "__fish_robustmq_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and not __fish_seen_subcommand_from list add delete help" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and not __fish_seen_subcommand_from list add delete help" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and not __fish_seen_subcommand_from list add delete help" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and not __fish_seen_subcommand_from list add delete help" -s h -l help -d 'Print help'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and not __fish_seen_subcommand_from list add delete help" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and not __fish_seen_subcommand_from list add delete help" -f -a "list" -d 'The bindings that match the given filters (all of them without filters)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and not __fish_seen_subcommand_from list add delete help" -f -a "add" -d 'Allow (or with --deny, deny) principals operations on a resource'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and not __fish_seen_subcommand_from list add delete help" -f -a "delete" -d 'Delete every binding that matches the filters (at least one is required)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and not __fish_seen_subcommand_from list add delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l topic -d 'A topic (Kafka topic or MQTT topic name); `*` for every topic' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l group -d 'A consumer group; `*` for every group' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l transactional-id -d 'A transactional id; `*` for every one' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l pattern -d 'How bindings\' names must match the given name (default: that name, any pattern)' -r -f -a "literal\t'The exact name (or `*`)'
+prefixed\t'Every name starting with it'
+any\t'Filter only: that name with any pattern'
+match\t'Filter only: every binding that applies to the name (literal, `*` or a prefix of it)'"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l principal -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l host -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l operation -r -f -a "all\t''
+read\t''
+write\t''
+create\t''
+delete\t''
+alter\t''
+describe\t''
+cluster-action\t''
+describe-configs\t''
+alter-configs\t''
+idempotent-write\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l permission -d 'allow or deny' -r -f -a "allow\t''
+deny\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -l cluster -d 'The cluster (for create, describe, alter, idempotent-write and the like)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l principal -d 'Who: `User:<name>` (`User:*` for everyone, `User:ANONYMOUS` for clients that did not authenticate). Repeat for several' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l operation -d 'What may (or may not) be done. Repeat for several' -r -f -a "all\t''
+read\t''
+write\t''
+create\t''
+delete\t''
+alter\t''
+describe\t''
+cluster-action\t''
+describe-configs\t''
+alter-configs\t''
+idempotent-write\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l topic -d 'A topic (Kafka topic or MQTT topic name); `*` for every topic' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l group -d 'A consumer group; `*` for every group' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l transactional-id -d 'A transactional id; `*` for every one' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l host -d 'The client address the binding applies to' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l cluster -d 'The cluster (for create, describe, alter, idempotent-write and the like)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l prefixed -d 'The name is a prefix: the binding applies to every resource whose name starts with it'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -l deny -d 'A DENY binding (it wins over any ALLOW) instead of ALLOW'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l topic -d 'A topic (Kafka topic or MQTT topic name); `*` for every topic' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l group -d 'A consumer group; `*` for every group' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l transactional-id -d 'A transactional id; `*` for every one' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l pattern -d 'How bindings\' names must match the given name (default: that name, any pattern)' -r -f -a "literal\t'The exact name (or `*`)'
+prefixed\t'Every name starting with it'
+any\t'Filter only: that name with any pattern'
+match\t'Filter only: every binding that applies to the name (literal, `*` or a prefix of it)'"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l principal -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l host -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l operation -r -f -a "all\t''
+read\t''
+write\t''
+create\t''
+delete\t''
+alter\t''
+describe\t''
+cluster-action\t''
+describe-configs\t''
+alter-configs\t''
+idempotent-write\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l permission -d 'allow or deny' -r -f -a "allow\t''
+deny\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -l cluster -d 'The cluster (for create, describe, alter, idempotent-write and the like)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "list" -d 'The bindings that match the given filters (all of them without filters)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "add" -d 'Allow (or with --deny, deny) principals operations on a resource'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete every binding that matches the filters (at least one is required)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand acl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -l server -d 'Admin address of robustmqd (`host:port` or `http://host:port`)' -r
 complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -l token -d 'Bearer token, when robustmqd sets `[admin] token`' -r
 complete -c robustmq -n "__fish_robustmq_using_subcommand vhost; and not __fish_seen_subcommand_from list add delete help" -s o -l output -d 'Output format: a table for people, or JSON for scripts' -r -f -a "table\t''
@@ -407,19 +505,20 @@ complete -c robustmq -n "__fish_robustmq_using_subcommand top" -s o -l output -d
 json\t''"
 complete -c robustmq -n "__fish_robustmq_using_subcommand top" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c robustmq -n "__fish_robustmq_using_subcommand top" -s V -l version -d 'Print version'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "cluster" -d 'Show the node: roles, version, uptime, listeners and data-dir usage'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "topic" -d 'List, describe, create, alter and delete topics'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "group" -d 'Inspect consumer groups, their lag, and reset or delete their offsets'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "user" -d 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "vhost" -d 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "exchange" -d 'List, declare and delete AMQP exchanges'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "queue" -d 'List, declare, purge and delete AMQP queues (with message and consumer counts)'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "binding" -d 'List, add and delete AMQP bindings (exchange to queue, exchange to exchange)'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "produce" -d 'Write records to a topic, one per line of stdin or of the given files'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "consume" -d 'Read records from a topic and print them (kcat-style format strings)'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "completions" -d 'Print a shell completion script for robustmq to stdout'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "top" -d 'Live dashboard of rates, topics and groups (press q to quit)'
-complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user vhost exchange queue binding produce consume completions top help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "cluster" -d 'Show the node: roles, version, uptime, listeners and data-dir usage'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "topic" -d 'List, describe, create, alter and delete topics'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "group" -d 'Inspect consumer groups, their lag, and reset or delete their offsets'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "user" -d 'Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "acl" -d 'Manage access control lists (Kafka\'s model), enforced on Kafka and MQTT'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "vhost" -d 'Manage AMQP virtual hosts (each its own namespace of exchanges and queues)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "exchange" -d 'List, declare and delete AMQP exchanges'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "queue" -d 'List, declare, purge and delete AMQP queues (with message and consumer counts)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "binding" -d 'List, add and delete AMQP bindings (exchange to queue, exchange to exchange)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "produce" -d 'Write records to a topic, one per line of stdin or of the given files'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "consume" -d 'Read records from a topic and print them (kcat-style format strings)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "completions" -d 'Print a shell completion script for robustmq to stdout'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "top" -d 'Live dashboard of rates, topics and groups (press q to quit)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and not __fish_seen_subcommand_from cluster topic group user acl vhost exchange queue binding produce consume completions top help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Roles, version, uptime, listeners and data-dir usage of each node'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "list" -d 'Every topic with its partition count, records and size'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "describe" -d 'Partitions with offsets and sizes, and every config with its effective value'
@@ -434,6 +533,9 @@ complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'Every user with its SCRAM mechanism and iteration count (never the password)'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a user, or replace an existing user\'s password'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "delete" -d 'Delete a user'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from acl" -f -a "list" -d 'The bindings that match the given filters (all of them without filters)'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from acl" -f -a "add" -d 'Allow (or with --deny, deny) principals operations on a resource'
+complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from acl" -f -a "delete" -d 'Delete every binding that matches the filters (at least one is required)'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from vhost" -f -a "list" -d 'Every virtual host with its exchanges, queues and ready messages'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from vhost" -f -a "add" -d 'Create a virtual host (succeeds when it exists already)'
 complete -c robustmq -n "__fish_robustmq_using_subcommand help; and __fish_seen_subcommand_from vhost" -f -a "delete" -d 'Delete a virtual host with its queues (and their messages), exchanges and bindings; its connections are closed'

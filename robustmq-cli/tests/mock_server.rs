@@ -161,6 +161,24 @@ impl Admin for Svc {
     ) -> Result<Response<DeleteUserResponse>, Status> {
         Err(Status::unimplemented(""))
     }
+    async fn list_acls(
+        &self,
+        _: Request<ListAclsRequest>,
+    ) -> Result<Response<ListAclsResponse>, Status> {
+        Err(Status::unimplemented(""))
+    }
+    async fn create_acls(
+        &self,
+        _: Request<CreateAclsRequest>,
+    ) -> Result<Response<CreateAclsResponse>, Status> {
+        Err(Status::unimplemented(""))
+    }
+    async fn delete_acls(
+        &self,
+        _: Request<DeleteAclsRequest>,
+    ) -> Result<Response<DeleteAclsResponse>, Status> {
+        Err(Status::unimplemented(""))
+    }
     async fn list_vhosts(
         &self,
         _: Request<ListVhostsRequest>,

@@ -174,14 +174,12 @@ def request(api_key: int, version: int, correlation_id: int, body: bytes) -> byt
 
 
 def test_unsupported_api_gets_unsupported_version_and_connection_stays(robustmq):
-    """DescribeAcls is not implemented: it is answered with UNSUPPORTED_VERSION (35) and the
-    same connection keeps serving; an unimplemented API without a top-level error code
-    (AddPartitionsToTxn) closes only its connection."""
+    """DescribeClientQuotas is not implemented: it is answered with UNSUPPORTED_VERSION (35)
+    and the same connection keeps serving; an unimplemented API without a top-level error
+    code (AddPartitionsToTxn) closes only its connection."""
     with socket.create_connection(("127.0.0.1", robustmq.kafka_port), timeout=5) as s:
-        # DescribeAcls v1: any resource type (1), no name filter, any pattern (1), no
-        # principal/host filter, any operation and permission.
-        body = b"\x01" + struct.pack(">h", -1) + b"\x01" + struct.pack(">hh", -1, -1) + b"\x01\x01"
-        s.sendall(request(29, 1, 77, body))
+        # DescribeClientQuotas v0: no components, not strict.
+        s.sendall(request(48, 0, 77, struct.pack(">i", 0) + b"\x00"))
         resp = read_response(s)
         correlation_id, _throttle, error_code = struct.unpack(">iih", resp[:10])
         assert (correlation_id, error_code) == (77, 35)

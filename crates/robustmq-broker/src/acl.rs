@@ -299,9 +299,49 @@ pub fn authorize(
     allowed || (!named && allow_if_no_acl)
 }
 
-/// The bindings of this node, in meta and in memory.
+/// `[broker.acl]`: Kafka's `authorizer.class.name` (here on or off), `super.users` and
+/// `allow.everyone.if.no.acl.found`. Off by default, as a Kafka broker without an authorizer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AclConfig {
+    /// Enforce the bindings on every Kafka API and on MQTT publish and subscribe.
+    pub enabled: bool,
+    /// Principals (`User:<name>`) allowed everything.
+    pub super_users: Vec<String>,
+    /// A resource no binding names is open to everyone (otherwise only to super users).
+    pub allow_everyone_if_no_acl_found: bool,
+}
+
+/// The principal of a client that did not authenticate, as Kafka names it.
+pub const ANONYMOUS: &str = "User:ANONYMOUS";
+
+/// The principal of an authenticated user.
+pub fn user_principal(user: &str) -> String {
+    format!("User:{user}")
+}
+
+/// Logs a denial at INFO at most once a second (a client retrying a denied publish in a loop
+/// must not flood the log), else at DEBUG.
+fn log_denial(principal: &str, host: &str, operation: Operation, kind: ResourceType, name: &str) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST_INFO_MS: AtomicU64 = AtomicU64::new(0);
+    let now = robustmq_journal::now_ms().max(0) as u64;
+    let last = LAST_INFO_MS.load(Ordering::Relaxed);
+    let info = now.saturating_sub(last) >= 1000
+        && LAST_INFO_MS
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok();
+    if info {
+        tracing::info!(%principal, %host, operation = operation.name(), resource_type = kind.name(), resource = %name, "denied by ACL (further denials within 1 s are logged at debug)");
+    } else {
+        tracing::debug!(%principal, %host, operation = operation.name(), resource_type = kind.name(), resource = %name, "denied by ACL");
+    }
+}
+
+/// The bindings of this node, in meta and in memory, and whether they are enforced.
 pub struct Acls {
     meta: std::sync::Arc<dyn MetaStore>,
+    config: AclConfig,
     bindings: RwLock<Vec<AclBinding>>,
 }
 
@@ -310,7 +350,7 @@ fn key(b: &AclBinding) -> String {
 }
 
 impl Acls {
-    pub fn load(meta: std::sync::Arc<dyn MetaStore>) -> Result<Acls> {
+    pub fn load(meta: std::sync::Arc<dyn MetaStore>, config: AclConfig) -> Result<Acls> {
         let mut bindings = Vec::new();
         for (k, _) in meta.entries(NS)? {
             match serde_json::from_str::<AclBinding>(&k) {
@@ -323,8 +363,104 @@ impl Acls {
         bindings.sort();
         Ok(Acls {
             meta,
+            config,
             bindings: RwLock::new(bindings),
         })
+    }
+
+    /// Whether bindings are enforced (Kafka: an authorizer is configured).
+    pub fn enabled(&self) -> bool {
+        self.config.enabled
+    }
+
+    /// Whether `principal` connected from `host` may do `operation` on resource `name` of
+    /// type `kind`: always when ACLs are off or for a super user; a denial is logged.
+    pub fn allows(
+        &self,
+        principal: &str,
+        host: &str,
+        operation: Operation,
+        kind: ResourceType,
+        name: &str,
+    ) -> bool {
+        if !self.config.enabled || self.config.super_users.iter().any(|s| s == principal) {
+            return true;
+        }
+        let ok = self.authorize(
+            self.config.allow_everyone_if_no_acl_found,
+            principal,
+            host,
+            operation,
+            kind,
+            name,
+        );
+        if !ok {
+            log_denial(principal, host, operation, kind, name);
+        }
+        ok
+    }
+
+    /// The DENY bindings that apply to `principal` from `host` for `operation` on resources
+    /// of type `kind` (none with ACLs off or for a super user): for checks over many names
+    /// at once, such as an MQTT wildcard filter.
+    pub fn denials(
+        &self,
+        principal: &str,
+        host: &str,
+        operation: Operation,
+        kind: ResourceType,
+    ) -> Vec<AclBinding> {
+        if !self.config.enabled || self.config.super_users.iter().any(|s| s == principal) {
+            return Vec::new();
+        }
+        self.read()
+            .iter()
+            .filter(|b| {
+                b.resource_type == kind
+                    && b.permission == Permission::Deny
+                    && (b.operation == operation || b.operation == Operation::All)
+                    && b.for_principal(principal, host)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Whether `principal` may do `operation` on some resource of type `kind` (Kafka's
+    /// `authorizeByResourceType`, which lets a producer allowed to write some topic be
+    /// idempotent): some ALLOW binding of the type grants it and no DENY of every such
+    /// resource (literal `*`) takes it back.
+    pub fn allows_any(
+        &self,
+        principal: &str,
+        host: &str,
+        operation: Operation,
+        kind: ResourceType,
+    ) -> bool {
+        if !self.config.enabled || self.config.super_users.iter().any(|s| s == principal) {
+            return true;
+        }
+        let bindings = self.read();
+        let of_kind = bindings.iter().filter(|b| b.resource_type == kind);
+        let mine: Vec<&AclBinding> = of_kind
+            .clone()
+            .filter(|b| b.for_principal(principal, host))
+            .collect();
+        let denied_everywhere = mine.iter().any(|b| {
+            b.permission == Permission::Deny
+                && (b.operation == operation || b.operation == Operation::All)
+                && match b.pattern_type {
+                    PatternType::Literal => b.resource_name == "*",
+                    PatternType::Prefixed => b.resource_name.is_empty(),
+                    _ => false,
+                }
+        });
+        if denied_everywhere {
+            return false;
+        }
+        let allowed = mine
+            .iter()
+            .any(|b| b.permission == Permission::Allow && b.operation.allows(operation));
+        allowed || (self.config.allow_everyone_if_no_acl_found && of_kind.count() == 0)
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<AclBinding>> {
@@ -559,5 +695,58 @@ mod tests {
         assert_eq!(Operation::parse("describe_configs"), Some(DescribeConfigs));
         assert_eq!(Operation::from_code(3), Some(Read));
         assert_eq!(ResourceType::parse("Topic"), Some(Topic));
+    }
+
+    fn store(config: AclConfig) -> (tempfile::TempDir, Acls) {
+        let dir = tempfile::tempdir().unwrap();
+        let meta: std::sync::Arc<dyn MetaStore> =
+            std::sync::Arc::new(robustmq_meta::RocksMeta::open(dir.path()).unwrap());
+        (dir, Acls::load(meta, config).unwrap())
+    }
+
+    #[test]
+    fn off_super_users_and_resource_type_checks() {
+        let (_d, off) = store(AclConfig::default());
+        assert!(
+            off.allows("User:x", "h", Write, Topic, "t"),
+            "off: everything"
+        );
+        assert!(off.denials("User:x", "h", Read, Topic).is_empty());
+        let config = AclConfig {
+            enabled: true,
+            super_users: vec!["User:root".into()],
+            allow_everyone_if_no_acl_found: false,
+        };
+        let (dir, acls) = store(config.clone());
+        assert!(acls.allows("User:root", "h", Delete, Cluster, CLUSTER_NAME));
+        assert!(!acls.allows("User:alice", "h", Write, Topic, "t"));
+        assert!(!acls.allows_any("User:alice", "h", Write, Topic));
+        acls.create(bind(Topic, "t", Literal, "User:alice", Write, Allow))
+            .unwrap();
+        assert!(acls.allows("User:alice", "h", Write, Topic, "t"));
+        assert!(acls.allows_any("User:alice", "h", Write, Topic));
+        assert!(!acls.allows_any("User:bob", "h", Write, Topic));
+        acls.create(bind(Topic, "*", Literal, "User:alice", Write, Deny))
+            .unwrap();
+        assert!(
+            !acls.allows_any("User:alice", "h", Write, Topic),
+            "denied on every topic"
+        );
+        assert_eq!(acls.denials("User:alice", "h", Write, Topic).len(), 1);
+        assert!(acls.denials("User:root", "h", Write, Topic).is_empty());
+        // Kept in meta: a new store over the same directory sees both.
+        drop(acls);
+        let meta: std::sync::Arc<dyn MetaStore> =
+            std::sync::Arc::new(robustmq_meta::RocksMeta::open(dir.path()).unwrap());
+        let again = Acls::load(meta, config).unwrap();
+        assert_eq!(again.describe(&AclFilter::default()).len(), 2);
+        let gone = again
+            .delete(&AclFilter {
+                permission: Some(Deny),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(gone.len(), 1);
+        assert!(again.allows_any("User:alice", "h", Write, Topic));
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use robustmq_journal::config::{check, ConfigError, JournalSection};
 use serde::{Deserialize, Serialize};
 
+use crate::acl::AclConfig;
 use crate::{BrokerConfig, CoordinatorConfig};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -24,6 +25,8 @@ pub struct BrokerSection {
     pub offset_metadata_max_bytes: usize,
     /// Consumer groups held on this node.
     pub max_groups: usize,
+    /// `[broker.acl]`: access control lists (Kafka's authorizer), off by default.
+    pub acl: AclConfig,
 }
 
 impl Default for BrokerSection {
@@ -38,6 +41,7 @@ impl Default for BrokerSection {
             group_max_size: g.max_size,
             offset_metadata_max_bytes: g.offset_metadata_max_bytes,
             max_groups: g.max_groups,
+            acl: AclConfig::default(),
         }
     }
 }
@@ -91,7 +95,15 @@ impl BrokerSection {
     pub fn validate(&self) -> Result<(), ConfigError> {
         check(self.default_partitions >= 1, || {
             "broker.default_partitions must be at least 1".into()
-        })
+        })?;
+        for p in &self.acl.super_users {
+            check(
+                p.split_once(':')
+                    .is_some_and(|(kind, name)| !kind.is_empty() && !name.is_empty()),
+                || format!("broker.acl.super_users: '{p}' is not a principal (User:<name>)"),
+            )?;
+        }
+        Ok(())
     }
 
     /// The core's settings, with the topic defaults and limits of the `[journal]` section.
@@ -117,6 +129,7 @@ impl BrokerSection {
             },
             topic_limits: journal.into(),
             delete_unknown_partitions,
+            acl: self.acl.clone(),
         }
     }
 }

@@ -39,6 +39,8 @@ pub struct BrokerConfig {
     pub topic_limits: topics::TopicLimits,
     /// Start even when partition directories are not in meta, deleting them.
     pub delete_unknown_partitions: bool,
+    /// Whether and how ACLs are enforced.
+    pub acl: acl::AclConfig,
 }
 
 /// Follows the appends to the topics it names, at append time and in offset order per
@@ -93,6 +95,7 @@ pub struct Broker {
     pub journal: Arc<dyn LogStore>,
     pub topics: Topics,
     pub groups: GroupCoordinator,
+    pub acls: acl::Acls,
     pub metrics: Metrics,
     taps: RwLock<Arc<[Arc<dyn AppendTap>]>>,
 }
@@ -112,12 +115,14 @@ impl Broker {
         )?;
         let groups = GroupCoordinator::new(Arc::clone(&meta), config.groups.clone())
             .map_err(|e| BrokerError::Meta(robustmq_meta::MetaError::Storage(e.to_string())))?;
+        let acls = acl::Acls::load(Arc::clone(&meta), config.acl.clone())?;
         Ok(Broker {
             config,
             meta,
             journal,
             topics,
             groups,
+            acls,
             metrics: Metrics::new(),
             taps: RwLock::new(Arc::new([])),
         })

@@ -23,6 +23,7 @@ fn broker(dir: &tempfile::TempDir) -> Broker {
         groups: Default::default(),
         topic_limits: Default::default(),
         delete_unknown_partitions: false,
+        acl: Default::default(),
     };
     Broker::new(config, meta, store).unwrap()
 }

@@ -36,6 +36,9 @@ pub const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::SaslHandshake, 0, 1),
     (ApiKey::SaslAuthenticate, 0, 2),
     (ApiKey::DescribeCluster, 0, 2),
+    (ApiKey::DescribeAcls, 1, 3),
+    (ApiKey::CreateAcls, 1, 3),
+    (ApiKey::DeleteAcls, 1, 3),
 ];
 
 /// The supported version range of an API, if any.
@@ -86,6 +89,9 @@ pub fn decode_any(key: ApiKey, body: &mut Bytes, v: i16) -> Result<(), FrameErro
         ApiKey::SaslHandshake => d!(SaslHandshakeRequest),
         ApiKey::SaslAuthenticate => d!(SaslAuthenticateRequest),
         ApiKey::DescribeCluster => d!(DescribeClusterRequest),
+        ApiKey::DescribeAcls => d!(DescribeAclsRequest),
+        ApiKey::CreateAcls => d!(CreateAclsRequest),
+        ApiKey::DeleteAcls => d!(DeleteAclsRequest),
         _ => Ok(()),
     }
 }

@@ -33,6 +33,8 @@ pub struct Auth {
     /// Enabled mechanisms; empty on a listener without SASL.
     mechanisms: Arc<[Mechanism]>,
     state: State,
+    /// Who authenticated, once someone did.
+    user: Option<String>,
 }
 
 /// What the connection does with a request.
@@ -53,7 +55,16 @@ impl Auth {
         } else {
             State::Handshake
         };
-        Auth { mechanisms, state }
+        Auth {
+            mechanisms,
+            state,
+            user: None,
+        }
+    }
+
+    /// The user the exchange authenticated, if it did.
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
     }
 
     /// After a v0 SaslHandshake the next frames are bare SASL tokens, not requests.
@@ -99,6 +110,7 @@ impl Auth {
             Step::Done { user, reply } => {
                 tracing::debug!(peer = %ctx.peer, %user, mechanism = ex.mechanism().name(), raw, "kafka client authenticated");
                 self.state = State::Authenticated;
+                self.user = Some(user);
                 Ok(Bytes::from(reply))
             }
         }

@@ -105,7 +105,10 @@ where
                         return closed;
                     }
                     match auth.raw_step(&ctx, frame).await {
-                        Ok(reply) => owed.push_now(reply),
+                        Ok(reply) => {
+                            owed.push_now(reply);
+                            take_principal(&mut ctx, &auth);
+                        }
                         Err(why) => {
                             end = Some(Closed::AuthFailed(why));
                             closing = true;
@@ -134,6 +137,7 @@ where
                         Gate::Refuse(e) => return Closed::Protocol(e),
                         Gate::Answer { reply, close } => {
                             owed.push_now(reply);
+                            take_principal(&mut ctx, &auth);
                             if let Some(why) = close {
                                 end = Some(Closed::AuthFailed(why));
                                 closing = true;
@@ -196,6 +200,13 @@ where
             }
             _ = shutdown.changed(), if !closing => closing = true,
         }
+    }
+}
+
+/// After a SASL step: the authenticated user becomes the connection's principal for ACLs.
+fn take_principal(ctx: &mut Ctx, auth: &Auth) {
+    if let Some(user) = auth.user() {
+        ctx.principal = robustmq_broker::acl::user_principal(user);
     }
 }
 

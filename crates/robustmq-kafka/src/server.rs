@@ -91,6 +91,8 @@ impl KafkaServer {
                 peer,
                 client_id: String::new(),
                 fetch_max_bytes: config.fetch_max_bytes,
+                principal: robustmq_broker::acl::ANONYMOUS.to_string(),
+                peer_ip: peer.ip().to_string(),
             };
             let limits = Limits {
                 max_frame_bytes: config.max_frame_bytes,

@@ -2,6 +2,7 @@
 //! grammar can be read without the code that runs it. `Cli::command()` is what tests,
 //! completions and man pages are generated from.
 
+pub mod acl;
 pub mod amqp;
 pub mod cluster;
 pub mod data;
@@ -82,6 +83,9 @@ pub enum Command {
     /// Manage users (stored as salted SCRAM-SHA-256 credentials for protocol authentication).
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Manage access control lists (Kafka's model), enforced on Kafka and MQTT.
+    #[command(subcommand)]
+    Acl(acl::AclCommand),
     /// Manage AMQP virtual hosts (each its own namespace of exchanges and queues).
     #[command(subcommand)]
     Vhost(amqp::VhostCommand),

@@ -1,6 +1,7 @@
 //! Running a parsed command line: one file per noun, each turning arguments into admin calls
 //! and responses into tables or JSON.
 
+pub mod acl;
 pub mod amqp;
 pub mod cluster;
 pub mod completions;
@@ -65,6 +66,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Topic(cmd) => topic::run(&ctx, &mut client, cmd).await,
         Command::Group(cmd) => group::run(&ctx, &mut client, cmd).await,
         Command::User(cmd) => user::run(&ctx, &mut client, cmd).await,
+        Command::Acl(cmd) => acl::run(&ctx, &mut client, cmd).await,
         Command::Vhost(cmd) => amqp::vhost(&ctx, &mut client, cmd).await,
         Command::Exchange(cmd) => amqp::exchange(&ctx, &mut client, cmd).await,
         Command::Queue(cmd) => amqp::queue(&ctx, &mut client, cmd).await,

@@ -1,6 +1,7 @@
 //! The admin gRPC service (`robustmq.admin.v1.Admin`) over the broker core. One file per noun;
 //! this one holds the service, the error mapping and the listener.
 
+mod acls;
 mod amqp;
 mod cluster;
 mod consume;
@@ -250,6 +251,27 @@ impl Admin for AdminService {
     ) -> Result<Response<DeleteUserResponse>, Status> {
         self.delete_user(req.into_inner().name).await?;
         Ok(Response::new(DeleteUserResponse {}))
+    }
+
+    async fn list_acls(
+        &self,
+        req: Request<ListAclsRequest>,
+    ) -> Result<Response<ListAclsResponse>, Status> {
+        self.list_acls(req.into_inner()).await.map(Response::new)
+    }
+
+    async fn create_acls(
+        &self,
+        req: Request<CreateAclsRequest>,
+    ) -> Result<Response<CreateAclsResponse>, Status> {
+        self.create_acls(req.into_inner()).await.map(Response::new)
+    }
+
+    async fn delete_acls(
+        &self,
+        req: Request<DeleteAclsRequest>,
+    ) -> Result<Response<DeleteAclsResponse>, Status> {
+        self.delete_acls(req.into_inner()).await.map(Response::new)
     }
 
     async fn list_vhosts(

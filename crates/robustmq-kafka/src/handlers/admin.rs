@@ -11,6 +11,7 @@ use kafka_protocol::messages::delete_records_response::{
 use kafka_protocol::messages::delete_topics_response::DeletableTopicResult;
 use kafka_protocol::messages::*;
 use kafka_protocol::ResponseError;
+use robustmq_broker::acl::{Operation, ResourceType};
 use robustmq_broker::{topic_config, BrokerError};
 
 use super::{str, Ctx};
@@ -34,7 +35,11 @@ pub async fn create_topics(ctx: &Ctx, req: CreateTopicsRequest, v: i16) -> Creat
             t.num_partitions
         };
         let configs = super::configs::set_values(t.configs.iter().map(|c| (&c.name, &c.value)));
-        let outcome = if t.replication_factor != -1 && t.replication_factor != 1 {
+        let may_create =
+            ctx.cluster_allowed(Operation::Create) || ctx.topic_allowed(Operation::Create, &t.name);
+        let outcome = if !may_create {
+            Err((ResponseError::TopicAuthorizationFailed.code(), None))
+        } else if t.replication_factor != -1 && t.replication_factor != 1 {
             Err((
                 ResponseError::InvalidReplicationFactor.code(),
                 Some(str(
@@ -66,7 +71,9 @@ pub async fn create_topics(ctx: &Ctx, req: CreateTopicsRequest, v: i16) -> Creat
                 if let Some(meta) = created {
                     r.topic_id = topic_uuid(&meta);
                 }
-                if v >= 5 {
+                if v >= 5 && !ctx.topic_allowed(Operation::DescribeConfigs, &t.name) {
+                    r.topic_config_error_code = ResponseError::TopicAuthorizationFailed.code();
+                } else if v >= 5 {
                     let overrides = ctx
                         .broker
                         .topics
@@ -125,6 +132,10 @@ pub async fn delete_topics(ctx: &Ctx, req: DeleteTopicsRequest, v: i16) -> Delet
         });
         match name {
             None => r.error_code = ResponseError::UnknownTopicId.code(),
+            Some(name) if !ctx.topic_allowed(Operation::Delete, &name) => {
+                r.name = Some(TopicName(str(&name)));
+                r.error_code = ResponseError::TopicAuthorizationFailed.code();
+            }
             Some(name) => {
                 r.name = Some(TopicName(str(&name)));
                 if let Err(e) = ctx.broker.topics.delete(&name) {
@@ -149,7 +160,9 @@ pub async fn create_partitions(
     for t in req.topics {
         let mut r = CreatePartitionsTopicResult::default();
         r.name = t.name.clone();
-        if t.assignments.is_some() {
+        if !ctx.topic_allowed(Operation::Alter, &t.name) {
+            r.error_code = ResponseError::TopicAuthorizationFailed.code();
+        } else if t.assignments.is_some() {
             r.error_code = ResponseError::InvalidReplicaAssignment.code();
             r.error_message = Some(str("manual replica assignment is not supported"));
         } else if let Err(e) = ctx
@@ -174,10 +187,16 @@ pub async fn delete_records(
     for t in req.topics {
         let mut topic = DeleteRecordsTopicResult::default();
         topic.name = t.name.clone();
+        let denied = !ctx.topic_allowed(Operation::Delete, &t.name);
         for p in t.partitions {
             let mut r = DeleteRecordsPartitionResult::default();
             r.partition_index = p.partition_index;
             r.low_watermark = -1;
+            if denied {
+                r.error_code = ResponseError::TopicAuthorizationFailed.code();
+                topic.partitions.push(r);
+                continue;
+            }
             match ctx.broker.topics.partition(&t.name, p.partition_index) {
                 None => r.error_code = ResponseError::UnknownTopicOrPartition.code(),
                 Some(part) => match part.delete_records_before(p.offset) {
@@ -200,9 +219,24 @@ pub async fn init_producer_id(
     let mut resp = InitProducerIdResponse::default();
     resp.producer_id = ProducerId(-1);
     resp.producer_epoch = -1;
-    if req.transactional_id.is_some() {
+    if let Some(id) = &req.transactional_id {
+        if !ctx.allowed(Operation::Write, ResourceType::TransactionalId, id) {
+            resp.error_code = ResponseError::TransactionalIdAuthorizationFailed.code();
+            return resp;
+        }
         tracing::info!(peer = %ctx.peer, client = %ctx.client_id, "transactional producer refused: transactions are not supported");
         resp.error_code = ResponseError::UnsupportedVersion.code();
+        return resp;
+    }
+    // An idempotent producer needs IDEMPOTENT_WRITE on the cluster, or WRITE on some topic.
+    let host = &ctx.peer_ip;
+    if !ctx.cluster_allowed(Operation::IdempotentWrite)
+        && !ctx
+            .broker
+            .acls
+            .allows_any(&ctx.principal, host, Operation::Write, ResourceType::Topic)
+    {
+        resp.error_code = ResponseError::ClusterAuthorizationFailed.code();
         return resp;
     }
     // An idempotent producer that re-initialises (KIP-360) keeps its id with a bumped epoch.

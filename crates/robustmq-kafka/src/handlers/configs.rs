@@ -11,6 +11,7 @@ use kafka_protocol::messages::incremental_alter_configs_response::AlterConfigsRe
 use kafka_protocol::messages::*;
 use kafka_protocol::protocol::StrBytes;
 use kafka_protocol::ResponseError;
+use robustmq_broker::acl::Operation;
 use robustmq_broker::topic_config::{self, AlterOp, ConfigEntry, ConfigSource};
 use robustmq_broker::BrokerError;
 
@@ -64,6 +65,12 @@ pub async fn describe(ctx: &Ctx, req: DescribeConfigsRequest, _v: i16) -> Descri
         let mut out = DescribeConfigsResult::default();
         out.resource_type = r.resource_type;
         out.resource_name = r.resource_name.clone();
+        if let Some((code, message)) = denied(ctx, r.resource_type, &r.resource_name, false) {
+            out.error_code = code;
+            out.error_message = Some(str(message));
+            resp.results.push(out);
+            continue;
+        }
         match r.resource_type {
             TOPIC => match ctx.broker.topics.get(&r.resource_name) {
                 None => {
@@ -128,6 +135,27 @@ fn apply(
     ctx.broker.topics.set_configs(topic, configs)
 }
 
+/// The refusal when the client may not describe (or, with `alter`, alter) the configs of a
+/// topic or of the cluster (broker resources are the cluster's, as in Kafka).
+fn denied(ctx: &Ctx, resource_type: i8, name: &str, alter: bool) -> Option<(i16, &'static str)> {
+    let op = if alter {
+        Operation::AlterConfigs
+    } else {
+        Operation::DescribeConfigs
+    };
+    match resource_type {
+        TOPIC if !ctx.topic_allowed(op, name) => Some((
+            ResponseError::TopicAuthorizationFailed.code(),
+            "Topic authorization failed.",
+        )),
+        BROKER if !ctx.cluster_allowed(op) => Some((
+            ResponseError::ClusterAuthorizationFailed.code(),
+            "Cluster authorization failed.",
+        )),
+        _ => None,
+    }
+}
+
 fn resource_error(resource_type: i8) -> Option<(i16, String)> {
     (resource_type != TOPIC).then(|| {
         (
@@ -143,7 +171,9 @@ pub async fn alter(ctx: &Ctx, req: AlterConfigsRequest, _v: i16) -> AlterConfigs
         let mut out = AlterConfigsResourceResponse::default();
         out.resource_type = r.resource_type;
         out.resource_name = r.resource_name.clone();
-        let result = match resource_error(r.resource_type) {
+        let refused = denied(ctx, r.resource_type, &r.resource_name, true)
+            .map(|(code, why)| (code, why.to_string()));
+        let result = match refused.or_else(|| resource_error(r.resource_type)) {
             Some(e) => Err(e),
             None => {
                 // AlterConfigs replaces the whole set of overrides.
@@ -171,7 +201,9 @@ pub async fn incremental_alter(
         let mut out = IncrementalResult::default();
         out.resource_type = r.resource_type;
         out.resource_name = r.resource_name.clone();
-        let result = match resource_error(r.resource_type) {
+        let refused = denied(ctx, r.resource_type, &r.resource_name, true)
+            .map(|(code, why)| (code, why.to_string()));
+        let result = match refused.or_else(|| resource_error(r.resource_type)) {
             Some(e) => Err(e),
             None => match ctx.broker.topics.get(&r.resource_name) {
                 None => Err((

@@ -8,6 +8,7 @@ use futures::future::{select_all, FutureExt};
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
 use kafka_protocol::messages::{FetchRequest, FetchResponse, TopicName};
 use kafka_protocol::ResponseError;
+use robustmq_broker::acl::Operation;
 use robustmq_broker::metrics::TopicLabels;
 use robustmq_journal::{batch, JournalError, Log};
 
@@ -24,6 +25,8 @@ struct Wanted {
     topic_id: uuid::Uuid,
     /// Asked for by an id no topic has (v13+).
     unknown_id: bool,
+    /// The client may not read the topic.
+    denied: bool,
     partitions: Vec<(i32, i64, i32, Option<SharedLog>)>,
 }
 
@@ -40,7 +43,9 @@ fn read_once(wanted: &[Wanted], max_bytes: usize) -> (FetchResponse, usize) {
             let mut pd = PartitionData::default();
             pd.partition_index = *index;
             let Some(partition) = partition else {
-                pd.error_code = if w.unknown_id {
+                pd.error_code = if w.denied {
+                    ResponseError::TopicAuthorizationFailed.code()
+                } else if w.unknown_id {
                     ResponseError::UnknownTopicId.code()
                 } else {
                     ResponseError::UnknownTopicOrPartition.code()
@@ -127,11 +132,12 @@ pub async fn handle(ctx: &Ctx, req: FetchRequest, v: i16) -> FetchResponse {
             } else {
                 (t.topic.clone(), false)
             };
+            let denied = !unknown_id && !ctx.topic_allowed(Operation::Read, &topic);
             let partitions = t
                 .partitions
                 .iter()
                 .map(|p| {
-                    let log = (!unknown_id)
+                    let log = (!unknown_id && !denied)
                         .then(|| ctx.broker.topics.partition(&topic, p.partition))
                         .flatten();
                     (p.partition, p.fetch_offset, p.partition_max_bytes, log)
@@ -141,6 +147,7 @@ pub async fn handle(ctx: &Ctx, req: FetchRequest, v: i16) -> FetchResponse {
                 topic,
                 topic_id: t.topic_id,
                 unknown_id,
+                denied,
                 partitions,
             }
         })

@@ -12,6 +12,7 @@ use kafka_protocol::messages::leave_group_response::MemberResponse;
 use kafka_protocol::messages::list_groups_response::ListedGroup;
 use kafka_protocol::messages::*;
 use kafka_protocol::ResponseError;
+use robustmq_broker::acl::{Operation, ResourceType};
 use robustmq_broker::groups::{GroupError, JoinRequest};
 
 use super::{str, Ctx};
@@ -27,6 +28,11 @@ pub async fn find_coordinator(
     v: i16,
 ) -> FindCoordinatorResponse {
     let mut resp = FindCoordinatorResponse::default();
+    // A group lookup needs DESCRIBE on the group.
+    let denied = |key: &str| {
+        req.key_type == KEY_TYPE_GROUP
+            && !ctx.allowed(Operation::Describe, ResourceType::Group, key)
+    };
     let (error, message) = if req.key_type == KEY_TYPE_GROUP {
         (0, None)
     } else if req.key_type == KEY_TYPE_SHARE {
@@ -51,6 +57,11 @@ pub async fn find_coordinator(
                 c.key = k.clone();
                 c.error_code = error;
                 c.error_message = message.clone();
+                if denied(k) {
+                    c.error_code = ResponseError::GroupAuthorizationFailed.code();
+                    c.error_message = None;
+                }
+                let error = c.error_code;
                 if error == 0 {
                     c.node_id = BrokerId(ctx.node.id);
                     c.host = str(&ctx.node.host);
@@ -63,6 +74,11 @@ pub async fn find_coordinator(
             })
             .collect();
     } else {
+        let (error, message) = if denied(&req.key) {
+            (ResponseError::GroupAuthorizationFailed.code(), None)
+        } else {
+            (error, message)
+        };
         resp.error_code = error;
         if v >= 1 {
             resp.error_message = message;
@@ -79,6 +95,11 @@ pub async fn find_coordinator(
     resp
 }
 
+/// Whether the client may do `op` on group `name`.
+pub(super) fn group_allowed(ctx: &Ctx, op: Operation, name: &str) -> bool {
+    ctx.allowed(op, ResourceType::Group, name)
+}
+
 fn client_host(ctx: &Ctx) -> String {
     format!("/{}", ctx.peer.ip())
 }
@@ -86,6 +107,11 @@ fn client_host(ctx: &Ctx) -> String {
 pub async fn join(ctx: &Ctx, req: JoinGroupRequest, v: i16) -> JoinGroupResponse {
     let mut resp = JoinGroupResponse::default();
     resp.protocol_name = Some(str(""));
+    if !group_allowed(ctx, Operation::Read, &req.group_id) {
+        resp.error_code = ResponseError::GroupAuthorizationFailed.code();
+        resp.member_id = req.member_id.clone();
+        return resp;
+    }
     let join = JoinRequest {
         group: req.group_id.0.to_string(),
         member_id: req.member_id.to_string(),
@@ -149,6 +175,10 @@ pub async fn join(ctx: &Ctx, req: JoinGroupRequest, v: i16) -> JoinGroupResponse
 
 pub async fn sync(ctx: &Ctx, req: SyncGroupRequest, _v: i16) -> SyncGroupResponse {
     let mut resp = SyncGroupResponse::default();
+    if !group_allowed(ctx, Operation::Read, &req.group_id) {
+        resp.error_code = ResponseError::GroupAuthorizationFailed.code();
+        return resp;
+    }
     let assignments: Vec<(String, Bytes)> = req
         .assignments
         .iter()
@@ -183,6 +213,10 @@ pub async fn sync(ctx: &Ctx, req: SyncGroupRequest, _v: i16) -> SyncGroupRespons
 
 pub async fn heartbeat(ctx: &Ctx, req: HeartbeatRequest, _v: i16) -> HeartbeatResponse {
     let mut resp = HeartbeatResponse::default();
+    if !group_allowed(ctx, Operation::Read, &req.group_id) {
+        resp.error_code = ResponseError::GroupAuthorizationFailed.code();
+        return resp;
+    }
     if let Err(e) = ctx.broker.groups.heartbeat(
         &req.group_id,
         &req.member_id,
@@ -196,6 +230,10 @@ pub async fn heartbeat(ctx: &Ctx, req: HeartbeatRequest, _v: i16) -> HeartbeatRe
 
 pub async fn leave(ctx: &Ctx, req: LeaveGroupRequest, v: i16) -> LeaveGroupResponse {
     let mut resp = LeaveGroupResponse::default();
+    if !group_allowed(ctx, Operation::Read, &req.group_id) {
+        resp.error_code = ResponseError::GroupAuthorizationFailed.code();
+        return resp;
+    }
     let members: Vec<(String, Option<String>)> = if v >= 3 {
         req.members
             .iter()
@@ -244,9 +282,14 @@ pub async fn list(ctx: &Ctx, req: ListGroupsRequest, _v: i16) -> ListGroupsRespo
     {
         return resp;
     }
+    // DESCRIBE on the cluster lists every group; otherwise those the client may describe.
+    let all = ctx.cluster_allowed(Operation::Describe);
     match ctx.broker.groups.list() {
         Ok(groups) => {
             for (name, state, protocol_type) in groups {
+                if !all && !group_allowed(ctx, Operation::Describe, &name) {
+                    continue;
+                }
                 if !req.states_filter.is_empty()
                     && !req
                         .states_filter
@@ -274,6 +317,14 @@ pub async fn describe(ctx: &Ctx, req: DescribeGroupsRequest, v: i16) -> Describe
     for name in req.groups {
         let mut g = DescribedGroup::default();
         g.group_id = name.clone();
+        if !group_allowed(ctx, Operation::Describe, &name) {
+            g.error_code = ResponseError::GroupAuthorizationFailed.code();
+            resp.groups.push(g);
+            continue;
+        }
+        if req.include_authorized_operations {
+            g.authorized_operations = ctx.authorized_operations(ResourceType::Group, &name);
+        }
         match ctx.broker.groups.describe(&name) {
             Some(d) => {
                 g.group_state = str(d.state.as_str());
@@ -316,6 +367,12 @@ pub async fn delete(ctx: &Ctx, req: DeleteGroupsRequest, _v: i16) -> DeleteGroup
     let mut resp = DeleteGroupsResponse::default();
     for name in req.groups_names {
         let mut r = DeletableGroupResult::default();
+        if !group_allowed(ctx, Operation::Delete, &name) {
+            r.error_code = ResponseError::GroupAuthorizationFailed.code();
+            r.group_id = name;
+            resp.results.push(r);
+            continue;
+        }
         let group = name.to_string();
         let deleted = ctx
             .broker

@@ -8,6 +8,7 @@ use kafka_protocol::messages::list_offsets_response::{
 };
 use kafka_protocol::messages::{ListOffsetsRequest, ListOffsetsResponse};
 use kafka_protocol::ResponseError;
+use robustmq_broker::acl::Operation;
 
 use super::Ctx;
 use crate::errors::journal_code;
@@ -23,11 +24,17 @@ pub async fn handle(ctx: &Ctx, req: ListOffsetsRequest, v: i16) -> ListOffsetsRe
     for t in req.topics {
         let mut topic = ListOffsetsTopicResponse::default();
         topic.name = t.name.clone();
+        let denied = !ctx.topic_allowed(Operation::Describe, &t.name);
         for p in t.partitions {
             let mut out = ListOffsetsPartitionResponse::default();
             out.partition_index = p.partition_index;
             out.timestamp = -1;
             out.offset = -1;
+            if denied {
+                out.error_code = ResponseError::TopicAuthorizationFailed.code();
+                topic.partitions.push(out);
+                continue;
+            }
             let Some(partition) = ctx.broker.topics.partition(&t.name, p.partition_index) else {
                 out.error_code = ResponseError::UnknownTopicOrPartition.code();
                 topic.partitions.push(out);

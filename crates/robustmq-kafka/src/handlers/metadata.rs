@@ -10,6 +10,7 @@ use kafka_protocol::messages::{
     TopicName,
 };
 use kafka_protocol::ResponseError;
+use robustmq_broker::acl::{Operation, ResourceType, CLUSTER_NAME};
 use robustmq_meta::TopicMeta;
 
 use super::{str, Ctx};
@@ -19,8 +20,11 @@ pub fn topic_uuid(t: &TopicMeta) -> uuid::Uuid {
     uuid::Uuid::parse_str(&t.id).unwrap_or_default()
 }
 
-fn describe(ctx: &Ctx, t: &TopicMeta) -> MetadataResponseTopic {
+fn describe(ctx: &Ctx, t: &TopicMeta, ops: bool) -> MetadataResponseTopic {
     let mut out = MetadataResponseTopic::default();
+    if ops {
+        out.topic_authorized_operations = ctx.authorized_operations(ResourceType::Topic, &t.name);
+    }
     out.name = Some(TopicName(str(&t.name)));
     out.topic_id = topic_uuid(t);
     out.partitions = (0..t.partitions)
@@ -54,6 +58,14 @@ pub async fn handle(ctx: &Ctx, req: MetadataRequest, v: i16) -> MetadataResponse
     resp.brokers = vec![broker];
     resp.cluster_id = Some(str(&ctx.cluster_id));
     resp.controller_id = BrokerId(ctx.node.id);
+    if req.include_cluster_authorized_operations {
+        resp.cluster_authorized_operations =
+            ctx.authorized_operations(ResourceType::Cluster, CLUSTER_NAME);
+    }
+    let ops = req.include_topic_authorized_operations;
+    let denied = |name: Option<TopicName>, id| {
+        error_topic(name, id, ResponseError::TopicAuthorizationFailed.code())
+    };
     // v0 treats an empty list as "all topics"; v1+ uses null for that.
     let requested = match req.topics {
         None => None,
@@ -66,20 +78,28 @@ pub async fn handle(ctx: &Ctx, req: MetadataRequest, v: i16) -> MetadataResponse
             .topics
             .list()
             .iter()
-            .map(|t| describe(ctx, t))
+            // Listing all topics shows those the client may describe.
+            .filter(|t| ctx.topic_allowed(Operation::Describe, &t.name))
+            .map(|t| describe(ctx, t, ops))
             .collect(),
         Some(list) => list
             .into_iter()
             .map(|rt| match rt.name {
+                Some(name) if !ctx.topic_allowed(Operation::Describe, &name) => {
+                    denied(Some(name), uuid::Uuid::nil())
+                }
                 Some(name) => {
-                    let auto = v < 4 || req.allow_auto_topic_creation;
+                    // Creating on first use needs CREATE on the cluster or on the topic.
+                    let auto = (v < 4 || req.allow_auto_topic_creation)
+                        && (ctx.cluster_allowed(Operation::Create)
+                            || ctx.topic_allowed(Operation::Create, &name));
                     let found = if auto {
                         ctx.broker.topic_or_create(&name)
                     } else {
                         Ok(ctx.broker.topics.get(&name))
                     };
                     match found {
-                        Ok(Some(t)) => describe(ctx, &t),
+                        Ok(Some(t)) => describe(ctx, &t, ops),
                         Ok(None) => error_topic(
                             Some(name),
                             uuid::Uuid::nil(),
@@ -97,7 +117,10 @@ pub async fn handle(ctx: &Ctx, req: MetadataRequest, v: i16) -> MetadataResponse
                         .into_iter()
                         .find(|t| topic_uuid(t) == wanted)
                     {
-                        Some(t) => describe(ctx, &t),
+                        Some(t) if !ctx.topic_allowed(Operation::Describe, &t.name) => {
+                            denied(None, wanted)
+                        }
+                        Some(t) => describe(ctx, &t, ops),
                         None => error_topic(None, wanted, ResponseError::UnknownTopicId.code()),
                     }
                 }
@@ -116,6 +139,15 @@ pub async fn describe_cluster(
 ) -> DescribeClusterResponse {
     let mut resp = DescribeClusterResponse::default();
     resp.endpoint_type = req.endpoint_type;
+    if !ctx.cluster_allowed(Operation::Describe) {
+        resp.error_code = ResponseError::ClusterAuthorizationFailed.code();
+        resp.error_message = Some(str("Cluster authorization failed."));
+        return resp;
+    }
+    if req.include_cluster_authorized_operations {
+        resp.cluster_authorized_operations =
+            ctx.authorized_operations(ResourceType::Cluster, CLUSTER_NAME);
+    }
     if req.endpoint_type != 1 {
         resp.error_code = ResponseError::MismatchedEndpointType.code();
         resp.error_message = Some(str("The request was sent to an endpoint of type BROKER."));

@@ -1,6 +1,7 @@
 //! One module per family of Kafka APIs: each turns a decoded request into broker-core calls and
 //! builds the response for the version the client asked for.
 
+mod acls;
 mod admin;
 mod api_versions;
 mod configs;
@@ -20,6 +21,7 @@ use futures::future::BoxFuture;
 use futures::FutureExt;
 use kafka_protocol::messages::*;
 use kafka_protocol::protocol::{Encodable, StrBytes, VersionRange};
+use robustmq_broker::acl::{Operation, ResourceType, CLUSTER_NAME};
 use robustmq_broker::metrics::ApiLabels;
 use robustmq_broker::Broker;
 
@@ -44,6 +46,63 @@ pub struct Ctx {
     /// The broker's `fetch.max.bytes`: no Fetch response carries more records than this,
     /// whatever the request asks for.
     pub fetch_max_bytes: usize,
+    /// Who the client is for ACLs: `User:<name>` once SASL authenticated it, else
+    /// `User:ANONYMOUS`.
+    pub principal: String,
+    /// The client's address as ACL bindings name hosts.
+    pub peer_ip: String,
+}
+
+impl Ctx {
+    /// Whether the client may do `op` on resource `name` (always when ACLs are off).
+    pub fn allowed(&self, op: Operation, kind: ResourceType, name: &str) -> bool {
+        self.broker
+            .acls
+            .allows(&self.principal, &self.peer_ip, op, kind, name)
+    }
+
+    /// Whether the client may do `op` on topic `name`.
+    pub fn topic_allowed(&self, op: Operation, name: &str) -> bool {
+        self.allowed(op, ResourceType::Topic, name)
+    }
+
+    /// Whether the client may do `op` on the cluster.
+    pub fn cluster_allowed(&self, op: Operation) -> bool {
+        self.allowed(op, ResourceType::Cluster, CLUSTER_NAME)
+    }
+
+    /// Kafka's authorized-operations field for a resource: bit `code` set for each operation
+    /// of the resource type the client may do.
+    pub fn authorized_operations(&self, kind: ResourceType, name: &str) -> i32 {
+        use Operation::*;
+        let ops: &[Operation] = match kind {
+            ResourceType::Topic => &[
+                Read,
+                Write,
+                Create,
+                Describe,
+                Delete,
+                Alter,
+                DescribeConfigs,
+                AlterConfigs,
+            ],
+            ResourceType::Group => &[Read, Describe, Delete],
+            ResourceType::Cluster => &[
+                Create,
+                ClusterAction,
+                DescribeConfigs,
+                AlterConfigs,
+                IdempotentWrite,
+                Alter,
+                Describe,
+            ],
+            ResourceType::TransactionalId => &[Describe, Write],
+            ResourceType::Any => &[],
+        };
+        ops.iter()
+            .filter(|&&op| self.allowed(op, kind, name))
+            .fold(0, |bits, op| bits | 1 << op.code())
+    }
 }
 
 /// A handler's answer: bytes to write now, bytes to write when a future resolves (a produce
@@ -84,7 +143,10 @@ pub fn api_name(key: ApiKey) -> &'static str {
         OffsetDelete,
         SaslHandshake,
         SaslAuthenticate,
-        DescribeCluster
+        DescribeCluster,
+        CreateAcls,
+        DescribeAcls,
+        DeleteAcls
     )
 }
 
@@ -177,6 +239,9 @@ pub async fn dispatch(ctx: &Ctx, mut raw: RawRequest) -> Result<Reply, FrameErro
         ApiKey::OffsetCommit => call!(OffsetCommitRequest, offsets::commit),
         ApiKey::OffsetFetch => call!(OffsetFetchRequest, offsets::fetch),
         ApiKey::OffsetDelete => call!(OffsetDeleteRequest, offsets::delete),
+        ApiKey::CreateAcls => call!(CreateAclsRequest, acls::create),
+        ApiKey::DescribeAcls => call!(DescribeAclsRequest, acls::describe),
+        ApiKey::DeleteAcls => call!(DeleteAclsRequest, acls::delete),
         other => return unsupported_api(ctx, h, other),
     };
     let seconds = ctx
@@ -224,7 +289,6 @@ fn unsupported_api(ctx: &Ctx, header: &RequestHeader, key: ApiKey) -> Result<Rep
     match key {
         ApiKey::EndTxn => answer!(EndTxnResponse),
         ApiKey::AddOffsetsToTxn => answer!(AddOffsetsToTxnResponse),
-        ApiKey::DescribeAcls => answer!(DescribeAclsResponse),
         ApiKey::DescribeClientQuotas => answer!(DescribeClientQuotasResponse),
         ApiKey::DescribeUserScramCredentials => answer!(DescribeUserScramCredentialsResponse),
         _ => {}

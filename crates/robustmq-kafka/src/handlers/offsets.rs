@@ -19,17 +19,30 @@ use kafka_protocol::protocol::Decodable;
 use kafka_protocol::ResponseError;
 use robustmq_meta::CommittedOffset;
 
+use super::groups::group_allowed;
 use super::{str, Ctx};
 use crate::errors::group_code;
+use robustmq_broker::acl::Operation;
 
 pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommitResponse {
     let mut resp = OffsetCommitResponse::default();
     let mut offsets = Vec::new();
     let mut codes: BTreeMap<(String, i32), i16> = BTreeMap::new();
+    // Committing needs READ on the group and on each topic.
+    let group_denied = !group_allowed(ctx, Operation::Read, &req.group_id);
     for t in &req.topics {
         let known = ctx.broker.topics.get(&t.name);
+        let topic_denied = !ctx.topic_allowed(Operation::Read, &t.name);
         for p in &t.partitions {
             let key = (t.name.0.to_string(), p.partition_index);
+            if group_denied {
+                codes.insert(key, ResponseError::GroupAuthorizationFailed.code());
+                continue;
+            }
+            if topic_denied {
+                codes.insert(key, ResponseError::TopicAuthorizationFailed.code());
+                continue;
+            }
             if known
                 .as_ref()
                 .is_none_or(|k| p.partition_index < 0 || p.partition_index >= k.partitions)
@@ -65,13 +78,16 @@ pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommi
         req.generation_id_or_member_epoch,
     );
     let committed = offsets.clone();
-    let result = ctx
-        .broker
-        .off_runtime(move |b| {
-            b.groups
-                .commit_offsets(&group, &member, generation, &committed)
-        })
-        .await;
+    let result = if group_denied {
+        Ok(())
+    } else {
+        ctx.broker
+            .off_runtime(move |b| {
+                b.groups
+                    .commit_offsets(&group, &member, generation, &committed)
+            })
+            .await
+    };
     if let Err(e) = result {
         let code = group_code(&e);
         for (t, p, _) in &offsets {
@@ -95,8 +111,8 @@ pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommi
     resp
 }
 
-/// One topic's partitions with their committed offsets, if any.
-type TopicOffsets = (String, Vec<(i32, Option<CommittedOffset>)>);
+/// One topic's partitions with their committed offsets, if any, or the partition's error.
+type TopicOffsets = (String, Vec<(i32, Result<Option<CommittedOffset>, i16>)>);
 
 /// Committed offsets of one group for the asked partitions, or all of them when `None`.
 fn lookup(
@@ -104,6 +120,9 @@ fn lookup(
     group: &str,
     wanted: Option<Vec<(String, Vec<i32>)>>,
 ) -> Result<Vec<TopicOffsets>, i16> {
+    if !group_allowed(ctx, Operation::Describe, group) {
+        return Err(ResponseError::GroupAuthorizationFailed.code());
+    }
     let committed = ctx
         .broker
         .groups
@@ -113,8 +132,11 @@ fn lookup(
         Some(w) => w,
         None => {
             let mut all: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+            // All of the group's offsets: those of topics the client may describe.
             for (t, p, _) in &committed {
-                all.entry(t.clone()).or_default().push(*p);
+                if ctx.topic_allowed(Operation::Describe, t) {
+                    all.entry(t.clone()).or_default().push(*p);
+                }
             }
             all.into_iter().collect()
         }
@@ -128,7 +150,15 @@ fn lookup(
     Ok(wanted
         .into_iter()
         .map(|(topic, parts)| {
-            let found = parts.into_iter().map(|p| (p, find(&topic, p))).collect();
+            let found = if ctx.topic_allowed(Operation::Describe, &topic) {
+                parts
+                    .into_iter()
+                    .map(|p| (p, Ok(find(&topic, p))))
+                    .collect()
+            } else {
+                let denied = ResponseError::TopicAuthorizationFailed.code();
+                parts.into_iter().map(|p| (p, Err(denied))).collect()
+            };
             (topic, found)
         })
         .collect())
@@ -137,9 +167,13 @@ fn lookup(
 /// Builds one response partition; the v8 and the older response types have the same fields.
 macro_rules! partition_response {
     ($ty:ty, $p:expr, $c:expr) => {{
-        let c: Option<CommittedOffset> = $c;
+        let found: Result<Option<CommittedOffset>, i16> = $c;
         let mut r = <$ty>::default();
         r.partition_index = $p;
+        let c = found.unwrap_or_else(|code| {
+            r.error_code = code;
+            None
+        });
         r.committed_offset = c.as_ref().map(|c| c.offset).unwrap_or(-1);
         r.committed_leader_epoch = c.as_ref().map(|c| c.leader_epoch).unwrap_or(-1);
         r.metadata = Some(str(c.as_ref().map(|c| c.metadata.as_str()).unwrap_or("")));
@@ -217,6 +251,10 @@ fn subscribed_topics(metadata: &Bytes) -> Vec<String> {
 
 pub async fn delete(ctx: &Ctx, req: OffsetDeleteRequest, _v: i16) -> OffsetDeleteResponse {
     let mut resp = OffsetDeleteResponse::default();
+    if !group_allowed(ctx, Operation::Delete, &req.group_id) {
+        resp.error_code = ResponseError::GroupAuthorizationFailed.code();
+        return resp;
+    }
     let subscribed: Vec<String> = ctx
         .broker
         .groups
@@ -230,7 +268,9 @@ pub async fn delete(ctx: &Ctx, req: OffsetDeleteRequest, _v: i16) -> OffsetDelet
         .unwrap_or_default();
     let mut deletable = Vec::new();
     for t in &req.topics {
-        if !subscribed.iter().any(|s| s.as_str() == t.name.as_str()) {
+        if !subscribed.iter().any(|s| s.as_str() == t.name.as_str())
+            && ctx.topic_allowed(Operation::Read, &t.name)
+        {
             for p in &t.partitions {
                 deletable.push((t.name.0.to_string(), p.partition_index));
             }
@@ -248,10 +288,13 @@ pub async fn delete(ctx: &Ctx, req: OffsetDeleteRequest, _v: i16) -> OffsetDelet
     for t in req.topics {
         let mut topic = OffsetDeleteResponseTopic::default();
         let busy = subscribed.iter().any(|s| s.as_str() == t.name.as_str());
+        let denied = !ctx.topic_allowed(Operation::Read, &t.name);
         for p in t.partitions {
             let mut r = OffsetDeleteResponsePartition::default();
             r.partition_index = p.partition_index;
-            if busy {
+            if denied {
+                r.error_code = ResponseError::TopicAuthorizationFailed.code();
+            } else if busy {
                 r.error_code = ResponseError::GroupSubscribedToTopic.code();
             }
             topic.partitions.push(r);

@@ -8,6 +8,7 @@ use futures::FutureExt;
 use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
 use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse, RequestHeader};
 use kafka_protocol::ResponseError;
+use robustmq_broker::acl::Operation;
 use robustmq_journal::Log;
 
 use super::{respond, Ctx, Reply};
@@ -58,6 +59,7 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
             ResponseError::UnknownTopicOrPartition.code()
         };
         let name = resolved.clone().unwrap_or_default();
+        let denied = resolved.is_some() && !ctx.topic_allowed(Operation::Write, &name);
         let mut parts = Vec::with_capacity(td.partition_data.len());
         for pd in td.partition_data {
             let index = pd.index;
@@ -65,6 +67,14 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                 parts.push(failed(
                     index,
                     ResponseError::InvalidRequiredAcks.code(),
+                    None,
+                ));
+                continue;
+            }
+            if denied {
+                parts.push(failed(
+                    index,
+                    ResponseError::TopicAuthorizationFailed.code(),
                     None,
                 ));
                 continue;

@@ -1,7 +1,10 @@
 //! CONNECT: authentication, client identifier, keep alive, session open, CONNACK.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+
+use robustmq_broker::acl;
 
 use robustmq_broker::users::Users;
 use tokio::sync::oneshot;
@@ -57,9 +60,15 @@ pub struct Accepted {
     pub topic_alias_maximum: u16,
     /// The will and its delay in seconds.
     pub will: Option<(Message, u32)>,
+    /// Who the client is for ACLs: `User:<username>`, or `User:ANONYMOUS`.
+    pub principal: String,
 }
 
-pub async fn accept(core: &Arc<MqttCore>, c: Connect) -> Result<Accepted, Refused> {
+pub async fn accept(
+    core: &Arc<MqttCore>,
+    c: Connect,
+    peer: SocketAddr,
+) -> Result<Accepted, Refused> {
     let version = c.protocol;
     let v5 = version.is_v5();
     if let Some(method) = &c.properties.authentication_method {
@@ -72,6 +81,10 @@ pub async fn accept(core: &Arc<MqttCore>, c: Connect) -> Result<Accepted, Refuse
         ));
     }
     authenticate(core, version, c.username.as_deref(), c.password.as_deref()).await?;
+    let principal = c
+        .username
+        .as_deref()
+        .map_or_else(|| acl::ANONYMOUS.to_string(), acl::user_principal);
 
     let mut props = Properties::default();
     let client_id = if c.client_id.is_empty() {
@@ -99,6 +112,15 @@ pub async fn accept(core: &Arc<MqttCore>, c: Connect) -> Result<Accepted, Refuse
                     version,
                     refuse::TOPIC_NAME_INVALID,
                     format!("will topic: {e}"),
+                ));
+            }
+            // As Mosquitto does: a will the client could not publish refuses the CONNECT.
+            let host = peer.ip().to_string();
+            if !crate::acl::may_publish(&core.broker.acls, &principal, &host, &w.topic) {
+                return Err(refused(
+                    version,
+                    refuse::NOT_AUTHORIZED,
+                    format!("not authorized to publish the will to '{}'", w.topic),
                 ));
             }
             let msg = Message {
@@ -191,6 +213,7 @@ pub async fn accept(core: &Arc<MqttCore>, c: Connect) -> Result<Accepted, Refuse
             .unwrap_or(u32::MAX),
         topic_alias_maximum: c.properties.topic_alias_maximum.unwrap_or(0),
         will,
+        principal,
     })
 }
 

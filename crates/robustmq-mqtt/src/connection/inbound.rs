@@ -11,12 +11,13 @@ use crate::codec::{
     UnsubAck, Unsubscribe,
 };
 use crate::message::Message;
-use crate::topic;
+use crate::{acl, topic};
 
 /// v5 reason codes used here.
 mod rc {
     pub const UNSPECIFIED: u8 = 0x80;
     pub const PROTOCOL_ERROR: u8 = 0x82;
+    pub const NOT_AUTHORIZED: u8 = 0x87;
     pub const TOPIC_FILTER_INVALID: u8 = 0x8F;
     pub const TOPIC_NAME_INVALID: u8 = 0x90;
     pub const PACKET_ID_NOT_FOUND: u8 = 0x92;
@@ -134,6 +135,23 @@ impl Conn {
             return Some(self.violation(rc::TOPIC_NAME_INVALID, &e.to_string()));
         }
         let packet_id = p.packet_id.unwrap_or(0);
+        let acls = &self.core.broker.acls;
+        if acls.enabled()
+            && !acl::may_publish(acls, &self.principal, &self.peer.ip().to_string(), &p.topic)
+        {
+            // Not stored, not delivered: QoS 1/2 get 0x87 in MQTT 5 (3.x acknowledgements
+            // carry no reason, so 3.x sees a plain PUBACK/PUBREC); QoS 0 is dropped.
+            if p.qos == QoS::AtMostOnce {
+                return None;
+            }
+            if self.inbound_unacked >= usize::from(self.core.config.receive_maximum) {
+                return Some(self.violation(
+                    rc::RECEIVE_MAXIMUM_EXCEEDED,
+                    "more unacknowledged QoS 1/2 publishes than our Receive Maximum",
+                ));
+            }
+            return self.refuse_publish(p.qos, packet_id, rc::NOT_AUTHORIZED);
+        }
         if p.qos > QoS::AtMostOnce {
             if self.inbound_unacked >= usize::from(self.core.config.receive_maximum) {
                 return Some(self.violation(
@@ -367,6 +385,22 @@ impl Conn {
                     continue;
                 }
             };
+            let acls = &self.core.broker.acls;
+            if acls.enabled()
+                && !acl::may_subscribe(
+                    acls,
+                    &self.principal,
+                    &self.peer.ip().to_string(),
+                    parsed.filter,
+                )
+            {
+                codes.push(if self.version.is_v5() {
+                    rc::NOT_AUTHORIZED
+                } else {
+                    0x80
+                });
+                continue;
+            }
             if parsed.share_group.is_some() && options.no_local {
                 return Some(self.violation(
                     rc::PROTOCOL_ERROR,

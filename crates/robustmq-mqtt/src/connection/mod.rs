@@ -76,6 +76,8 @@ pub(crate) struct Conn {
     peer: SocketAddr,
     version: ProtocolVersion,
     client_id: String,
+    /// Who the client is for ACLs (see [`crate::acl`]).
+    principal: String,
     session: Arc<Session>,
     conn_id: u64,
     /// The client's limits on what we send.
@@ -179,7 +181,7 @@ where
         }
     };
     let clean_expiry = connect.properties.session_expiry_interval.unwrap_or(0);
-    let accepted = match connect::accept(core, connect).await {
+    let accepted = match connect::accept(core, connect, peer).await {
         Ok(a) => a,
         Err(r) => {
             let mut out = BytesMut::new();
@@ -199,6 +201,7 @@ where
         peer,
         version: accepted.version,
         client_id: accepted.client_id,
+        principal: accepted.principal,
         session: Arc::clone(&accepted.session),
         conn_id: accepted.conn_id,
         client_receive_max: accepted.receive_maximum,
