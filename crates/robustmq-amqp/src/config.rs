@@ -193,9 +193,7 @@ impl Protocol for Amqp {
                 addr,
                 source,
             };
-            let l = tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(bind_error)?;
+            let l = robustmq_transport::listener::bind(addr).map_err(bind_error)?;
             let local = l.local_addr().map_err(bind_error)?;
             tracing::info!(addr = %local, "{} listener ready", spec.name);
             started.listeners.push((spec.name.to_string(), local));

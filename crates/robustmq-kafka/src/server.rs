@@ -50,7 +50,7 @@ pub struct KafkaServer {
 
 impl KafkaServer {
     pub async fn bind(config: KafkaServerConfig, broker: Arc<Broker>) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(config.listen).await?;
+        let listener = robustmq_transport::listener::bind(config.listen)?;
         Ok(KafkaServer {
             listener,
             config,

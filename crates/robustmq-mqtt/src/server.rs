@@ -39,7 +39,7 @@ impl Listener {
         name: &'static str,
     ) -> std::io::Result<Self> {
         Ok(Listener {
-            tcp: TcpListener::bind(addr).await?,
+            tcp: robustmq_transport::listener::bind(addr)?,
             transport,
             name,
         })
