@@ -212,3 +212,22 @@ def test_other_fsync_policies_serve_acks_all(daemon_factory, policy):
     assert offsets == list(range(20))
     d.restart()
     assert_messages_match(read_partition(d.bootstrap, topic), recs)
+
+
+def listen_backlog(port: int) -> int:
+    """The accept-queue size of the socket listening on `port`, as `ss` reads it from the
+    kernel's socket diagnostics."""
+    out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True,
+                         check=True).stdout.split()
+    # State Recv-Q Send-Q Local Peer: for a listening socket Send-Q is the backlog.
+    return int(out[2])
+
+
+def test_protocol_listeners_keep_a_deep_accept_queue(robustmq):
+    """A burst of connects from a few hundred clients must not overflow the accept queue (the
+    kernel then drops the connect and the client waits 1 s to retry): every protocol listener
+    asks for 1024, capped by net.core.somaxconn."""
+    with open("/proc/sys/net/core/somaxconn") as f:
+        wanted = min(1024, int(f.read()))
+    for port in (robustmq.kafka_port, robustmq.mqtt_port, robustmq.ws_port, robustmq.amqp_port):
+        assert listen_backlog(port) == wanted, port
