@@ -373,6 +373,11 @@ impl Acls {
         self.config.enabled
     }
 
+    /// ACLs are off, or `principal` is a super user: everything is allowed.
+    fn unrestricted(&self, principal: &str) -> bool {
+        !self.config.enabled || self.config.super_users.iter().any(|s| s == principal)
+    }
+
     /// Whether `principal` connected from `host` may do `operation` on resource `name` of
     /// type `kind`: always when ACLs are off or for a super user; a denial is logged.
     pub fn allows(
@@ -383,7 +388,7 @@ impl Acls {
         kind: ResourceType,
         name: &str,
     ) -> bool {
-        if !self.config.enabled || self.config.super_users.iter().any(|s| s == principal) {
+        if self.unrestricted(principal) {
             return true;
         }
         let ok = self.authorize(
@@ -410,7 +415,7 @@ impl Acls {
         operation: Operation,
         kind: ResourceType,
     ) -> Vec<AclBinding> {
-        if !self.config.enabled || self.config.super_users.iter().any(|s| s == principal) {
+        if self.unrestricted(principal) {
             return Vec::new();
         }
         self.read()
@@ -436,7 +441,7 @@ impl Acls {
         operation: Operation,
         kind: ResourceType,
     ) -> bool {
-        if !self.config.enabled || self.config.super_users.iter().any(|s| s == principal) {
+        if self.unrestricted(principal) {
             return true;
         }
         let bindings = self.read();
