@@ -388,46 +388,54 @@ impl Acls {
         kind: ResourceType,
         name: &str,
     ) -> bool {
-        if self.unrestricted(principal) {
-            return true;
-        }
-        let ok = self.authorize(
-            self.config.allow_everyone_if_no_acl_found,
-            principal,
-            host,
-            operation,
-            kind,
-            name,
-        );
+        let ok = self.allows_quietly(principal, host, operation, kind, name);
         if !ok {
             log_denial(principal, host, operation, kind, name);
         }
         ok
     }
 
-    /// The DENY bindings that apply to `principal` from `host` for `operation` on resources
-    /// of type `kind` (none with ACLs off or for a super user): for checks over many names
-    /// at once, such as an MQTT wildcard filter.
-    pub fn denials(
+    /// [`Acls::allows`] without the log line, for a check another one may still pass (CREATE
+    /// on the cluster, else on the topic).
+    pub fn allows_quietly(
         &self,
         principal: &str,
         host: &str,
         operation: Operation,
         kind: ResourceType,
-    ) -> Vec<AclBinding> {
-        if self.unrestricted(principal) {
-            return Vec::new();
-        }
-        self.read()
-            .iter()
-            .filter(|b| {
+        name: &str,
+    ) -> bool {
+        self.unrestricted(principal)
+            || authorize(
+                &self.read(),
+                self.config.allow_everyone_if_no_acl_found,
+                principal,
+                host,
+                operation,
+                kind,
+                name,
+            )
+    }
+
+    /// Whether a DENY binding for `operation` on resources of type `kind` that applies to
+    /// `principal` from `host` satisfies `covers` (never with ACLs off or for a super user):
+    /// for checks over many names at once, such as an MQTT wildcard filter.
+    pub fn denied_where(
+        &self,
+        principal: &str,
+        host: &str,
+        operation: Operation,
+        kind: ResourceType,
+        covers: impl Fn(&AclBinding) -> bool,
+    ) -> bool {
+        !self.unrestricted(principal)
+            && self.read().iter().any(|b| {
                 b.resource_type == kind
                     && b.permission == Permission::Deny
                     && (b.operation == operation || b.operation == Operation::All)
                     && b.for_principal(principal, host)
+                    && covers(b)
             })
-            .cloned()
-            .collect()
     }
 
     /// Whether `principal` may do `operation` on some resource of type `kind` (Kafka's
@@ -444,52 +452,27 @@ impl Acls {
         if self.unrestricted(principal) {
             return true;
         }
-        let bindings = self.read();
-        let of_kind = bindings.iter().filter(|b| b.resource_type == kind);
-        let mine: Vec<&AclBinding> = of_kind
-            .clone()
-            .filter(|b| b.for_principal(principal, host))
-            .collect();
-        let denied_everywhere = mine.iter().any(|b| {
-            b.permission == Permission::Deny
-                && (b.operation == operation || b.operation == Operation::All)
-                && match b.pattern_type {
-                    PatternType::Literal => b.resource_name == "*",
-                    PatternType::Prefixed => b.resource_name.is_empty(),
-                    _ => false,
-                }
-        });
-        if denied_everywhere {
+        let everywhere =
+            |b: &AclBinding| b.pattern_type == PatternType::Literal && b.resource_name == "*";
+        if self.denied_where(principal, host, operation, kind, everywhere) {
             return false;
         }
-        let allowed = mine
+        let bindings = self.read();
+        let mut of_kind = bindings
             .iter()
-            .any(|b| b.permission == Permission::Allow && b.operation.allows(operation));
-        allowed || (self.config.allow_everyone_if_no_acl_found && of_kind.count() == 0)
+            .filter(|b| b.resource_type == kind)
+            .peekable();
+        let none_of_kind = of_kind.peek().is_none();
+        let allowed = of_kind.any(|b| {
+            b.permission == Permission::Allow
+                && b.operation.allows(operation)
+                && b.for_principal(principal, host)
+        });
+        allowed || (self.config.allow_everyone_if_no_acl_found && none_of_kind)
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<AclBinding>> {
         self.bindings.read().unwrap_or_else(|p| p.into_inner())
-    }
-
-    pub fn authorize(
-        &self,
-        allow_if_no_acl: bool,
-        principal: &str,
-        host: &str,
-        operation: Operation,
-        kind: ResourceType,
-        name: &str,
-    ) -> bool {
-        authorize(
-            &self.read(),
-            allow_if_no_acl,
-            principal,
-            host,
-            operation,
-            kind,
-            name,
-        )
     }
 
     /// Every binding `filter` matches.
@@ -504,13 +487,16 @@ impl Acls {
     /// Adds a binding (one that exists already is kept as is).
     pub fn create(&self, b: AclBinding) -> Result<()> {
         b.validate().map_err(BrokerError::InvalidArgument)?;
-        if self.read().contains(&b) {
-            return Ok(());
-        }
-        if self.read().len() >= MAX_BINDINGS {
-            return Err(BrokerError::InvalidArgument(format!(
-                "ACL limit reached ({MAX_BINDINGS} bindings)"
-            )));
+        {
+            let bindings = self.read();
+            if bindings.binary_search(&b).is_ok() {
+                return Ok(());
+            }
+            if bindings.len() >= MAX_BINDINGS {
+                return Err(BrokerError::InvalidArgument(format!(
+                    "ACL limit reached ({MAX_BINDINGS} bindings)"
+                )));
+            }
         }
         self.meta.put_entry(NS, &key(&b), b"{}", true)?;
         let mut w = self.bindings.write().unwrap_or_else(|p| p.into_inner());
@@ -520,16 +506,20 @@ impl Acls {
         Ok(())
     }
 
-    /// Removes every binding `filter` matches; returns them.
+    /// Removes every binding `filter` matches, in one meta write; returns them.
     pub fn delete(&self, filter: &AclFilter) -> Result<Vec<AclBinding>> {
         let gone = self.describe(filter);
-        for b in &gone {
-            self.meta.delete_entry(NS, &key(b))?;
+        if gone.is_empty() {
+            return Ok(gone);
         }
+        let keys: Vec<String> = gone.iter().map(key).collect();
+        let changes: Vec<(&str, Option<&[u8]>)> = keys.iter().map(|k| (k.as_str(), None)).collect();
+        self.meta.write_entries(NS, &changes, true)?;
+        // Both sorted: what is gone is found by binary search, not by a scan per binding.
         self.bindings
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .retain(|b| !gone.contains(b));
+            .retain(|b| gone.binary_search(b).is_err());
         Ok(gone)
     }
 }
@@ -716,7 +706,7 @@ mod tests {
             off.allows("User:x", "h", Write, Topic, "t"),
             "off: everything"
         );
-        assert!(off.denials("User:x", "h", Read, Topic).is_empty());
+        assert!(!off.denied_where("User:x", "h", Read, Topic, |_| true));
         let config = AclConfig {
             enabled: true,
             super_users: vec!["User:root".into()],
@@ -737,8 +727,9 @@ mod tests {
             !acls.allows_any("User:alice", "h", Write, Topic),
             "denied on every topic"
         );
-        assert_eq!(acls.denials("User:alice", "h", Write, Topic).len(), 1);
-        assert!(acls.denials("User:root", "h", Write, Topic).is_empty());
+        assert!(acls.denied_where("User:alice", "h", Write, Topic, |_| true));
+        assert!(!acls.denied_where("User:alice", "h", Read, Topic, |_| true));
+        assert!(!acls.denied_where("User:root", "h", Write, Topic, |_| true));
         // Kept in meta: a new store over the same directory sees both.
         drop(acls);
         let meta: std::sync::Arc<dyn MetaStore> =

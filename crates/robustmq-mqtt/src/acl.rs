@@ -3,9 +3,40 @@
 //! (and a will) needs WRITE on the topic name; SUBSCRIBE needs READ on the filter's text, and
 //! a wildcard filter is refused when a DENY of READ covers a topic it could match.
 
-use robustmq_broker::acl::{AclBinding, Acls, Operation, PatternType, ResourceType};
+use std::net::SocketAddr;
+
+use robustmq_broker::acl::{self, AclBinding, Acls, Operation, PatternType, ResourceType};
 
 use crate::topic;
+
+/// Who a connection is, for ACLs: made once at CONNECT, and only when ACLs are on (a
+/// connection without one is never checked).
+#[derive(Debug)]
+pub struct Identity {
+    /// `User:<username>`, or `User:ANONYMOUS`.
+    pub principal: String,
+    /// The client's address as bindings name hosts.
+    pub host: String,
+}
+
+impl Identity {
+    pub fn of(acls: &Acls, username: Option<&str>, peer: SocketAddr) -> Option<Box<Identity>> {
+        acls.enabled().then(|| {
+            Box::new(Identity {
+                principal: username.map_or_else(|| acl::ANONYMOUS.to_string(), acl::user_principal),
+                host: peer.ip().to_string(),
+            })
+        })
+    }
+
+    pub fn may_publish(&self, acls: &Acls, name: &str) -> bool {
+        may_publish(acls, &self.principal, &self.host, name)
+    }
+
+    pub fn may_subscribe(&self, acls: &Acls, filter: &str) -> bool {
+        may_subscribe(acls, &self.principal, &self.host, filter)
+    }
+}
 
 /// Whether `principal` connected from `host` may publish to topic `name`.
 pub fn may_publish(acls: &Acls, principal: &str, host: &str, name: &str) -> bool {
@@ -27,8 +58,9 @@ pub fn may_subscribe(acls: &Acls, principal: &str, host: &str, filter: &str) -> 
     if !filter.contains(['+', '#']) {
         return true;
     }
-    let denied = acls.denials(principal, host, Operation::Read, ResourceType::Topic);
-    !denied.iter().any(|b| could_match(filter, b))
+    !acls.denied_where(principal, host, Operation::Read, ResourceType::Topic, |b| {
+        could_match(filter, b)
+    })
 }
 
 /// Whether wildcard `filter` could match a topic `b` names: a literal name it matches, or a

@@ -9,7 +9,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::FutureExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -35,9 +34,6 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
-/// Connections accepted in one go when several are queued.
-const ACCEPT_BATCH: usize = 64;
-
 /// How one listener runs.
 pub struct RunOptions {
     /// Names the listener in logs ("kafka", "mqtt", "mqtt_ws", ...).
@@ -62,41 +58,31 @@ pub async fn run<F, Fut>(
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
-            // Accepting comes first: under a burst of connects the kernel's accept queue must
-            // drain before it overflows (an overflow costs the client a 1 s SYN retransmit).
-            biased;
-            _ = shutdown.changed() => break,
             accepted = listener.accept() => {
-                let mut next = Some(accepted);
-                let mut taken = 0;
-                while let Some(accepted) = next.take() {
-                    let (stream, peer) = match accepted {
-                        Ok(a) => a,
-                        Err(e) => {
-                            // Out of descriptors, say: back off instead of spinning.
-                            tracing::warn!(error = %e, "{name} accept failed");
-                            tokio::time::sleep(Duration::from_millis(50)).await;
-                            break;
-                        }
-                    };
-                    taken += 1;
-                    match options.limit.try_admit(peer.ip()) {
-                        Ok(permit) => {
-                            let work = serve(stream, peer, shutdown.clone());
-                            conns.spawn(async move {
-                                let _permit = permit;
-                                work.await;
-                            });
-                        }
-                        Err(why) => tracing::warn!(%peer, "{name} connection refused: {why}"),
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // Out of descriptors, say: back off instead of spinning.
+                        tracing::warn!(error = %e, "{name} accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
                     }
-                    // Take what else is queued already, up to a batch, before anything else.
-                    if taken < ACCEPT_BATCH {
-                        next = listener.accept().now_or_never();
+                };
+                let permit = match options.limit.try_admit(peer.ip()) {
+                    Ok(p) => p,
+                    Err(why) => {
+                        tracing::warn!(%peer, "{name} connection refused: {why}");
+                        continue;
                     }
-                }
+                };
+                let work = serve(stream, peer, shutdown.clone());
+                conns.spawn(async move {
+                    let _permit = permit;
+                    work.await;
+                });
             }
             Some(_) = conns.join_next(), if !conns.is_empty() => {}
+            _ = shutdown.changed() => break,
         }
     }
     drop(listener);

@@ -35,8 +35,7 @@ pub async fn create_topics(ctx: &Ctx, req: CreateTopicsRequest, v: i16) -> Creat
             t.num_partitions
         };
         let configs = super::configs::set_values(t.configs.iter().map(|c| (&c.name, &c.value)));
-        let may_create =
-            ctx.cluster_allowed(Operation::Create) || ctx.topic_allowed(Operation::Create, &t.name);
+        let may_create = ctx.cluster_or_topic_allowed(Operation::Create, &t.name);
         let outcome = if !may_create {
             Err((ResponseError::TopicAuthorizationFailed.code(), None))
         } else if t.replication_factor != -1 && t.replication_factor != 1 {
@@ -229,13 +228,16 @@ pub async fn init_producer_id(
         return resp;
     }
     // An idempotent producer needs IDEMPOTENT_WRITE on the cluster, or WRITE on some topic.
-    let host = &ctx.peer_ip;
-    if !ctx.cluster_allowed(Operation::IdempotentWrite)
-        && !ctx
-            .broker
-            .acls
-            .allows_any(&ctx.principal, host, Operation::Write, ResourceType::Topic)
-    {
+    let writes_some_topic = |ctx: &Ctx| {
+        let acls = &ctx.broker.acls;
+        acls.allows_any(
+            &ctx.principal,
+            &ctx.peer_ip,
+            Operation::Write,
+            ResourceType::Topic,
+        )
+    };
+    if !writes_some_topic(ctx) && !ctx.cluster_allowed(Operation::IdempotentWrite) {
         resp.error_code = ResponseError::ClusterAuthorizationFailed.code();
         return resp;
     }

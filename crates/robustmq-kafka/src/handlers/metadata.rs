@@ -89,14 +89,15 @@ pub async fn handle(ctx: &Ctx, req: MetadataRequest, v: i16) -> MetadataResponse
                     denied(Some(name), uuid::Uuid::nil())
                 }
                 Some(name) => {
-                    // Creating on first use needs CREATE on the cluster or on the topic.
-                    let auto = (v < 4 || req.allow_auto_topic_creation)
-                        && (ctx.cluster_allowed(Operation::Create)
-                            || ctx.topic_allowed(Operation::Create, &name));
-                    let found = if auto {
-                        ctx.broker.topic_or_create(&name)
-                    } else {
-                        Ok(ctx.broker.topics.get(&name))
+                    // Creating on first use needs CREATE on the cluster or on the topic, asked
+                    // only when the topic is missing.
+                    let auto = v < 4 || req.allow_auto_topic_creation;
+                    let found = match ctx.broker.topics.get(&name) {
+                        Some(t) => Ok(Some(t)),
+                        None if auto && ctx.cluster_or_topic_allowed(Operation::Create, &name) => {
+                            ctx.broker.topic_or_create(&name)
+                        }
+                        None => Ok(None),
                     };
                     match found {
                         Ok(Some(t)) => describe(ctx, &t, ops),

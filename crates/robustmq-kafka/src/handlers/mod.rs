@@ -71,6 +71,19 @@ impl Ctx {
         self.allowed(op, ResourceType::Cluster, CLUSTER_NAME)
     }
 
+    /// Whether the client may do `op` on the cluster or, failing that, on topic `name`
+    /// (Kafka's rule for creating a topic); only a refusal of both is logged.
+    pub fn cluster_or_topic_allowed(&self, op: Operation, name: &str) -> bool {
+        let acls = &self.broker.acls;
+        acls.allows_quietly(
+            &self.principal,
+            &self.peer_ip,
+            op,
+            ResourceType::Cluster,
+            CLUSTER_NAME,
+        ) || self.topic_allowed(op, name)
+    }
+
     /// Kafka's authorized-operations field for a resource: bit `code` set for each operation
     /// of the resource type the client may do.
     pub fn authorized_operations(&self, kind: ResourceType, name: &str) -> i32 {

@@ -4,11 +4,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use robustmq_broker::acl;
-
 use robustmq_broker::users::Users;
 use tokio::sync::oneshot;
 
+use crate::acl::Identity;
 use crate::broker::session::Session;
 use crate::broker::{MqttCore, OpenError};
 use crate::codec::{ConnAck, Connect, Properties, ProtocolVersion};
@@ -60,8 +59,8 @@ pub struct Accepted {
     pub topic_alias_maximum: u16,
     /// The will and its delay in seconds.
     pub will: Option<(Message, u32)>,
-    /// Who the client is for ACLs: `User:<username>`, or `User:ANONYMOUS`.
-    pub principal: String,
+    /// Who the client is for ACLs; `None` when ACLs are off.
+    pub identity: Option<Box<Identity>>,
 }
 
 pub async fn accept(
@@ -81,10 +80,7 @@ pub async fn accept(
         ));
     }
     authenticate(core, version, c.username.as_deref(), c.password.as_deref()).await?;
-    let principal = c
-        .username
-        .as_deref()
-        .map_or_else(|| acl::ANONYMOUS.to_string(), acl::user_principal);
+    let identity = Identity::of(&core.broker.acls, c.username.as_deref(), peer);
 
     let mut props = Properties::default();
     let client_id = if c.client_id.is_empty() {
@@ -115,8 +111,11 @@ pub async fn accept(
                 ));
             }
             // As Mosquitto does: a will the client could not publish refuses the CONNECT.
-            let host = peer.ip().to_string();
-            if !crate::acl::may_publish(&core.broker.acls, &principal, &host, &w.topic) {
+            let acls = &core.broker.acls;
+            if identity
+                .as_ref()
+                .is_some_and(|id| !id.may_publish(acls, &w.topic))
+            {
                 return Err(refused(
                     version,
                     refuse::NOT_AUTHORIZED,
@@ -213,7 +212,7 @@ pub async fn accept(
             .unwrap_or(u32::MAX),
         topic_alias_maximum: c.properties.topic_alias_maximum.unwrap_or(0),
         will,
-        principal,
+        identity,
     })
 }
 

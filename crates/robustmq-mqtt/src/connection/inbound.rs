@@ -11,7 +11,7 @@ use crate::codec::{
     UnsubAck, Unsubscribe,
 };
 use crate::message::Message;
-use crate::{acl, topic};
+use crate::topic;
 
 /// v5 reason codes used here.
 mod rc {
@@ -135,23 +135,6 @@ impl Conn {
             return Some(self.violation(rc::TOPIC_NAME_INVALID, &e.to_string()));
         }
         let packet_id = p.packet_id.unwrap_or(0);
-        let acls = &self.core.broker.acls;
-        if acls.enabled()
-            && !acl::may_publish(acls, &self.principal, &self.peer.ip().to_string(), &p.topic)
-        {
-            // Not stored, not delivered: QoS 1/2 get 0x87 in MQTT 5 (3.x acknowledgements
-            // carry no reason, so 3.x sees a plain PUBACK/PUBREC); QoS 0 is dropped.
-            if p.qos == QoS::AtMostOnce {
-                return None;
-            }
-            if self.inbound_unacked >= usize::from(self.core.config.receive_maximum) {
-                return Some(self.violation(
-                    rc::RECEIVE_MAXIMUM_EXCEEDED,
-                    "more unacknowledged QoS 1/2 publishes than our Receive Maximum",
-                ));
-            }
-            return self.refuse_publish(p.qos, packet_id, rc::NOT_AUTHORIZED);
-        }
         if p.qos > QoS::AtMostOnce {
             if self.inbound_unacked >= usize::from(self.core.config.receive_maximum) {
                 return Some(self.violation(
@@ -173,6 +156,19 @@ impl Conn {
                 }));
                 return None;
             }
+        }
+        let acls = &self.core.broker.acls;
+        if self
+            .identity
+            .as_ref()
+            .is_some_and(|id| !id.may_publish(acls, &p.topic))
+        {
+            // Not stored, not delivered: QoS 1/2 get 0x87 in MQTT 5 (3.x acknowledgements
+            // carry no reason, so 3.x sees a plain PUBACK/PUBREC); QoS 0 is dropped.
+            if p.qos == QoS::AtMostOnce {
+                return None;
+            }
+            return self.refuse_publish(p.qos, packet_id, rc::NOT_AUTHORIZED);
         }
         let utf8_ok = p.properties.payload_format_indicator != Some(1)
             || std::str::from_utf8(&p.payload).is_ok();
@@ -386,13 +382,10 @@ impl Conn {
                 }
             };
             let acls = &self.core.broker.acls;
-            if acls.enabled()
-                && !acl::may_subscribe(
-                    acls,
-                    &self.principal,
-                    &self.peer.ip().to_string(),
-                    parsed.filter,
-                )
+            if self
+                .identity
+                .as_ref()
+                .is_some_and(|id| !id.may_subscribe(acls, parsed.filter))
             {
                 codes.push(if self.version.is_v5() {
                     rc::NOT_AUTHORIZED

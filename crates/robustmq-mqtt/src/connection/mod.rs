@@ -76,8 +76,8 @@ pub(crate) struct Conn {
     peer: SocketAddr,
     version: ProtocolVersion,
     client_id: String,
-    /// Who the client is for ACLs (see [`crate::acl`]).
-    principal: String,
+    /// Who the client is for ACLs (see [`crate::acl`]); `None` when ACLs are off.
+    identity: Option<Box<crate::acl::Identity>>,
     session: Arc<Session>,
     conn_id: u64,
     /// The client's limits on what we send.
@@ -201,7 +201,7 @@ where
         peer,
         version: accepted.version,
         client_id: accepted.client_id,
-        principal: accepted.principal,
+        identity: accepted.identity,
         session: Arc::clone(&accepted.session),
         conn_id: accepted.conn_id,
         client_receive_max: accepted.receive_maximum,
