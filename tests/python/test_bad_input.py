@@ -176,7 +176,7 @@ def request(api_key: int, version: int, correlation_id: int, body: bytes) -> byt
 def test_unsupported_api_gets_unsupported_version_and_connection_stays(robustmq):
     """DescribeClientQuotas is not implemented: it is answered with UNSUPPORTED_VERSION (35)
     and the same connection keeps serving; an unimplemented API without a top-level error
-    code (AddPartitionsToTxn) closes only its connection."""
+    code (WriteTxnMarkers, the brokers' own API) closes only its connection."""
     with socket.create_connection(("127.0.0.1", robustmq.kafka_port), timeout=5) as s:
         # DescribeClientQuotas v0: no components, not strict.
         s.sendall(request(48, 0, 77, struct.pack(">i", 0) + b"\x00"))
@@ -187,7 +187,7 @@ def test_unsupported_api_gets_unsupported_version_and_connection_stays(robustmq)
         correlation_id, error_code = struct.unpack(">ih", read_response(s)[:6])
         assert (correlation_id, error_code) == (78, 0)
     with socket.create_connection(("127.0.0.1", robustmq.kafka_port), timeout=5) as s:
-        # AddPartitionsToTxn v0: transactional id "x", producer id 1, epoch 0, no topics.
-        s.sendall(request(24, 0, 79, struct.pack(">h", 1) + b"x" + struct.pack(">qhi", 1, 0, 0)))
+        # WriteTxnMarkers v0: no markers.
+        s.sendall(request(27, 0, 79, struct.pack(">i", 0)))
         assert_server_closes(s)
     assert robustmq.alive()

@@ -7,6 +7,7 @@ use robustmq_journal::config::{check, ConfigError, JournalSection};
 use serde::{Deserialize, Serialize};
 
 use crate::acl::AclConfig;
+use crate::txn::TxnConfig;
 use crate::{BrokerConfig, CoordinatorConfig};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -27,6 +28,8 @@ pub struct BrokerSection {
     pub max_groups: usize,
     /// `[broker.acl]`: access control lists (Kafka's authorizer), off by default.
     pub acl: AclConfig,
+    /// `[broker.transactions]`: the transaction coordinator's limits and timers.
+    pub transactions: TxnConfig,
 }
 
 impl Default for BrokerSection {
@@ -42,6 +45,7 @@ impl Default for BrokerSection {
             offset_metadata_max_bytes: g.offset_metadata_max_bytes,
             max_groups: g.max_groups,
             acl: AclConfig::default(),
+            transactions: TxnConfig::default(),
         }
     }
 }
@@ -96,6 +100,17 @@ impl BrokerSection {
         check(self.default_partitions >= 1, || {
             "broker.default_partitions must be at least 1".into()
         })?;
+        let t = &self.transactions;
+        check(t.max_timeout_ms >= 1, || {
+            "broker.transactions.max_timeout_ms must be at least 1".into()
+        })?;
+        check(t.abort_check_interval_ms >= 1, || {
+            "broker.transactions.abort_check_interval_ms must be at least 1".into()
+        })?;
+        check(
+            t.max_transactional_ids >= 1 && t.max_partitions_per_transaction >= 1,
+            || "broker.transactions limits must be at least 1".into(),
+        )?;
         for p in &self.acl.super_users {
             check(
                 p.split_once(':')
@@ -130,6 +145,7 @@ impl BrokerSection {
             topic_limits: journal.into(),
             delete_unknown_partitions,
             acl: self.acl.clone(),
+            transactions: self.transactions.clone(),
         }
     }
 }

@@ -718,6 +718,23 @@ impl GroupCoordinator {
         Ok(())
     }
 
+    /// Whether `member_id` at `generation` is a current member of `group`: what a commit inside
+    /// a transaction checks (KIP-447). A commit that names no member (generation -1) passes.
+    pub fn check_member(
+        &self,
+        group: &str,
+        member_id: &str,
+        generation: i32,
+    ) -> Result<(), GroupError> {
+        if generation < 0 && member_id.is_empty() {
+            return Ok(());
+        }
+        match self.lock().get(group) {
+            Some(g) => g.check_member(member_id, generation),
+            None => Err(GroupError::UnknownMemberId),
+        }
+    }
+
     pub fn committed_offsets(&self, group: &str) -> Result<Vec<GroupOffset>, GroupError> {
         Ok(self.meta.committed_offsets(group)?)
     }

@@ -13,6 +13,7 @@ pub mod protocol;
 pub mod sasl;
 pub mod topic_config;
 pub mod topics;
+pub mod txn;
 pub mod users;
 
 use std::any::Any;
@@ -41,6 +42,8 @@ pub struct BrokerConfig {
     pub delete_unknown_partitions: bool,
     /// Whether and how ACLs are enforced.
     pub acl: acl::AclConfig,
+    /// The transaction coordinator's limits and timers.
+    pub transactions: txn::TxnConfig,
 }
 
 /// Follows the appends to the topics it names, at append time and in offset order per
@@ -96,6 +99,7 @@ pub struct Broker {
     pub topics: Topics,
     pub groups: GroupCoordinator,
     pub acls: acl::Acls,
+    pub txns: txn::TxnCoordinator,
     pub metrics: Metrics,
     taps: RwLock<Arc<[Arc<dyn AppendTap>]>>,
 }
@@ -116,6 +120,7 @@ impl Broker {
         let groups = GroupCoordinator::new(Arc::clone(&meta), config.groups.clone())
             .map_err(|e| BrokerError::Meta(robustmq_meta::MetaError::Storage(e.to_string())))?;
         let acls = acl::Acls::load(Arc::clone(&meta), config.acl.clone())?;
+        let txns = txn::TxnCoordinator::load(Arc::clone(&meta), config.transactions.clone())?;
         Ok(Broker {
             config,
             meta,
@@ -123,6 +128,7 @@ impl Broker {
             topics,
             groups,
             acls,
+            txns,
             metrics: Metrics::new(),
             taps: RwLock::new(Arc::new([])),
         })
@@ -207,6 +213,36 @@ impl Broker {
         })
     }
 
+    /// Appends a transaction marker (the transaction coordinator's), through the taps like any
+    /// append so their marks follow the log end; taps skip control batches.
+    pub fn append_marker(
+        &self,
+        partition: &dyn Log,
+        marker: &robustmq_journal::txn::Marker,
+    ) -> std::result::Result<AppendInfo, JournalError> {
+        let taps = Arc::clone(&*self.taps.read().unwrap_or_else(|p| p.into_inner()));
+        if !taps.iter().any(|t| t.wants(partition.topic())) {
+            return partition.append_marker(marker, &mut |_, _| {});
+        }
+        let mut decoded = None;
+        let mut followups = Vec::new();
+        let info = partition.append_marker(marker, &mut |info, batches| {
+            let mut append = Appended {
+                info,
+                batches,
+                decoded: &mut decoded,
+            };
+            let wanting = taps.iter().filter(|t| t.wants(partition.topic()));
+            followups.extend(wanting.filter_map(|t| t.appended(partition, &mut append)));
+        })?;
+        for f in followups {
+            if let Err(e) = f() {
+                tracing::warn!(topic = %partition.topic(), error = %e, "a tap's follow-up failed for a transaction marker");
+            }
+        }
+        Ok(info)
+    }
+
     fn count_in(&self, partition: &dyn Log, info: &AppendInfo, len: u64) {
         let labels = metrics::TopicLabels {
             topic: partition.topic().to_string(),
@@ -277,6 +313,22 @@ impl Broker {
                 }
             }
         };
+        let transactions = {
+            let this = Arc::clone(&self);
+            let mut stop = shutdown.clone();
+            async move {
+                // Transactions a restart found prepared are finished before anything else.
+                this.txns.recover(&this).await;
+                let every = Duration::from_millis(this.txns.config().abort_check_interval_ms);
+                let mut tick = tokio::time::interval(every);
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => this.txns.expire(&this, now_ms()).await,
+                        _ = stop.changed() => return,
+                    }
+                }
+            }
+        };
         let storage = {
             let mut stop = shutdown;
             async move {
@@ -307,7 +359,7 @@ impl Broker {
                 }
             }
         };
-        tokio::join!(groups, storage);
+        tokio::join!(groups, transactions, storage);
     }
 }
 

@@ -24,6 +24,7 @@ fn broker(dir: &tempfile::TempDir) -> Broker {
         topic_limits: Default::default(),
         delete_unknown_partitions: false,
         acl: Default::default(),
+        transactions: Default::default(),
     };
     Broker::new(config, meta, store).unwrap()
 }

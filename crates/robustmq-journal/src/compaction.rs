@@ -87,6 +87,13 @@ fn decode_checked(p: &Partition, h: &BatchHeader, whole: &[u8]) -> Option<Record
     }
 }
 
+/// Transactional batches and markers are kept as they are, and their keys do not supersede
+/// others: dropping records of a transaction (or markers, which all share one key) would
+/// change what `read_committed` readers see.
+fn keeps_whole(h: &BatchHeader) -> bool {
+    h.is_transactional() || h.is_control()
+}
+
 /// Compacts the sealed segments of `p` when anything was appended since the last pass, or
 /// when tombstones may have expired since.
 pub fn compact(p: &Partition, now_ms: i64) -> Result<Option<CompactStats>> {
@@ -113,6 +120,9 @@ fn rewrite(p: &Partition, views: &[SegmentView], now_ms: i64) -> Result<Option<C
     let mut latest: HashMap<Bytes, i64> = HashMap::new();
     for view in views {
         for_each_batch(view, |h, whole| {
+            if keeps_whole(&h) {
+                return Ok(());
+            }
             let Some(set) = decode_checked(p, &h, &whole) else {
                 return Ok(());
             };
@@ -136,7 +146,10 @@ fn rewrite(p: &Partition, views: &[SegmentView], now_ms: i64) -> Result<Option<C
         let mut written = 0u64;
         for_each_batch(view, |h, whole| {
             let tombstones_expire = h.max_timestamp < now_ms - delete_retention_ms;
-            let Some(mut set) = decode_checked(p, &h, &whole) else {
+            let decoded = (!keeps_whole(&h))
+                .then(|| decode_checked(p, &h, &whole))
+                .flatten();
+            let Some(mut set) = decoded else {
                 out.write_all_at(&whole, written)?;
                 written += whole.len() as u64;
                 return Ok(());

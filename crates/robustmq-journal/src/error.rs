@@ -33,8 +33,6 @@ pub enum JournalError {
     InvalidTimestamp(String),
     #[error("invalid record: {0}")]
     InvalidRecord(String),
-    #[error("transactional record batches are not supported")]
-    TransactionsUnsupported,
     #[error("partition directories {0:?} hold data the metadata store does not list (a missing or restored meta directory?); restore meta, or start with --delete-unknown-partitions to delete them")]
     UnknownPartitions(Vec<String>),
     #[error("partition {0} is deleted")]

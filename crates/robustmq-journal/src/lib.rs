@@ -21,6 +21,7 @@ pub mod partition;
 pub mod producer;
 pub mod record;
 pub mod segment;
+pub mod txn;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -13,6 +13,7 @@ use crate::batch::{self, BatchHeader};
 use crate::error::{JournalError, Result};
 use crate::partition::{AppendInfo, Partition, PartitionStats, ReadResult};
 use crate::producer::{ProducerStates, SequenceCheck};
+use crate::txn::{AbortedTxn, Marker};
 use crate::{Journal, LogConfig};
 
 /// Resolves when the records it was made for are as durable as the log promises.
@@ -40,6 +41,21 @@ pub trait Log: Send + Sync + 'static {
     fn append(&self, data: Vec<u8>) -> Result<AppendInfo> {
         self.append_then(data, &mut |_, _| {})
     }
+
+    /// Appends a transaction marker (only the transaction coordinator writes them): the
+    /// producer's open transaction in this partition ends, committed or aborted. `appended`
+    /// as in [`Log::append_then`].
+    fn append_marker(
+        &self,
+        marker: &Marker,
+        appended: &mut dyn FnMut(&AppendInfo, &[u8]),
+    ) -> Result<AppendInfo>;
+
+    /// Offsets below it belong to no open transaction: what `read_committed` readers see.
+    fn last_stable_offset(&self) -> Result<i64>;
+
+    /// The aborted transactions overlapping `[from, to)`, by marker offset.
+    fn aborted_transactions(&self, from: i64, to: i64) -> Result<Vec<AbortedTxn>>;
 
     /// Resolves once every offset below `end` is as durable as this log promises (local:
     /// fsynced under the `always` policy; replicated: on a quorum). Fails once the log has
@@ -100,7 +116,7 @@ pub trait LogStore: Send + Sync + 'static {
 }
 
 /// What an append checks before it takes any lock: whole v2 batches, CRCs, size, no
-/// transactions, one offset per record, keys on compacted topics. Returns each batch's
+/// control batches, one offset per record, keys on compacted topics. Returns each batch's
 /// position and header, and the number of records.
 pub(crate) fn check_batches(
     data: &[u8],
@@ -128,9 +144,7 @@ pub(crate) fn check_batches(
                 limit: config.max_message_bytes,
             });
         }
-        if h.is_transactional() || h.is_control() {
-            return Err(JournalError::TransactionsUnsupported);
-        }
+        crate::txn::refuse_control(h)?;
         // A producer's batch has one offset per record; anything else would skew offsets.
         if h.record_count == 0 || h.record_count as i64 != h.last_offset_delta as i64 + 1 {
             return Err(JournalError::Corrupt(format!(
@@ -159,6 +173,19 @@ impl Log for Partition {
         appended: &mut dyn FnMut(&AppendInfo, &[u8]),
     ) -> Result<AppendInfo> {
         Partition::append_then(self, data, |i, b| appended(i, b))
+    }
+    fn append_marker(
+        &self,
+        marker: &Marker,
+        appended: &mut dyn FnMut(&AppendInfo, &[u8]),
+    ) -> Result<AppendInfo> {
+        Partition::append_marker(self, marker, |i, b| appended(i, b))
+    }
+    fn last_stable_offset(&self) -> Result<i64> {
+        Partition::last_stable_offset(self)
+    }
+    fn aborted_transactions(&self, from: i64, to: i64) -> Result<Vec<AbortedTxn>> {
+        Partition::aborted_transactions(self, from, to)
     }
     fn durable(self: Arc<Self>, end: i64) -> Durable {
         Box::pin(async move { self.wait_durable(end).await })

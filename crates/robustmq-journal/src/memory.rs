@@ -16,6 +16,7 @@ use crate::error::{JournalError, Result};
 use crate::log::{check_batches, retried, Durable, Log, LogStore};
 use crate::partition::{first_record_at_or_after, AppendInfo, PartitionStats, ReadResult};
 use crate::producer::ProducerStates;
+use crate::txn::{self, AbortedTxn, Marker, Outcome};
 use crate::LogConfig;
 
 struct Stored {
@@ -31,6 +32,8 @@ struct Inner {
     next_offset: i64,
     size: u64,
     producers: ProducerStates,
+    /// Aborted transactions by marker offset.
+    aborted: Vec<AbortedTxn>,
     deleted: bool,
 }
 
@@ -42,7 +45,17 @@ impl Inner {
     fn drop_front(&mut self) {
         if let Some(b) = self.batches.pop_front() {
             self.size -= b.bytes.len() as u64;
+            // Aborts whose markers went with the dropped batches are no reader's concern.
+            let gone = self
+                .aborted
+                .partition_point(|a| a.last_offset <= b.last_offset);
+            self.aborted.drain(..gone);
         }
+    }
+    fn stable_end(&self) -> i64 {
+        self.producers
+            .first_unstable()
+            .map_or(self.next_offset, |f| f.min(self.next_offset))
     }
 }
 
@@ -130,6 +143,61 @@ impl Log for MemoryLog {
         Ok(info)
     }
 
+    fn append_marker(
+        &self,
+        marker: &Marker,
+        appended: &mut dyn FnMut(&AppendInfo, &[u8]),
+    ) -> Result<AppendInfo> {
+        let mut data = txn::marker_batch(marker, crate::now_ms());
+        let mut inner = self.lock()?;
+        inner
+            .producers
+            .check_marker(marker.producer_id, marker.producer_epoch)?;
+        let base_offset = inner.next_offset;
+        let (headers, _) = batch::scan(&data);
+        let (placed, next) = crate::log::place(&mut data, &headers, base_offset);
+        let data = Bytes::from(data);
+        for (_, h) in &placed {
+            inner.batches.push_back(Stored {
+                last_offset: h.last_offset(),
+                max_timestamp: h.max_timestamp,
+                bytes: data.clone(),
+            });
+        }
+        inner.size += data.len() as u64;
+        inner.next_offset = next;
+        let first = inner
+            .producers
+            .end_txn(marker.producer_id, marker.producer_epoch);
+        if let (Outcome::Abort, Some(first_offset)) = (marker.outcome, first) {
+            inner.aborted.push(AbortedTxn {
+                producer_id: marker.producer_id,
+                first_offset,
+                last_offset: base_offset,
+            });
+        }
+        let info = AppendInfo {
+            base_offset,
+            last_offset: next - 1,
+            log_start_offset: inner.log_start,
+            duplicate: false,
+            records: 0,
+            log_append_time: None,
+        };
+        self.end_tx.send_replace(next);
+        appended(&info, &data);
+        drop(inner);
+        Ok(info)
+    }
+
+    fn last_stable_offset(&self) -> Result<i64> {
+        Ok(self.lock()?.stable_end())
+    }
+
+    fn aborted_transactions(&self, from: i64, to: i64) -> Result<Vec<AbortedTxn>> {
+        Ok(txn::overlapping(&self.lock()?.aborted, from, to))
+    }
+
     fn durable(self: Arc<Self>, _end: i64) -> Durable {
         Box::pin(async move { self.lock().map(drop) })
     }
@@ -144,6 +212,7 @@ impl Log for MemoryLog {
             records: Bytes::new(),
             high_watermark: end,
             log_start_offset: start,
+            last_stable_offset: inner.stable_end(),
         };
         let first = inner.first_holding(offset);
         let Some(head) = inner.batches.get(first) else {

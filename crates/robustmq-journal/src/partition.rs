@@ -15,6 +15,7 @@ use crate::fd_cache;
 use crate::fs::{self as jfs, FileSystem, FsFile, OsFs};
 use crate::producer::ProducerStates;
 use crate::segment::{self, Segment};
+use crate::txn::{self, AbortedTxn, Marker, Outcome};
 use crate::{FsyncPolicy, LogConfig};
 
 const LOG_START_FILE: &str = "log-start-offset";
@@ -38,6 +39,9 @@ pub struct ReadResult {
     pub records: Bytes,
     pub high_watermark: i64,
     pub log_start_offset: i64,
+    /// Offsets below it belong to no open transaction (at most the high watermark); a
+    /// `read_committed` reader stops there.
+    pub last_stable_offset: i64,
 }
 
 /// Size and offsets of a partition, for metadata and metrics.
@@ -53,10 +57,37 @@ struct Inner {
     segments: BTreeMap<i64, Segment>,
     log_start: i64,
     producers: ProducerStates,
+    /// Aborted transactions by marker offset, of every segment kept (Kafka's transaction
+    /// index). Sealed segments keep theirs in a `.txnindex` file; the active one's is rebuilt
+    /// from its markers at start. One entry per abort marker (a 78-byte batch on disk).
+    aborted: Vec<AbortedTxn>,
     deleted: bool,
 }
 
 impl Inner {
+    /// The last stable offset: below the first record of any open transaction.
+    fn stable_end(&self) -> i64 {
+        self.producers
+            .first_unstable()
+            .map_or(self.next_offset(), |f| f.min(self.next_offset()))
+    }
+    /// Records a marker that is now stored at `offset`.
+    fn marker_stored(&mut self, producer_id: i64, epoch: i16, outcome: Outcome, offset: i64) {
+        let first = self.producers.end_txn(producer_id, epoch);
+        if let (Outcome::Abort, Some(first_offset)) = (outcome, first) {
+            self.aborted.push(AbortedTxn {
+                producer_id,
+                first_offset,
+                last_offset: offset,
+            });
+        }
+    }
+    /// Forgets aborted transactions whose markers went with deleted segments.
+    fn trim_aborted(&mut self) {
+        let start = self.segments.keys().next().copied().unwrap_or(0);
+        let gone = self.aborted.partition_point(|a| a.last_offset < start);
+        self.aborted.drain(..gone);
+    }
     fn active(&self) -> &Segment {
         self.segments
             .values()
@@ -78,6 +109,7 @@ impl Inner {
         if let Some(&first) = self.segments.keys().next() {
             self.log_start = self.log_start.max(first);
         }
+        self.trim_aborted();
     }
 }
 
@@ -166,6 +198,7 @@ impl Partition {
         let bases = list_segments(&*fs, &dir)?;
         let mut segments = BTreeMap::new();
         let mut producers = ProducerStates::default();
+        let mut aborted = Vec::new();
         if bases.is_empty() {
             segments.insert(0, Segment::create(&*fs, &dir, 0)?);
             fs.sync_dir(&dir)?;
@@ -180,11 +213,40 @@ impl Partition {
                             "unreadable producer snapshot: idempotence state comes from the last segment only");
                         ProducerStates::default()
                     });
+                    producers.rebuild_open();
                 }
+            } else {
+                aborted.extend(txn::read_index(&*fs, &dir, base)?);
             }
-            let mut on_batch = |h: &BatchHeader| {
-                if is_last {
+            // The active segment's batches replay producer and transaction state; a marker's
+            // outcome is read from the start of its record.
+            let mut replay_error = None;
+            let mut on_batch = |h: &BatchHeader, file: &dyn FsFile, pos: u64| {
+                if !is_last {
+                    return;
+                }
+                if !h.is_control() {
                     producers.update(h);
+                    return;
+                }
+                let mut prefix = vec![0u8; txn::MARKER_PREFIX.min(h.total_size())];
+                let outcome = file
+                    .read_exact_at(&mut prefix, pos)
+                    .map_err(JournalError::from)
+                    .and_then(|()| txn::marker_outcome(&prefix));
+                match outcome {
+                    Ok(Some(outcome)) => {
+                        let first = producers.end_txn(h.producer_id, h.producer_epoch);
+                        if let (Outcome::Abort, Some(first_offset)) = (outcome, first) {
+                            aborted.push(AbortedTxn {
+                                producer_id: h.producer_id,
+                                first_offset,
+                                last_offset: h.base_offset,
+                            });
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => replay_error = Some(e),
                 }
             };
             let seg = Segment::open(
@@ -195,6 +257,9 @@ impl Partition {
                 config.index_interval_bytes,
                 &mut on_batch,
             )?;
+            if let Some(e) = replay_error {
+                return Err(e);
+            }
             segments.insert(base, seg);
         }
         // What recovery kept may still be only in the page cache (a crash of this process, not
@@ -208,6 +273,7 @@ impl Partition {
             segments,
             log_start: read_log_start(&*fs, &dir)?.max(first_base),
             producers,
+            aborted,
             deleted: false,
         };
         let end = inner.next_offset();
@@ -356,6 +422,62 @@ impl Partition {
         Ok(info)
     }
 
+    /// Appends a transaction marker (see [`crate::txn`]): the producer's open transaction here
+    /// ends, and an abort enters the aborted-transaction index. Refused from an epoch older
+    /// than the producer's last one here. `appended` as in [`Partition::append_then`].
+    pub fn append_marker(
+        &self,
+        marker: &Marker,
+        appended: impl FnOnce(&AppendInfo, &[u8]),
+    ) -> Result<AppendInfo> {
+        let config = self.config();
+        let now = now_ms();
+        let mut data = txn::marker_batch(marker, now);
+        let mut inner = self.lock()?;
+        self.check_online()?;
+        inner
+            .producers
+            .check_marker(marker.producer_id, marker.producer_epoch)?;
+        self.maybe_roll(&mut inner, data.len() as u64, &config, now)
+            .map_err(|e| self.on_write_error(e))?;
+        let base_offset = inner.next_offset();
+        let (headers, _) = batch::scan(&data);
+        let (placed, next) = crate::log::place(&mut data, &headers, base_offset);
+        inner
+            .active_mut()
+            .append(&data, &placed, config.index_interval_bytes, now)
+            .map_err(|e| self.on_write_error(e))?;
+        inner.marker_stored(
+            marker.producer_id,
+            marker.producer_epoch,
+            marker.outcome,
+            base_offset,
+        );
+        let info = AppendInfo {
+            base_offset,
+            last_offset: next - 1,
+            log_start_offset: inner.log_start,
+            duplicate: false,
+            records: 0,
+            log_append_time: None,
+        };
+        self.end_tx.send_replace(next);
+        appended(&info, &data);
+        drop(inner);
+        Ok(info)
+    }
+
+    /// The last stable offset: what a `read_committed` consumer may read up to.
+    pub fn last_stable_offset(&self) -> Result<i64> {
+        let inner = self.lock()?;
+        Ok(inner.stable_end().min(self.readable_end(&inner)))
+    }
+
+    /// Aborted transactions overlapping `[from, to)`.
+    pub fn aborted_transactions(&self, from: i64, to: i64) -> Result<Vec<AbortedTxn>> {
+        Ok(txn::overlapping(&self.lock()?.aborted, from, to))
+    }
+
     fn maybe_roll(
         &self,
         inner: &mut Inner,
@@ -375,6 +497,11 @@ impl Partition {
         }
         active.sync()?;
         let base = active.next_offset;
+        let sealed_base = active.base_offset;
+        let sealed_aborts = &inner.aborted[inner
+            .aborted
+            .partition_point(|a| a.last_offset < sealed_base)..];
+        txn::write_index(&*self.fs, &self.dir, sealed_base, sealed_aborts)?;
         let snapshot = serde_json::to_vec(&inner.producers)
             .map_err(|e| JournalError::Corrupt(e.to_string()))?;
         jfs::write_atomic(
@@ -462,7 +589,7 @@ impl Partition {
         let mut from = offset;
         loop {
             // Snapshot what to read under the lock; do the I/O without it.
-            let (file, start_pos, seg_end, next_base, hw, log_start) = {
+            let (file, start_pos, seg_end, next_base, hw, log_start, lso) = {
                 let inner = self.lock()?;
                 let end = inner.next_offset();
                 if offset < inner.log_start || offset > end {
@@ -473,10 +600,12 @@ impl Partition {
                     });
                 }
                 let hw = self.readable_end(&inner);
+                let lso = inner.stable_end().min(hw);
                 let empty = ReadResult {
                     records: Bytes::new(),
                     high_watermark: hw,
                     log_start_offset: inner.log_start,
+                    last_stable_offset: lso,
                 };
                 if from >= hw {
                     return Ok(empty);
@@ -506,6 +635,7 @@ impl Partition {
                     next_base.unwrap_or(hw),
                     hw,
                     inner.log_start,
+                    lso,
                 )
             };
             let mut pos = start_pos;
@@ -530,6 +660,7 @@ impl Partition {
                     records,
                     high_watermark: hw,
                     log_start_offset: log_start,
+                    last_stable_offset: lso,
                 });
             }
             let want = (max_bytes as u64)
@@ -548,6 +679,7 @@ impl Partition {
                 records: Bytes::from(buf),
                 high_watermark: hw,
                 log_start_offset: log_start,
+                last_stable_offset: lso,
             });
         }
     }
@@ -749,7 +881,14 @@ impl Partition {
             .rename(cleaned, &segment::log_path(&self.dir, base))?;
         self.fs.sync_dir(&self.dir)?;
         let interval = self.config().index_interval_bytes;
-        let seg = Segment::open(&*self.fs, &self.dir, base, false, interval, &mut |_| {})?;
+        let seg = Segment::open(
+            &*self.fs,
+            &self.dir,
+            base,
+            false,
+            interval,
+            &mut |_, _, _| {},
+        )?;
         inner.segments.insert(base, seg);
         Ok(true)
     }

@@ -1,7 +1,7 @@
 //! Idempotent-producer state of one partition: the last batches of every producer id, so that a
 //! retried batch is answered with its original offsets and a gap in sequences is refused.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,9 @@ pub struct BatchMeta {
 struct ProducerEntry {
     epoch: i16,
     batches: VecDeque<BatchMeta>,
+    /// First offset of the producer's open transaction, if one is open here.
+    #[serde(default)]
+    txn_first: Option<i64>,
 }
 
 /// What to do with an incoming batch.
@@ -43,6 +46,10 @@ pub enum SequenceCheck {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProducerStates {
     producers: HashMap<i64, ProducerEntry>,
+    /// `(first offset, producer id)` of every open transaction: the smallest first offset is
+    /// the last stable offset. Rebuilt from `producers` after a snapshot is read.
+    #[serde(skip)]
+    open: BTreeSet<(i64, i64)>,
 }
 
 fn next_seq(seq: i32) -> i32 {
@@ -135,6 +142,10 @@ impl ProducerStates {
             entry.epoch = h.producer_epoch;
             entry.batches.clear();
         }
+        if h.is_transactional() && entry.txn_first.is_none() {
+            entry.txn_first = Some(h.base_offset);
+            self.open.insert((h.base_offset, h.producer_id));
+        }
         entry.batches.push_back(BatchMeta {
             first_seq: h.base_sequence,
             last_seq: h.last_sequence(),
@@ -149,10 +160,53 @@ impl ProducerStates {
         }
     }
 
+    /// Whether a marker from this producer at `epoch` may be written: not from an older epoch.
+    pub fn check_marker(&self, producer_id: i64, epoch: i16) -> Result<()> {
+        match self.producers.get(&producer_id) {
+            Some(e) if epoch < e.epoch => Err(JournalError::InvalidProducerEpoch {
+                producer_id,
+                current: e.epoch,
+                got: epoch,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a transaction marker of `producer_id` at `epoch`: its open transaction here (if
+    /// any) ends, and its first offset is returned. A marker of a newer epoch (the coordinator
+    /// fenced the producer) restarts its sequences.
+    pub fn end_txn(&mut self, producer_id: i64, epoch: i16) -> Option<i64> {
+        let entry = self.producers.entry(producer_id).or_default();
+        if epoch != entry.epoch {
+            entry.epoch = epoch;
+            entry.batches.clear();
+        }
+        let first = entry.txn_first.take()?;
+        self.open.remove(&(first, producer_id));
+        Some(first)
+    }
+
+    /// The first offset of the oldest open transaction: nothing at or past it is stable.
+    pub fn first_unstable(&self) -> Option<i64> {
+        self.open.first().map(|(first, _)| *first)
+    }
+
+    /// Rebuilds the open-transaction set after `self` was read from a snapshot.
+    pub fn rebuild_open(&mut self) {
+        self.open = self
+            .producers
+            .iter()
+            .filter_map(|(id, e)| e.txn_first.map(|f| (f, *id)))
+            .collect();
+    }
+
+    /// Forgets the least recently appending producer, never one with an open transaction
+    /// (the coordinator bounds those, and forgetting one would make its records stable).
     fn forget_least_recent(&mut self) {
         let oldest = self
             .producers
             .iter()
+            .filter(|(_, e)| e.txn_first.is_none())
             .min_by_key(|(_, e)| e.batches.back().map_or(i64::MIN, |b| b.last_offset))
             .map(|(&id, _)| id);
         if let Some(id) = oldest {

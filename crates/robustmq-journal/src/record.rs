@@ -149,6 +149,17 @@ pub fn read_batch(batch: &[u8]) -> Result<Records<'_>> {
     Ok(Records::Plain(out))
 }
 
+/// The key of the first record in `records` (the bytes after a batch header), read without
+/// trusting lengths: what a control batch's marker type is read from.
+pub fn first_key(records: &[u8]) -> Result<Option<&[u8]>> {
+    let mut r = Reader { b: records };
+    r.varlong()?; // record length
+    r.take(1)?; // attributes
+    r.varlong()?; // timestamp delta
+    r.varlong()?; // offset delta
+    r.bytes()
+}
+
 fn corrupt(what: &str) -> JournalError {
     JournalError::Corrupt(format!("bad record: {what}"))
 }

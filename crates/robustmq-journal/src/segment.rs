@@ -75,7 +75,7 @@ impl Segment {
         base_offset: i64,
         is_last: bool,
         index_interval: u64,
-        on_batch: &mut dyn FnMut(&BatchHeader),
+        on_batch: &mut dyn FnMut(&BatchHeader, &dyn FsFile, u64),
     ) -> Result<Self> {
         let file = fs.open(&log_path(dir, base_offset))?;
         let file_len = file.size()?;
@@ -123,7 +123,7 @@ impl Segment {
         end: u64,
         verify: bool,
         index_interval: u64,
-        on_batch: &mut dyn FnMut(&BatchHeader),
+        on_batch: &mut dyn FnMut(&BatchHeader, &dyn FsFile, u64),
     ) -> Result<ScanOutcome> {
         let mut head = [0u8; HEADER_SIZE];
         let mut torn = None;
@@ -170,7 +170,7 @@ impl Segment {
             // After a restart the segment's age for `segment.ms` counts from its first batch's
             // timestamp, as Kafka does, rather than starting over.
             self.first_append_ms.get_or_insert(h.max_timestamp.max(0));
-            on_batch(&h);
+            on_batch(&h, &*self.file, pos);
             pos += h.total_size() as u64;
         }
         Ok(ScanOutcome {
@@ -249,6 +249,7 @@ impl Segment {
             log_path(dir, base),
             index_path(dir, base),
             snapshot_path(dir, base),
+            crate::txn::index_path(dir, base),
         ] {
             remove_if_exists(fs, &p)?;
         }

@@ -9,6 +9,7 @@ use kafka_protocol::records::{
     Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
 };
 use proptest::prelude::*;
+use robustmq_journal::txn::{AbortedTxn, Marker, Outcome};
 use robustmq_journal::{
     batch, AppendInfo, FsyncPolicy, Journal, JournalError, Log, LogConfig, LogStore, MemoryStore,
 };
@@ -65,7 +66,9 @@ contract!(
     the_largest_timestamp_and_its_record,
     delete_records_moves_the_log_start,
     idempotent_retries_get_the_original_offsets,
-    transactional_batches_are_refused,
+    control_batches_from_producers_are_refused,
+    transactions_hold_the_stable_offset_and_index_aborts,
+    markers_from_an_old_epoch_are_refused,
     compacted_topics_need_keys,
     append_then_sees_appends_in_order_with_offsets,
     end_offset_watchers_wake,
@@ -319,15 +322,101 @@ fn idempotent_retries_get_the_original_offsets(o: Opened) {
     assert_eq!(log.log_end_offset(), 6);
 }
 
-fn transactional_batches_are_refused(o: Opened) {
+fn control_batches_from_producers_are_refused(o: Opened) {
     let log = o.log(LogConfig::default());
     let mut r = record(0, 0, None, (5, 0, 0));
     r.transactional = true;
+    r.control = true;
     assert!(matches!(
         log.append(encode(&[r])),
-        Err(JournalError::TransactionsUnsupported)
+        Err(JournalError::InvalidRecord(_))
     ));
     assert_eq!(log.log_end_offset(), 0);
+}
+
+/// `n` records of producer `id` (epoch 0) from sequence `seq`, in its open transaction.
+fn in_txn(n: usize, id: i64, seq: i32) -> Vec<u8> {
+    let records: Vec<Record> = (0..n)
+        .map(|i| {
+            let mut r = record(i, 1_000, Some(Bytes::from_static(b"k")), (id, 0, seq));
+            r.transactional = true;
+            r
+        })
+        .collect();
+    encode(&records)
+}
+
+fn marker(id: i64, epoch: i16, outcome: Outcome) -> Marker {
+    Marker {
+        producer_id: id,
+        producer_epoch: epoch,
+        outcome,
+        coordinator_epoch: 0,
+    }
+}
+
+fn transactions_hold_the_stable_offset_and_index_aborts(o: Opened) {
+    let log = o.log(LogConfig::default());
+    log.append(batch_of(2, 0)).unwrap(); // 0..2
+    log.append(in_txn(3, 7, 0)).unwrap(); // 2..5, producer 7's transaction opens at 2
+    log.append(batch_of(1, 0)).unwrap(); // 5
+    log.append(in_txn(2, 8, 0)).unwrap(); // 6..8, producer 8's at 6
+    assert_eq!(log.last_stable_offset().unwrap(), 2);
+    assert_eq!(log.read(0, 1 << 20, true).unwrap().last_stable_offset, 2);
+    let commit = log
+        .append_marker(&marker(7, 0, Outcome::Commit), &mut |_, _| {})
+        .unwrap();
+    assert_eq!(commit.base_offset, 8);
+    assert_eq!(
+        log.last_stable_offset().unwrap(),
+        6,
+        "8's transaction is open"
+    );
+    let abort = log
+        .append_marker(&marker(8, 0, Outcome::Abort), &mut |_, _| {})
+        .unwrap();
+    assert_eq!(abort.base_offset, 9);
+    assert_eq!(log.last_stable_offset().unwrap(), 10);
+    assert_eq!(log.log_end_offset(), 10);
+    let aborted = AbortedTxn {
+        producer_id: 8,
+        first_offset: 6,
+        last_offset: 9,
+    };
+    assert_eq!(log.aborted_transactions(0, 10).unwrap(), vec![aborted]);
+    assert_eq!(log.aborted_transactions(0, 6).unwrap(), vec![]);
+    assert_eq!(log.aborted_transactions(10, 20).unwrap(), vec![]);
+    // Markers are stored control batches; sequences go on after them in the same epoch.
+    let (headers, _) = batch::scan(&log.read(8, 1 << 20, true).unwrap().records);
+    assert!(headers[0].1.is_control() && headers[1].1.is_control());
+    log.append(in_txn(1, 7, 3)).unwrap(); // 10, a new transaction of 7
+    assert_eq!(log.last_stable_offset().unwrap(), 10);
+    // A marker for a producer with nothing open here is stored and changes nothing else.
+    log.append_marker(&marker(9, 0, Outcome::Abort), &mut |_, _| {})
+        .unwrap();
+    assert_eq!(log.last_stable_offset().unwrap(), 10);
+    assert_eq!(log.aborted_transactions(0, 20).unwrap().len(), 1);
+}
+
+fn markers_from_an_old_epoch_are_refused(o: Opened) {
+    let log = o.log(LogConfig::default());
+    log.append(in_txn(1, 7, 0)).unwrap();
+    // The coordinator fenced the producer: its abort carries the next epoch.
+    log.append_marker(&marker(7, 1, Outcome::Abort), &mut |_, _| {})
+        .unwrap();
+    assert!(matches!(
+        log.append_marker(&marker(7, 0, Outcome::Commit), &mut |_, _| {}),
+        Err(JournalError::InvalidProducerEpoch { .. })
+    ));
+    // The zombie's data is refused too; the new epoch starts its sequences at 0.
+    assert!(matches!(
+        log.append(in_txn(1, 7, 1)),
+        Err(JournalError::InvalidProducerEpoch { .. })
+    ));
+    let mut r = record(0, 1_000, Some(Bytes::from_static(b"k")), (7, 1, 0));
+    r.transactional = true;
+    log.append(encode(&[r])).unwrap();
+    assert_eq!(log.last_stable_offset().unwrap(), 2);
 }
 
 fn compacted_topics_need_keys(o: Opened) {

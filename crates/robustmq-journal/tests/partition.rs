@@ -8,6 +8,7 @@ use kafka_protocol::records::{
     Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
 };
 use proptest::prelude::*;
+use robustmq_journal::txn::{Marker, Outcome};
 use robustmq_journal::{batch, JournalError, LogConfig, Partition};
 
 /// One record of a non-idempotent producer at `offset` in its batch.
@@ -376,4 +377,85 @@ fn a_segment_emptied_by_compaction_does_not_block_retention() {
         "the emptied segment and the expired one go"
     );
     assert_eq!(p.stats().unwrap().log_start_offset, 2);
+}
+
+/// `n` records of producer `id` in its open transaction, from sequence `seq`.
+fn in_txn(n: usize, id: i64, seq: i32) -> Vec<u8> {
+    let records: Vec<Record> = (0..n)
+        .map(|i| {
+            let mut r = record(
+                i,
+                1_000,
+                Bytes::from_static(b"k"),
+                Some(Bytes::from(vec![1u8; 300])),
+            );
+            r.transactional = true;
+            r.producer_id = id;
+            r.producer_epoch = 0;
+            r.sequence = seq + i as i32;
+            r
+        })
+        .collect();
+    encode(&records, Compression::None)
+}
+
+fn marker(id: i64, outcome: Outcome) -> Marker {
+    Marker {
+        producer_id: id,
+        producer_epoch: 0,
+        outcome,
+        coordinator_epoch: 0,
+    }
+}
+
+#[test]
+fn open_transactions_and_aborts_survive_restarts_across_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdir = dir.path().join("t-0");
+    let p = Partition::open("t", 0, pdir.clone(), small_segments()).unwrap();
+    // Producer 1 opens a transaction that spans several segments and stays open; producer 2
+    // aborts one whose marker lands in a sealed segment, producer 3 one in the active one.
+    p.append(in_txn(2, 1, 0)).unwrap(); // 0..2
+    p.append(in_txn(2, 2, 0)).unwrap(); // 2..4
+    for i in 0..6 {
+        p.append(batch_bytes(3, i, 100)).unwrap();
+    }
+    p.append_marker(&marker(2, Outcome::Abort), |_, _| {})
+        .unwrap();
+    for i in 0..6 {
+        p.append(batch_bytes(3, i, 100)).unwrap();
+    }
+    p.append(in_txn(1, 3, 0)).unwrap();
+    let three = p.log_end_offset() - 1;
+    p.append_marker(&marker(3, Outcome::Abort), |_, _| {})
+        .unwrap();
+    assert!(p.stats().unwrap().segments > 3);
+    let lso = p.last_stable_offset().unwrap();
+    let aborted = p.aborted_transactions(0, i64::MAX).unwrap();
+    assert_eq!(lso, 0);
+    assert_eq!(aborted.len(), 2);
+    assert_eq!((aborted[0].producer_id, aborted[0].first_offset), (2, 2));
+    assert_eq!(
+        (aborted[1].producer_id, aborted[1].first_offset),
+        (3, three)
+    );
+    drop(p);
+
+    let p = Partition::open("t", 0, pdir.clone(), small_segments()).unwrap();
+    assert_eq!(
+        p.last_stable_offset().unwrap(),
+        0,
+        "producer 1's transaction is still open"
+    );
+    assert_eq!(p.aborted_transactions(0, i64::MAX).unwrap(), aborted);
+    p.append_marker(&marker(1, Outcome::Commit), |_, _| {})
+        .unwrap();
+    assert_eq!(p.last_stable_offset().unwrap(), p.log_end_offset());
+    drop(p);
+    let p = Partition::open("t", 0, pdir, small_segments()).unwrap();
+    assert_eq!(p.last_stable_offset().unwrap(), p.log_end_offset());
+    assert_eq!(p.aborted_transactions(0, i64::MAX).unwrap(), aborted);
+    // Deleting records drops the aborts whose markers went with them.
+    p.delete_records_before(p.log_end_offset() - 1).unwrap();
+    assert!(p.aborted_transactions(0, i64::MAX).unwrap().len() <= 1);
 }

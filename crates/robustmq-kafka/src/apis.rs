@@ -39,6 +39,13 @@ pub const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::DescribeAcls, 1, 3),
     (ApiKey::CreateAcls, 1, 3),
     (ApiKey::DeleteAcls, 1, 3),
+    // Transactions as before KIP-890's second part (no `transaction.version` 2 feature is
+    // advertised, so clients add partitions explicitly): AddPartitionsToTxn v4+ is the
+    // brokers' batched form, EndTxn v5 returns a bumped epoch.
+    (ApiKey::AddPartitionsToTxn, 0, 3),
+    (ApiKey::AddOffsetsToTxn, 0, 4),
+    (ApiKey::TxnOffsetCommit, 0, 4),
+    (ApiKey::EndTxn, 0, 4),
 ];
 
 /// The supported version range of an API, if any.
@@ -92,6 +99,10 @@ pub fn decode_any(key: ApiKey, body: &mut Bytes, v: i16) -> Result<(), FrameErro
         ApiKey::DescribeAcls => d!(DescribeAclsRequest),
         ApiKey::CreateAcls => d!(CreateAclsRequest),
         ApiKey::DeleteAcls => d!(DeleteAclsRequest),
+        ApiKey::AddPartitionsToTxn => d!(AddPartitionsToTxnRequest),
+        ApiKey::AddOffsetsToTxn => d!(AddOffsetsToTxnRequest),
+        ApiKey::TxnOffsetCommit => d!(TxnOffsetCommitRequest),
+        ApiKey::EndTxn => d!(EndTxnRequest),
         _ => Ok(()),
     }
 }

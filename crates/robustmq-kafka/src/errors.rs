@@ -19,7 +19,6 @@ pub fn journal_code(e: &JournalError) -> i16 {
         JournalError::InvalidProducerEpoch { .. } => E::InvalidProducerEpoch.code(),
         JournalError::InvalidRecord(_) => E::InvalidRecord.code(),
         JournalError::InvalidTimestamp(_) => E::InvalidTimestamp.code(),
-        JournalError::TransactionsUnsupported => E::UnsupportedVersion.code(),
         JournalError::Deleted(_) => E::UnknownTopicOrPartition.code(),
         JournalError::Io(_) | JournalError::Offline { .. } | JournalError::UnknownPartitions(_) => {
             E::KafkaStorageError.code()

@@ -213,7 +213,7 @@ pub async fn delete_records(
 pub async fn init_producer_id(
     ctx: &Ctx,
     req: InitProducerIdRequest,
-    _v: i16,
+    v: i16,
 ) -> InitProducerIdResponse {
     let mut resp = InitProducerIdResponse::default();
     resp.producer_id = ProducerId(-1);
@@ -223,8 +223,7 @@ pub async fn init_producer_id(
             resp.error_code = ResponseError::TransactionalIdAuthorizationFailed.code();
             return resp;
         }
-        tracing::info!(peer = %ctx.peer, client = %ctx.client_id, "transactional producer refused: transactions are not supported");
-        resp.error_code = ResponseError::UnsupportedVersion.code();
+        super::txn::init_producer_id(ctx, &req, id, v, &mut resp).await;
         return resp;
     }
     // An idempotent producer needs IDEMPOTENT_WRITE on the cluster, or WRITE on some topic.
@@ -243,6 +242,11 @@ pub async fn init_producer_id(
     }
     // An idempotent producer that re-initialises (KIP-360) keeps its id with a bumped epoch.
     // At the last epoch it gets a new id instead, since the epoch cannot grow further.
+    // A transactional id's producer is fenced by its coordinator, never bumped from here.
+    if req.producer_id.0 >= 0 && ctx.broker.txns.is_transactional(req.producer_id.0) {
+        resp.error_code = ResponseError::InvalidProducerIdMapping.code();
+        return resp;
+    }
     if req.producer_id.0 >= 0 && req.producer_epoch >= 0 && req.producer_epoch < i16::MAX - 1 {
         resp.producer_id = req.producer_id;
         resp.producer_epoch = req.producer_epoch + 1;

@@ -4,9 +4,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use futures::future::{select_all, FutureExt};
-use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
-use kafka_protocol::messages::{FetchRequest, FetchResponse, TopicName};
+use kafka_protocol::messages::fetch_response::{
+    AbortedTransaction, FetchableTopicResponse, PartitionData,
+};
+use kafka_protocol::messages::{FetchRequest, FetchResponse, ProducerId, TopicName};
 use kafka_protocol::ResponseError;
 use robustmq_broker::acl::Operation;
 use robustmq_broker::metrics::TopicLabels;
@@ -30,8 +33,43 @@ struct Wanted {
     partitions: Vec<(i32, i64, i32, Option<SharedLog>)>,
 }
 
+/// Keeps the batches of `records` below `stable` (the last stable offset): a `read_committed`
+/// consumer sees no open transaction's records. Offsets are batch boundaries there, so no batch
+/// is cut.
+fn below_stable(records: Bytes, stable: i64) -> Bytes {
+    let (headers, whole) = batch::scan(&records);
+    let keep = headers
+        .iter()
+        .find(|(_, h)| h.base_offset >= stable)
+        .map_or(whole, |(at, _)| *at);
+    records.slice(..keep)
+}
+
+/// The aborted transactions a `read_committed` consumer needs for `records` read from
+/// `offset`: those overlapping the offsets the records cover.
+fn aborted_in(log: &dyn Log, offset: i64, records: &[u8]) -> Option<Vec<AbortedTransaction>> {
+    let (headers, _) = batch::scan(records);
+    let Some((_, last)) = headers.last() else {
+        return Some(Vec::new());
+    };
+    let aborted = log
+        .aborted_transactions(offset, last.last_offset() + 1)
+        .ok()?;
+    Some(
+        aborted
+            .into_iter()
+            .map(|a| {
+                let mut t = AbortedTransaction::default();
+                t.producer_id = ProducerId(a.producer_id);
+                t.first_offset = a.first_offset;
+                t
+            })
+            .collect(),
+    )
+}
+
 /// Reads every requested partition once. Returns the response and the record bytes in it.
-fn read_once(wanted: &[Wanted], max_bytes: usize) -> (FetchResponse, usize) {
+fn read_once(wanted: &[Wanted], max_bytes: usize, read_committed: bool) -> (FetchResponse, usize) {
     let mut resp = FetchResponse::default();
     let mut remaining = max_bytes;
     let mut total = 0usize;
@@ -64,10 +102,14 @@ fn read_once(wanted: &[Wanted], max_bytes: usize) -> (FetchResponse, usize) {
                 ((*part_max).max(0) as usize).min(remaining)
             };
             match partition.read(*offset, limit, first) {
-                Ok(r) => {
+                Ok(mut r) => {
                     pd.high_watermark = r.high_watermark;
-                    pd.last_stable_offset = r.high_watermark;
+                    pd.last_stable_offset = r.last_stable_offset;
                     pd.log_start_offset = r.log_start_offset;
+                    if read_committed {
+                        r.records = below_stable(r.records, r.last_stable_offset);
+                        pd.aborted_transactions = aborted_in(&**partition, *offset, &r.records);
+                    }
                     let n = r.records.len();
                     total += n;
                     remaining = remaining.saturating_sub(n);
@@ -161,6 +203,7 @@ pub async fn handle(ctx: &Ctx, req: FetchRequest, v: i16) -> FetchResponse {
     }
     .min(ctx.fetch_max_bytes);
     let min_bytes = req.min_bytes.max(0) as usize;
+    let read_committed = req.isolation_level == 1;
     let deadline =
         Instant::now() + Duration::from_millis(req.max_wait_ms.max(0) as u64).min(MAX_WAIT);
     loop {
@@ -173,7 +216,7 @@ pub async fn handle(ctx: &Ctx, req: FetchRequest, v: i16) -> FetchResponse {
                     .filter_map(|p| p.3.as_ref().map(|p| p.subscribe()))
             })
             .collect();
-        let (resp, bytes) = read_once(&wanted, max_bytes);
+        let (resp, bytes) = read_once(&wanted, max_bytes, read_committed);
         let has_error = resp
             .responses
             .iter()
@@ -190,7 +233,7 @@ pub async fn handle(ctx: &Ctx, req: FetchRequest, v: i16) -> FetchResponse {
         }
         let changed = select_all(watchers.iter_mut().map(|w| w.changed().boxed()));
         if tokio::time::timeout(deadline - now, changed).await.is_err() {
-            let (resp, _) = read_once(&wanted, max_bytes);
+            let (resp, _) = read_once(&wanted, max_bytes, read_committed);
             count_out(ctx, &resp);
             return resp;
         }

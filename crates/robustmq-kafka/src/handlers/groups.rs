@@ -19,6 +19,7 @@ use super::{str, Ctx};
 use crate::errors::group_code;
 
 const KEY_TYPE_GROUP: i8 = 0;
+const KEY_TYPE_TRANSACTION: i8 = 1;
 /// KIP-932 share groups (FindCoordinator v6).
 const KEY_TYPE_SHARE: i8 = 2;
 
@@ -28,12 +29,19 @@ pub async fn find_coordinator(
     v: i16,
 ) -> FindCoordinatorResponse {
     let mut resp = FindCoordinatorResponse::default();
-    // A group lookup needs DESCRIBE on the group.
-    let denied = |key: &str| {
-        req.key_type == KEY_TYPE_GROUP
-            && !ctx.allowed(Operation::Describe, ResourceType::Group, key)
+    // A group lookup needs DESCRIBE on the group, a transaction lookup DESCRIBE on the
+    // transactional id.
+    let denied = |key: &str| match req.key_type {
+        KEY_TYPE_GROUP => (!ctx.allowed(Operation::Describe, ResourceType::Group, key))
+            .then(|| ResponseError::GroupAuthorizationFailed.code()),
+        KEY_TYPE_TRANSACTION => {
+            (!ctx.allowed(Operation::Describe, ResourceType::TransactionalId, key))
+                .then(|| ResponseError::TransactionalIdAuthorizationFailed.code())
+        }
+        _ => None,
     };
-    let (error, message) = if req.key_type == KEY_TYPE_GROUP {
+    let (error, message) = if req.key_type == KEY_TYPE_GROUP || req.key_type == KEY_TYPE_TRANSACTION
+    {
         (0, None)
     } else if req.key_type == KEY_TYPE_SHARE {
         tracing::info!(peer = %ctx.peer, "coordinator lookup refused: share groups are not supported");
@@ -42,10 +50,10 @@ pub async fn find_coordinator(
             Some(str("share groups are not supported")),
         )
     } else {
-        tracing::info!(peer = %ctx.peer, key_type = req.key_type, "coordinator lookup refused: transactions are not supported");
+        tracing::info!(peer = %ctx.peer, key_type = req.key_type, "coordinator lookup refused: unknown key type");
         (
-            ResponseError::UnsupportedVersion.code(),
-            Some(str("transactions are not supported")),
+            ResponseError::InvalidRequest.code(),
+            Some(str("unknown coordinator key type")),
         )
     };
     if v >= 4 {
@@ -57,8 +65,8 @@ pub async fn find_coordinator(
                 c.key = k.clone();
                 c.error_code = error;
                 c.error_message = message.clone();
-                if denied(k) {
-                    c.error_code = ResponseError::GroupAuthorizationFailed.code();
+                if let Some(code) = denied(k) {
+                    c.error_code = code;
                     c.error_message = None;
                 }
                 let error = c.error_code;
@@ -74,10 +82,9 @@ pub async fn find_coordinator(
             })
             .collect();
     } else {
-        let (error, message) = if denied(&req.key) {
-            (ResponseError::GroupAuthorizationFailed.code(), None)
-        } else {
-            (error, message)
+        let (error, message) = match denied(&req.key) {
+            Some(code) => (code, None),
+            None => (error, message),
         };
         resp.error_code = error;
         if v >= 1 {

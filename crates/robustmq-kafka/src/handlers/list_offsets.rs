@@ -1,7 +1,7 @@
 //! ListOffsets: earliest (-2), latest (-1), the record with the largest timestamp (-3, v7+,
 //! KIP-734), the earliest local offset (-4, v8+; with no tiered storage the log start), the
 //! latest tiered offset (-5, v9+; nothing is tiered, so -1), or the first offset at or after a
-//! timestamp.
+//! timestamp. `read_committed` clients get the last stable offset as the latest.
 
 use kafka_protocol::messages::list_offsets_response::{
     ListOffsetsPartitionResponse, ListOffsetsTopicResponse,
@@ -41,6 +41,10 @@ pub async fn handle(ctx: &Ctx, req: ListOffsetsRequest, v: i16) -> ListOffsetsRe
                 continue;
             };
             let result = match p.timestamp {
+                // A read_committed consumer's end is the last stable offset.
+                LATEST if req.isolation_level == 1 => {
+                    partition.last_stable_offset().map(|o| Some((o, -1)))
+                }
                 LATEST => partition.stats().map(|s| Some((s.log_end_offset, -1))),
                 EARLIEST => partition.stats().map(|s| Some((s.log_start_offset, -1))),
                 MAX_TIMESTAMP if v >= 7 => partition

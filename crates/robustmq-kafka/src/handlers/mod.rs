@@ -11,6 +11,7 @@ mod list_offsets;
 mod metadata;
 mod offsets;
 mod produce;
+mod txn;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -159,7 +160,11 @@ pub fn api_name(key: ApiKey) -> &'static str {
         DescribeCluster,
         CreateAcls,
         DescribeAcls,
-        DeleteAcls
+        DeleteAcls,
+        AddPartitionsToTxn,
+        AddOffsetsToTxn,
+        TxnOffsetCommit,
+        EndTxn
     )
 }
 
@@ -255,6 +260,10 @@ pub async fn dispatch(ctx: &Ctx, mut raw: RawRequest) -> Result<Reply, FrameErro
         ApiKey::CreateAcls => call!(CreateAclsRequest, acls::create),
         ApiKey::DescribeAcls => call!(DescribeAclsRequest, acls::describe),
         ApiKey::DeleteAcls => call!(DeleteAclsRequest, acls::delete),
+        ApiKey::AddPartitionsToTxn => call!(AddPartitionsToTxnRequest, txn::add_partitions),
+        ApiKey::AddOffsetsToTxn => call!(AddOffsetsToTxnRequest, txn::add_offsets),
+        ApiKey::TxnOffsetCommit => call!(TxnOffsetCommitRequest, txn::commit_offsets),
+        ApiKey::EndTxn => call!(EndTxnRequest, txn::end),
         other => return unsupported_api(ctx, h, other),
     };
     let seconds = ctx
@@ -300,8 +309,6 @@ fn unsupported_api(ctx: &Ctx, header: &RequestHeader, key: ApiKey) -> Result<Rep
         }};
     }
     match key {
-        ApiKey::EndTxn => answer!(EndTxnResponse),
-        ApiKey::AddOffsetsToTxn => answer!(AddOffsetsToTxnResponse),
         ApiKey::DescribeClientQuotas => answer!(DescribeClientQuotasResponse),
         ApiKey::DescribeUserScramCredentials => answer!(DescribeUserScramCredentialsResponse),
         _ => {}

@@ -192,12 +192,24 @@ macro_rules! wanted {
     };
 }
 
+/// A `require_stable` fetch (v7+) of a group with offsets committed in a transaction that has
+/// not ended gets UNSTABLE_OFFSET_COMMIT (retriable) rather than offsets about to change.
+fn unstable(ctx: &Ctx, require_stable: bool, group: &str) -> bool {
+    require_stable && ctx.broker.txns.has_pending_offsets(group)
+}
+
 pub async fn fetch(ctx: &Ctx, req: OffsetFetchRequest, v: i16) -> OffsetFetchResponse {
     let mut resp = OffsetFetchResponse::default();
+    let unstable_code = ResponseError::UnstableOffsetCommit.code();
     if v >= 8 {
         for g in req.groups {
             let mut out = OffsetFetchResponseGroup::default();
             out.group_id = g.group_id.clone();
+            if unstable(ctx, req.require_stable, &g.group_id) {
+                out.error_code = unstable_code;
+                resp.groups.push(out);
+                continue;
+            }
             match lookup(ctx, &g.group_id, wanted!(g.topics)) {
                 Ok(topics) => {
                     for (name, parts) in topics {
@@ -217,6 +229,10 @@ pub async fn fetch(ctx: &Ctx, req: OffsetFetchRequest, v: i16) -> OffsetFetchRes
             }
             resp.groups.push(out);
         }
+        return resp;
+    }
+    if v >= 7 && unstable(ctx, req.require_stable, &req.group_id) {
+        resp.error_code = unstable_code;
         return resp;
     }
     match lookup(ctx, &req.group_id, wanted!(req.topics)) {

@@ -8,7 +8,8 @@ use futures::FutureExt;
 use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
 use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse, RequestHeader};
 use kafka_protocol::ResponseError;
-use robustmq_broker::acl::Operation;
+use robustmq_broker::acl::{Operation, ResourceType};
+use robustmq_broker::txn::TxnError;
 use robustmq_journal::Log;
 
 use super::{respond, Ctx, Reply};
@@ -40,12 +41,50 @@ fn failed(index: i32, code: i16, message: Option<String>) -> Pending {
     }
 }
 
+/// Why transactional batches may not go into this partition, if they may not: the producer
+/// must hold WRITE on its transactional id, and its coordinator must have the partition in the
+/// producer's ongoing transaction at this epoch (so no transaction the coordinator cannot end
+/// holds the partition's last stable offset back).
+fn transaction_refusal(
+    ctx: &Ctx,
+    txn_id: Option<&str>,
+    topic: &str,
+    index: i32,
+    data: &[u8],
+) -> Option<i16> {
+    let (headers, _) = robustmq_journal::batch::scan(data);
+    for (_, h) in headers.iter().filter(|(_, h)| h.is_transactional()) {
+        let Some(id) = txn_id else {
+            return Some(ResponseError::InvalidTxnState.code());
+        };
+        if !ctx.allowed(Operation::Write, ResourceType::TransactionalId, id) {
+            return Some(ResponseError::TransactionalIdAuthorizationFailed.code());
+        }
+        let verified =
+            ctx.broker
+                .txns
+                .verify_produce(h.producer_id, h.producer_epoch, topic, index);
+        match verified {
+            Ok(()) => {}
+            Err(TxnError::ProducerFenced) => {
+                return Some(ResponseError::InvalidProducerEpoch.code())
+            }
+            Err(e) => {
+                tracing::debug!(peer = %ctx.peer, %topic, partition = index, error = %e, "transactional produce refused");
+                return Some(ResponseError::InvalidTxnState.code());
+            }
+        }
+    }
+    None
+}
+
 pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey) -> Reply {
     let acks = req.acks;
     // acks=all is answered once the records are durable (see `Partition::durable`).
     let wait_durable = acks == -1;
     let mut topics = Vec::with_capacity(req.topic_data.len());
     let by_id = header.request_api_version >= 13;
+    let txn_id = req.transactional_id.as_ref().map(|t| t.0.to_string());
     for td in req.topic_data {
         // v13+ names topics by id only.
         let resolved = if by_id {
@@ -97,6 +136,10 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                     continue;
                 }
             };
+            if let Some(code) = transaction_refusal(ctx, txn_id.as_deref(), &name, index, &data) {
+                parts.push(failed(index, code, None));
+                continue;
+            }
             // One replica is in sync (this node); Kafka refuses acks=all below the minimum.
             let min_isr = partition.config().min_insync_replicas;
             if acks == -1 && min_isr > IN_SYNC_REPLICAS {
