@@ -151,6 +151,10 @@ pub struct KafkaArgs {
     /// Consume through this consumer group (subscribe) instead of assigning partitions directly.
     #[arg(long)]
     pub group: Option<String>,
+    /// Produce in transactions of this many records each (0: no transactions). Each producer
+    /// gets its own transactional id and commits every N records.
+    #[arg(long, default_value_t = 0)]
+    pub transaction_records: u64,
     /// Extra librdkafka settings, KEY=VALUE, for producers and consumers.
     #[arg(short = 'X', long = "config", value_name = "KEY=VALUE")]
     pub config: Vec<String>,

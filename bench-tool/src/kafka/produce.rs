@@ -72,17 +72,27 @@ pub async fn run_producers(
                 "message.max.bytes",
                 (a.common.size + 4096).max(1_000_000).to_string(),
             );
+        let txn = a.transaction_records;
+        if txn > 0 {
+            let id = format!("robustmq-bench-{}-{i}", payload::run_nonce());
+            cfg.set("transactional.id", id);
+        }
         let producer: ThreadedProducer<Ctx2> = cfg
             .create_with_context(Ctx2 {
                 stats: stats.clone(),
                 size: a.common.size,
             })
             .context("creating a producer")?;
+        if txn > 0 {
+            let p = &producer;
+            tokio::task::block_in_place(|| p.init_transactions(Duration::from_secs(30)))
+                .context("initialising transactions")?;
+        }
         let (topics, stats) = (topics.to_vec(), stats.clone());
         let (size, rate, drain) = (a.common.size, a.common.rate / n as f64, a.common.drain);
         let limit = limit.share(i, n);
         tasks.push(tokio::task::spawn_blocking(move || {
-            produce_loop(&producer, &topics, size, rate, limit, &stats);
+            produce_loop(&producer, &topics, size, rate, limit, txn, &stats);
             let wait = Duration::from_nanos(secs_ns(drain)).max(Duration::from_secs(1));
             if producer.flush(wait).is_err() {
                 let left = producer.in_flight_count().max(0) as u64;
@@ -105,9 +115,27 @@ fn produce_loop(
     size: usize,
     rate: f64,
     limit: Limit,
+    txn: u64,
     stats: &Stats,
 ) {
     let mut buf = payload::make(size);
+    let timeout = Duration::from_secs(30);
+    // Ends the open transaction (commit flushes it); a failure is counted, and the run stops
+    // producing transactionally since the producer may be fenced or in error.
+    let commit = |open: &mut bool| {
+        if !*open {
+            return true;
+        }
+        *open = false;
+        match p.commit_transaction(timeout) {
+            Ok(()) => true,
+            Err(e) => {
+                stats.on_error_msg(format!("commit: {e}"));
+                false
+            }
+        }
+    };
+    let mut open = false;
     let nonce = payload::run_nonce();
     let pacer = Pacer::new(now_ns(), rate);
     let mut i = 0u64;
@@ -118,6 +146,16 @@ fn produce_loop(
         }
         if let Some(w) = Pacer::wait(due) {
             std::thread::sleep(w);
+        }
+        if txn > 0 && i % txn == 0 {
+            if !commit(&mut open) {
+                return;
+            }
+            if let Err(e) = p.begin_transaction() {
+                stats.on_error_msg(format!("begin: {e}"));
+                return;
+            }
+            open = true;
         }
         payload::stamp(&mut buf, due, nonce);
         let topic = &topics[(i % topics.len() as u64) as usize];
@@ -144,4 +182,5 @@ fn produce_loop(
         }
         i += 1;
     }
+    commit(&mut open);
 }
