@@ -147,7 +147,7 @@ fn produce_loop(
         if let Some(w) = Pacer::wait(due) {
             std::thread::sleep(w);
         }
-        if txn > 0 && i % txn == 0 {
+        if txn > 0 && i.is_multiple_of(txn) {
             if !commit(&mut open) {
                 return;
             }
