@@ -127,6 +127,13 @@ fn produce_loop(
             return true;
         }
         *open = false;
+        // Wait for the delivery reports here: rust-rdkafka's flush (which commit_transaction
+        // calls) polls in 100 ms steps that the threaded producer's own poll thread makes it
+        // sit out, which would add up to 100 ms to every transaction.
+        let deadline = std::time::Instant::now() + timeout;
+        while p.in_flight_count() > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_micros(100));
+        }
         match p.commit_transaction(timeout) {
             Ok(()) => true,
             Err(e) => {
