@@ -298,3 +298,66 @@ fn a_deletion_cut_short_by_power_loss_is_finished_at_start() {
     fs.power_loss();
     assert!(!fs.exists(Path::new("/data/journal/gone-0")));
 }
+
+/// One transactional batch of producer `pid` (epoch 0) at sequence `seq`.
+fn txn_batch(pid: i64, seq: i32, tag: u32) -> Vec<u8> {
+    let mut b = batch_of(3, tag);
+    b[21..23].copy_from_slice(&0x10i16.to_be_bytes());
+    b[43..51].copy_from_slice(&pid.to_be_bytes());
+    b[51..53].copy_from_slice(&0i16.to_be_bytes());
+    b[53..57].copy_from_slice(&seq.to_be_bytes());
+    let crc = crc32c::crc32c(&b[21..]);
+    b[17..21].copy_from_slice(&crc.to_be_bytes());
+    b
+}
+
+/// Markers acknowledged (durable) before a power loss keep their transactions ended, and
+/// their aborts in the index, across segment rolls; a transaction whose marker was never
+/// made durable is still open afterwards (its coordinator writes the marker again).
+#[test]
+fn acknowledged_markers_and_aborts_survive_power_loss() {
+    use robustmq_journal::txn::{Marker, Outcome};
+    let (fs, rt, j, p) = setup(FsyncPolicy::Always, "t", 0, small_segments());
+    let marker = |pid, outcome| Marker {
+        producer_id: pid,
+        producer_epoch: 0,
+        outcome,
+        coordinator_epoch: 0,
+    };
+    let mut seq = [0i32; 4];
+    for round in 0..6u32 {
+        for pid in 1..=3i64 {
+            append_acked(&rt, &p, txn_batch(pid, seq[pid as usize], round));
+            seq[pid as usize] += 3;
+        }
+        for pid in 1..=2i64 {
+            let outcome = if pid == 1 {
+                Outcome::Abort
+            } else {
+                Outcome::Commit
+            };
+            let info = p.append_marker(&marker(pid, outcome), |_, _| {}).unwrap();
+            rt.block_on(p.wait_durable(info.last_offset + 1)).unwrap();
+        }
+    }
+    // Producer 3's transaction has been open since offset 6; its late commit never syncs.
+    let lso = p.last_stable_offset().unwrap();
+    assert_eq!(lso, 6);
+    let aborted = p.aborted_transactions(0, i64::MAX).unwrap();
+    assert_eq!(aborted.len(), 6);
+    assert!(p.stats().unwrap().segments > 2);
+    fs.fail_syncs(true);
+    let _ = p.append_marker(&marker(3, Outcome::Commit), |_, _| {});
+    drop(p);
+    drop(j);
+    fs.power_loss();
+    fs.fail_syncs(false);
+    let j = journal(&fs, FsyncPolicy::Always);
+    let p = j.open_partition("t", 0, small_segments()).unwrap();
+    assert_eq!(p.aborted_transactions(0, i64::MAX).unwrap(), aborted);
+    assert_eq!(
+        p.last_stable_offset().unwrap(),
+        6,
+        "producer 3 is still open"
+    );
+}
