@@ -723,7 +723,7 @@ _robustmq__bench() {
             return 0
             ;;
         robustmq__subcmd__bench__subcmd__kafka__subcmd__consume)
-            opts="-X -h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --acks --producers --consumers --partitions --compression --linger-ms --batch-size --group --config --help"
+            opts="-X -h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --acks --producers --consumers --partitions --compression --linger-ms --batch-size --group --transaction-records --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -798,6 +798,10 @@ _robustmq__bench() {
                     return 0
                     ;;
                 --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transaction-records)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -817,7 +821,7 @@ _robustmq__bench() {
             return 0
             ;;
         robustmq__subcmd__bench__subcmd__kafka__subcmd__e2e)
-            opts="-X -h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --acks --producers --consumers --partitions --compression --linger-ms --batch-size --group --config --help"
+            opts="-X -h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --acks --producers --consumers --partitions --compression --linger-ms --batch-size --group --transaction-records --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -892,6 +896,10 @@ _robustmq__bench() {
                     return 0
                     ;;
                 --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transaction-records)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -981,7 +989,7 @@ _robustmq__bench() {
             return 0
             ;;
         robustmq__subcmd__bench__subcmd__kafka__subcmd__produce)
-            opts="-X -h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --acks --producers --consumers --partitions --compression --linger-ms --batch-size --group --config --help"
+            opts="-X -h --target --size --count --duration --rate --warmup --topic --topics --drain --json --no-progress --acks --producers --consumers --partitions --compression --linger-ms --batch-size --group --transaction-records --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1056,6 +1064,10 @@ _robustmq__bench() {
                     return 0
                     ;;
                 --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transaction-records)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

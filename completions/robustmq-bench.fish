@@ -59,6 +59,7 @@ lz4\t''"
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from produce" -l linger-ms -d 'Producer linger.ms' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from produce" -l batch-size -d 'Producer batch.size in bytes' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from produce" -l group -d 'Consume through this consumer group (subscribe) instead of assigning partitions directly' -r
+complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from produce" -l transaction-records -d 'Produce in transactions of this many records each (0: no transactions). Each producer gets its own transactional id and commits every N records' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from produce" -s X -l config -d 'Extra librdkafka settings, KEY=VALUE, for producers and consumers' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from produce" -l no-progress -d 'Never draw the progress line (it is drawn only on a terminal anyway)'
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from produce" -s h -l help -d 'Print help'
@@ -86,6 +87,7 @@ lz4\t''"
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from consume" -l linger-ms -d 'Producer linger.ms' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from consume" -l batch-size -d 'Producer batch.size in bytes' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from consume" -l group -d 'Consume through this consumer group (subscribe) instead of assigning partitions directly' -r
+complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from consume" -l transaction-records -d 'Produce in transactions of this many records each (0: no transactions). Each producer gets its own transactional id and commits every N records' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from consume" -s X -l config -d 'Extra librdkafka settings, KEY=VALUE, for producers and consumers' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from consume" -l no-progress -d 'Never draw the progress line (it is drawn only on a terminal anyway)'
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from consume" -s h -l help -d 'Print help'
@@ -113,6 +115,7 @@ lz4\t''"
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from e2e" -l linger-ms -d 'Producer linger.ms' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from e2e" -l batch-size -d 'Producer batch.size in bytes' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from e2e" -l group -d 'Consume through this consumer group (subscribe) instead of assigning partitions directly' -r
+complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from e2e" -l transaction-records -d 'Produce in transactions of this many records each (0: no transactions). Each producer gets its own transactional id and commits every N records' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from e2e" -s X -l config -d 'Extra librdkafka settings, KEY=VALUE, for producers and consumers' -r
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from e2e" -l no-progress -d 'Never draw the progress line (it is drawn only on a terminal anyway)'
 complete -c robustmq-bench -n "__fish_robustmq_bench_using_subcommand kafka; and __fish_seen_subcommand_from e2e" -s h -l help -d 'Print help'

@@ -255,19 +255,34 @@ impl TxnCoordinator {
         topic: &str,
         partition: i32,
     ) -> Result<(), TxnError> {
-        let current = self
+        self.with_verified(producer_id, epoch, topic, partition, || ())
+    }
+
+    /// Runs `append` if [`TxnCoordinator::verify_produce`] allows the batch, with the
+    /// transaction kept from ending meanwhile: ending takes the producer out of the ongoing
+    /// set (under the write lock held off here) before it writes any marker, so every batch
+    /// appended this way lands before its transaction's markers and none after them (which
+    /// would open a transaction no coordinator knows about in the partition).
+    pub fn with_verified<R>(
+        &self,
+        producer_id: i64,
+        epoch: i16,
+        topic: &str,
+        partition: i32,
+        append: impl FnOnce() -> R,
+    ) -> Result<R, TxnError> {
+        // The same lock order as `index`: producer ids, then ongoing transactions.
+        let pids = self
             .transactional_pids
             .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&producer_id)
-            .copied();
-        if current.is_some_and(|e| epoch < e) {
+            .unwrap_or_else(|p| p.into_inner());
+        if pids.get(&producer_id).is_some_and(|&e| epoch < e) {
             return Err(TxnError::ProducerFenced);
         }
         let ongoing = self.ongoing.read().unwrap_or_else(|p| p.into_inner());
         match ongoing.get(&producer_id) {
             Some(o) if o.epoch != epoch => Err(TxnError::ProducerFenced),
-            Some(o) if o.partitions.contains(&(topic.to_string(), partition)) => Ok(()),
+            Some(o) if o.partitions.contains(&(topic.to_string(), partition)) => Ok(append()),
             _ => Err(TxnError::InvalidTxnState(format!(
                 "{topic}-{partition} is not in an ongoing transaction of producer {producer_id}"
             ))),

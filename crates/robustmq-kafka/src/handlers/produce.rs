@@ -41,41 +41,56 @@ fn failed(index: i32, code: i16, message: Option<String>) -> Pending {
     }
 }
 
-/// Why transactional batches may not go into this partition, if they may not: the producer
-/// must hold WRITE on its transactional id, and its coordinator must have the partition in the
-/// producer's ongoing transaction at this epoch (so no transaction the coordinator cannot end
-/// holds the partition's last stable offset back).
-fn transaction_refusal(
+/// The producer of the transactional batches in `data`, if there are any, or why they may not
+/// go into this partition: the producer must hold WRITE on its transactional id, and all of
+/// them must be of one producer and epoch (the coordinator's check comes at the append).
+fn transactional_producer(
     ctx: &Ctx,
     txn_id: Option<&str>,
-    topic: &str,
-    index: i32,
     data: &[u8],
-) -> Option<i16> {
+) -> Result<Option<(i64, i16)>, i16> {
     let (headers, _) = robustmq_journal::batch::scan(data);
+    let mut producer = None;
     for (_, h) in headers.iter().filter(|(_, h)| h.is_transactional()) {
         let Some(id) = txn_id else {
-            return Some(ResponseError::InvalidTxnState.code());
+            return Err(ResponseError::InvalidTxnState.code());
         };
         if !ctx.allowed(Operation::Write, ResourceType::TransactionalId, id) {
-            return Some(ResponseError::TransactionalIdAuthorizationFailed.code());
+            return Err(ResponseError::TransactionalIdAuthorizationFailed.code());
         }
-        let verified =
-            ctx.broker
-                .txns
-                .verify_produce(h.producer_id, h.producer_epoch, topic, index);
-        match verified {
-            Ok(()) => {}
-            Err(TxnError::ProducerFenced) => {
-                return Some(ResponseError::InvalidProducerEpoch.code())
-            }
-            Err(e) => {
-                tracing::debug!(peer = %ctx.peer, %topic, partition = index, error = %e, "transactional produce refused");
-                return Some(ResponseError::InvalidTxnState.code());
-            }
+        match producer {
+            None => producer = Some((h.producer_id, h.producer_epoch)),
+            Some(p) if p == (h.producer_id, h.producer_epoch) => {}
+            Some(_) => return Err(ResponseError::InvalidTxnState.code()),
         }
     }
-    None
+    Ok(producer)
+}
+
+/// Appends, through the transaction coordinator's check when the batches are transactional:
+/// their partition must be in the producer's ongoing transaction at this epoch, so no
+/// transaction the coordinator cannot end holds the partition's last stable offset back.
+fn append(
+    ctx: &Ctx,
+    txn: Option<(i64, i16)>,
+    topic: &str,
+    index: i32,
+    partition: &dyn Log,
+    data: Vec<u8>,
+) -> Result<Result<robustmq_journal::AppendInfo, robustmq_journal::JournalError>, i16> {
+    let Some((pid, epoch)) = txn else {
+        return Ok(ctx.broker.append(partition, data));
+    };
+    let appended = ctx.broker.txns.with_verified(pid, epoch, topic, index, || {
+        ctx.broker.append(partition, data)
+    });
+    appended.map_err(|e| match e {
+        TxnError::ProducerFenced => ResponseError::InvalidProducerEpoch.code(),
+        e => {
+            tracing::debug!(peer = %ctx.peer, %topic, partition = index, error = %e, "transactional produce refused");
+            ResponseError::InvalidTxnState.code()
+        }
+    })
 }
 
 pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey) -> Reply {
@@ -136,10 +151,13 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                     continue;
                 }
             };
-            if let Some(code) = transaction_refusal(ctx, txn_id.as_deref(), &name, index, &data) {
-                parts.push(failed(index, code, None));
-                continue;
-            }
+            let txn = match transactional_producer(ctx, txn_id.as_deref(), &data) {
+                Ok(t) => t,
+                Err(code) => {
+                    parts.push(failed(index, code, None));
+                    continue;
+                }
+            };
             // One replica is in sync (this node); Kafka refuses acks=all below the minimum.
             let min_isr = partition.config().min_insync_replicas;
             if acks == -1 && min_isr > IN_SYNC_REPLICAS {
@@ -152,7 +170,14 @@ pub fn handle(ctx: &Ctx, req: ProduceRequest, header: RequestHeader, key: ApiKey
                 ));
                 continue;
             }
-            match ctx.broker.append(&*partition, data.to_vec()) {
+            let appended = match append(ctx, txn, &name, index, &*partition, data.to_vec()) {
+                Ok(a) => a,
+                Err(code) => {
+                    parts.push(failed(index, code, None));
+                    continue;
+                }
+            };
+            match appended {
                 Ok(info) => {
                     let mut r = PartitionProduceResponse::default();
                     r.index = index;
