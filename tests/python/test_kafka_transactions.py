@@ -223,3 +223,89 @@ def test_consume_transform_produce_is_exactly_once(robustmq):
         c.close()
     # A restart of the pipeline finds nothing left to do.
     assert run(7, abort_first=False) == 0
+
+
+def _uvarint(buf: bytes, at: int) -> tuple[int, int]:
+    shift = value = 0
+    while True:
+        b = buf[at]
+        at += 1
+        value |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return value, at
+        shift += 7
+
+
+def _compact_str(buf: bytes, at: int) -> tuple[str, int]:
+    n, at = _uvarint(buf, at)
+    return buf[at:at + n - 1].decode(), at + n - 1
+
+
+def _flexible_request(sock, api_key: int, version: int, body: bytes) -> bytes:
+    """Sends a request with a v2 header (flexible) and returns the body after the v1 response
+    header."""
+    import struct
+    header = struct.pack(">hhih", api_key, version, 7, 1) + b"t" + b"\x00"
+    frame = header + body
+    sock.sendall(struct.pack(">i", len(frame)) + frame)
+    from test_bad_input import read_response
+    resp = read_response(sock)
+    (corr,) = struct.unpack(">i", resp[:4])
+    assert corr == 7
+    _, at = _uvarint(resp, 4)  # header tagged fields
+    return resp[at:]
+
+
+def test_list_and_describe_transactions(robustmq):
+    """ListTransactions and DescribeTransactions (KIP-664), as kafka-transactions.sh uses them."""
+    import socket
+    import struct
+    b = robustmq.bootstrap
+    topic = unique("txn-list")
+    create_topic(b, topic, partitions=2)
+    tid = unique("tid")
+    p = txn_producer(b, tid)
+    p.begin_transaction()
+    p.produce(topic, value=b"v", partition=1)
+    p.flush(T)
+    with socket.create_connection(("127.0.0.1", robustmq.kafka_port), timeout=5) as s:
+        # ListTransactions v0: no state filter, no producer filter.
+        body = _flexible_request(s, 66, 0, b"\x01\x01\x00")
+        _throttle, error = struct.unpack(">ih", body[:6])
+        assert error == 0
+        _, at = _uvarint(body, 6)  # unknown state filters
+        n, at = _uvarint(body, at)
+        listed = {}
+        for _ in range(n - 1):
+            name, at = _compact_str(body, at)
+            (pid,) = struct.unpack(">q", body[at:at + 8])
+            state, at = _compact_str(body, at + 8)
+            _, at = _uvarint(body, at)
+            listed[name] = (pid, state)
+        assert listed[tid][1] == "Ongoing", listed
+        # DescribeTransactions v0 for it and for an unknown id.
+        ids = [tid, "no-such-id"]
+        req = bytes([len(ids) + 1]) + b"".join(bytes([len(i) + 1]) + i.encode() for i in ids) + b"\x00"
+        body = _flexible_request(s, 65, 0, req)
+        n, at = _uvarint(body, 4)
+        states = []
+        for _ in range(n - 1):
+            (error,) = struct.unpack(">h", body[at:at + 2])
+            name, at = _compact_str(body, at + 2)
+            state, at = _compact_str(body, at)
+            timeout, start, pid, epoch = struct.unpack(">iqqh", body[at:at + 22])
+            at += 22
+            topics = []
+            tn, at = _uvarint(body, at)
+            for _ in range(tn - 1):
+                tname, at = _compact_str(body, at)
+                pn, at = _uvarint(body, at)
+                parts = list(struct.unpack(f">{pn - 1}i", body[at:at + 4 * (pn - 1)]))
+                at += 4 * (pn - 1)
+                _, at = _uvarint(body, at)
+                topics.append((tname, parts))
+            _, at = _uvarint(body, at)
+            states.append((error, name, state, timeout, start > 0, pid, topics))
+    assert states[0] == (0, tid, "Ongoing", 30000, True, listed[tid][0], [(topic, [1])])
+    assert states[1][0] == 105  # TRANSACTIONAL_ID_NOT_FOUND
+    p.abort_transaction(T)

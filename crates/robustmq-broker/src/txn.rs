@@ -132,7 +132,7 @@ pub struct TxnCoordinator {
     ongoing: RwLock<HashMap<i64, Ongoing>>,
     /// Producer ids that belong to transactional ids, with their current epochs (an idempotent
     /// re-init may not take them; an older epoch is a fenced producer).
-    transactional_pids: RwLock<HashMap<i64, i16>>,
+    transactional_pids: RwLock<HashMap<i64, (String, i16)>>,
     /// Groups with offsets committed in an ongoing transaction, with how many transactions.
     pending_groups: RwLock<BTreeMap<String, usize>>,
 }
@@ -197,7 +197,10 @@ impl TxnCoordinator {
             }
         }
         if after.producer_id >= 0 {
-            pids.insert(after.producer_id, after.producer_epoch);
+            pids.insert(
+                after.producer_id,
+                (after.transactional_id.clone(), after.producer_epoch),
+            );
         }
         if after.state == TxnState::Ongoing {
             ongoing.insert(
@@ -226,10 +229,18 @@ impl TxnCoordinator {
     }
 
     /// Stores `t` (synced) and updates the indexes; `before` is the state it replaces.
+    /// On failure `t` goes back to `before`: memory never holds a state meta does not.
     fn save(&self, before: &TxnMeta, t: &mut TxnMeta) -> Result<(), TxnError> {
         t.updated_ms = now_ms();
-        let v = serde_json::to_vec(&*t).map_err(|e| MetaError::Storage(e.to_string()))?;
-        off_worker(|| self.meta.put_entry(NS_TXN, &t.transactional_id, &v, true))?;
+        let stored = serde_json::to_vec(&*t)
+            .map_err(|e| MetaError::Storage(e.to_string()))
+            .and_then(|v| {
+                off_worker(|| self.meta.put_entry(NS_TXN, &t.transactional_id, &v, true))
+            });
+        if let Err(e) = stored {
+            *t = before.clone();
+            return Err(e.into());
+        }
         self.index(Some(before), t);
         Ok(())
     }
@@ -238,7 +249,8 @@ impl TxnCoordinator {
         self.lock_map().get(id).cloned()
     }
 
-    /// Whether `producer_id` belongs to a transactional id.
+    /// Whether `producer_id` belongs to a transactional id (its batches must then all be
+    /// transactional and go through [`TxnCoordinator::with_verified`]).
     pub fn is_transactional(&self, producer_id: i64) -> bool {
         self.transactional_pids
             .read()
@@ -250,12 +262,20 @@ impl TxnCoordinator {
     /// the producer's transaction is ongoing at that epoch and holds the partition.
     pub fn verify_produce(
         &self,
+        transactional_id: &str,
         producer_id: i64,
         epoch: i16,
         topic: &str,
         partition: i32,
     ) -> Result<(), TxnError> {
-        self.with_verified(producer_id, epoch, topic, partition, || ())
+        self.with_verified(
+            transactional_id,
+            producer_id,
+            epoch,
+            topic,
+            partition,
+            || (),
+        )
     }
 
     /// Runs `append` if [`TxnCoordinator::verify_produce`] allows the batch, with the
@@ -265,6 +285,7 @@ impl TxnCoordinator {
     /// would open a transaction no coordinator knows about in the partition).
     pub fn with_verified<R>(
         &self,
+        transactional_id: &str,
         producer_id: i64,
         epoch: i16,
         topic: &str,
@@ -276,8 +297,13 @@ impl TxnCoordinator {
             .transactional_pids
             .read()
             .unwrap_or_else(|p| p.into_inner());
-        if pids.get(&producer_id).is_some_and(|&e| epoch < e) {
-            return Err(TxnError::ProducerFenced);
+        match pids.get(&producer_id) {
+            Some((id, _)) if id != transactional_id => {
+                return Err(TxnError::InvalidProducerIdMapping)
+            }
+            Some((_, current)) if epoch < *current => return Err(TxnError::ProducerFenced),
+            Some(_) => {}
+            None => return Err(TxnError::InvalidProducerIdMapping),
         }
         let ongoing = self.ongoing.read().unwrap_or_else(|p| p.into_inner());
         match ongoing.get(&producer_id) {
@@ -313,40 +339,46 @@ impl TxnCoordinator {
             return Err(TxnError::InvalidTimeout(timeout_ms));
         }
         let now = now_ms();
-        let entry = {
-            let mut map = self.lock_map();
-            match map.get(id) {
-                Some(e) => Arc::clone(e),
-                None => {
-                    if map.len() >= self.config.max_transactional_ids {
-                        tracing::warn!(transactional_id = id, max = self.config.max_transactional_ids,
+        // The id's entry, locked; again when an expiry removed the one we waited for.
+        let mut t = loop {
+            let entry = {
+                let mut map = self.lock_map();
+                match map.get(id) {
+                    Some(e) => Arc::clone(e),
+                    None => {
+                        if map.len() >= self.config.max_transactional_ids {
+                            tracing::warn!(transactional_id = id, max = self.config.max_transactional_ids,
                             "transactional id refused: broker.transactions.max_transactional_ids reached");
-                        return Err(TxnError::LimitReached(format!(
-                            "at most {} transactional ids",
-                            self.config.max_transactional_ids
-                        )));
+                            return Err(TxnError::LimitReached(format!(
+                                "at most {} transactional ids",
+                                self.config.max_transactional_ids
+                            )));
+                        }
+                        // Held in the map before it is stored, so two first requests for one id
+                        // take turns on the same state; the producer id comes below.
+                        let e = Arc::new(tokio::sync::Mutex::new(TxnMeta {
+                            transactional_id: id.to_string(),
+                            producer_id: -1,
+                            producer_epoch: -1,
+                            last_epoch: -1,
+                            timeout_ms,
+                            state: TxnState::Empty { last: None },
+                            partitions: BTreeSet::new(),
+                            groups: BTreeSet::new(),
+                            offsets: Vec::new(),
+                            started_ms: now,
+                            updated_ms: now,
+                        }));
+                        map.insert(id.to_string(), Arc::clone(&e));
+                        e
                     }
-                    // Held in the map before it is stored, so two first requests for one id
-                    // take turns on the same state; the producer id comes below.
-                    let e = Arc::new(tokio::sync::Mutex::new(TxnMeta {
-                        transactional_id: id.to_string(),
-                        producer_id: -1,
-                        producer_epoch: -1,
-                        last_epoch: -1,
-                        timeout_ms,
-                        state: TxnState::Empty { last: None },
-                        partitions: BTreeSet::new(),
-                        groups: BTreeSet::new(),
-                        offsets: Vec::new(),
-                        started_ms: now,
-                        updated_ms: now,
-                    }));
-                    map.insert(id.to_string(), Arc::clone(&e));
-                    e
                 }
+            };
+            let guard = Arc::clone(&entry).lock_owned().await;
+            if self.current(id, &entry) {
+                break guard;
             }
         };
-        let mut t = entry.lock().await;
         if t.producer_id < 0 {
             let before = t.clone();
             t.producer_id = off_worker(|| self.meta.next_producer_id())?;
@@ -398,7 +430,18 @@ impl TxnCoordinator {
 
     async fn locked(&self, id: &str) -> Result<tokio::sync::OwnedMutexGuard<TxnMeta>, TxnError> {
         let entry = self.entry(id).ok_or(TxnError::InvalidProducerIdMapping)?;
-        Ok(entry.lock_owned().await)
+        let guard = Arc::clone(&entry).lock_owned().await;
+        if !self.current(id, &entry) {
+            return Err(TxnError::InvalidProducerIdMapping);
+        }
+        Ok(guard)
+    }
+
+    /// Whether `entry` is still `id`'s (an expired id's entry is removed while locked).
+    fn current(&self, id: &str, entry: &Arc<tokio::sync::Mutex<TxnMeta>>) -> bool {
+        self.lock_map()
+            .get(id)
+            .is_some_and(|e| Arc::ptr_eq(e, entry))
     }
 
     /// Starts the transaction if none is ongoing (a prepared one is finished by now: ending
@@ -586,8 +629,11 @@ impl TxnCoordinator {
                 }
             }
         }
-        for (log, end) in waits {
-            if let Err(e) = log.durable(end).await {
+        // Synced whatever the fsync policy: the end of the transaction is stored with a synced
+        // meta write next, and a marker lost under it would leave the partition's transaction
+        // open with no coordinator left to end it.
+        for (log, _) in waits {
+            if let Err(e) = off_worker(|| log.sync()) {
                 return Err(TxnError::Marker(e));
             }
         }
@@ -667,8 +713,10 @@ impl TxnCoordinator {
                         continue;
                     }
                     self.forget(&t);
-                    drop(t);
+                    // Removed while its lock is held: whoever waited on it sees it is no
+                    // longer the id's entry (see `current`).
                     self.lock_map().remove(&id);
+                    drop(t);
                 }
                 _ => {}
             }

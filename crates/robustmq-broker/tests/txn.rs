@@ -9,21 +9,24 @@ use robustmq_broker::{Broker, BrokerConfig};
 use robustmq_journal::record::BatchWriter;
 use robustmq_journal::txn::Outcome;
 use robustmq_journal::{now_ms, LogConfig, LogStore, MemoryStore};
-use robustmq_meta::{CommittedOffset, MetaStore, RocksMeta};
+use robustmq_meta::{CommittedOffset, FaultMeta, MetaStore, RocksMeta};
 
 struct Node {
     _dir: tempfile::TempDir,
     meta: Arc<dyn MetaStore>,
+    faults: Arc<FaultMeta>,
     store: Arc<dyn LogStore>,
 }
 
 impl Node {
     fn new() -> Node {
         let dir = tempfile::tempdir().unwrap();
-        let meta: Arc<dyn MetaStore> = Arc::new(RocksMeta::open(dir.path()).unwrap());
+        let rocks: Arc<dyn MetaStore> = Arc::new(RocksMeta::open(dir.path()).unwrap());
+        let faults = Arc::new(FaultMeta::new(rocks));
         Node {
             _dir: dir,
-            meta,
+            meta: Arc::clone(&faults) as Arc<dyn MetaStore>,
+            faults,
             store: Arc::new(MemoryStore::new()),
         }
     }
@@ -94,15 +97,20 @@ async fn produce_is_checked_and_a_new_holder_fences_the_old_one() {
         .await
         .unwrap();
     assert!(matches!(
-        b.txns.verify_produce(pid, epoch, "t", 0),
+        b.txns.verify_produce("a", pid, epoch, "t", 0),
         Err(TxnError::InvalidTxnState(_))
     ));
     b.txns
         .add_partitions("a", pid, epoch, &[tp("t", 0)])
         .await
         .unwrap();
-    b.txns.verify_produce(pid, epoch, "t", 0).unwrap();
-    assert!(b.txns.verify_produce(pid, epoch, "t", 1).is_err());
+    b.txns.verify_produce("a", pid, epoch, "t", 0).unwrap();
+    // Another transactional id may not write into this producer's transaction.
+    assert!(matches!(
+        b.txns.verify_produce("b", pid, epoch, "t", 0),
+        Err(TxnError::InvalidProducerIdMapping)
+    ));
+    assert!(b.txns.verify_produce("a", pid, epoch, "t", 1).is_err());
     b.append(&*log, txn_batch(pid, epoch, 0)).unwrap();
     assert_eq!(log.last_stable_offset().unwrap(), 0);
 
@@ -118,7 +126,7 @@ async fn produce_is_checked_and_a_new_holder_fences_the_old_one() {
     assert_eq!(log.last_stable_offset().unwrap(), log.log_end_offset());
     assert_eq!(log.aborted_transactions(0, 10).unwrap().len(), 1);
     assert!(matches!(
-        b.txns.verify_produce(pid, epoch, "t", 0),
+        b.txns.verify_produce("a", pid, epoch, "t", 0),
         Err(TxnError::ProducerFenced)
     ));
     assert!(b.append(&*log, txn_batch(pid, epoch, 1)).is_err());
@@ -301,4 +309,34 @@ async fn a_transaction_prepared_before_a_restart_is_finished_after_it() {
             last: Some(Outcome::Commit)
         }
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_meta_write_leaves_the_transaction_as_meta_has_it() {
+    let node = Node::new();
+    let b = node.broker(TxnConfig::default());
+    b.topics.create("t", 1, Default::default()).unwrap();
+    let log = b.topics.partition("t", 0).unwrap();
+    let (pid, epoch) = b
+        .txns
+        .init_producer_id(&b, "a", 60_000, -1, -1)
+        .await
+        .unwrap();
+    b.txns
+        .add_partitions("a", pid, epoch, &[tp("t", 0)])
+        .await
+        .unwrap();
+    b.append(&*log, txn_batch(pid, epoch, 0)).unwrap();
+    node.faults.fail_writes(true);
+    assert!(matches!(
+        b.txns.end(&b, "a", pid, epoch, true).await,
+        Err(TxnError::Meta(_))
+    ));
+    // Still ongoing, in memory as in meta: no marker, the producer may still write.
+    assert_eq!(state(&b, "a").await.state, TxnState::Ongoing);
+    assert_eq!(log.log_end_offset(), 1);
+    b.txns.verify_produce("a", pid, epoch, "t", 0).unwrap();
+    node.faults.fail_writes(false);
+    b.txns.end(&b, "a", pid, epoch, true).await.unwrap();
+    assert_eq!(log.last_stable_offset().unwrap(), 2);
 }

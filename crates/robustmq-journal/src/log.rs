@@ -63,6 +63,11 @@ pub trait Log: Send + Sync + 'static {
     /// they acknowledge.
     fn durable(self: Arc<Self>, end: i64) -> Durable;
 
+    /// Makes everything appended so far durable now, whatever the fsync policy (blocking): for
+    /// writes whose loss would contradict state stored elsewhere with a synced write, such as
+    /// transaction markers.
+    fn sync(&self) -> Result<()>;
+
     /// Whole batches starting with the one that holds `offset`, up to `max_bytes`; with
     /// `allow_oversize` a first batch larger than that comes whole (Kafka's KIP-74).
     fn read(&self, offset: i64, max_bytes: usize, allow_oversize: bool) -> Result<ReadResult>;
@@ -189,6 +194,9 @@ impl Log for Partition {
     }
     fn durable(self: Arc<Self>, end: i64) -> Durable {
         Box::pin(async move { self.wait_durable(end).await })
+    }
+    fn sync(&self) -> Result<()> {
+        Partition::sync_now(self)
     }
     fn read(&self, offset: i64, max_bytes: usize, allow_oversize: bool) -> Result<ReadResult> {
         Partition::read(self, offset, max_bytes, allow_oversize)

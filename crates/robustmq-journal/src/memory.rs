@@ -55,7 +55,9 @@ impl Inner {
     fn stable_end(&self) -> i64 {
         self.producers
             .first_unstable()
-            .map_or(self.next_offset, |f| f.min(self.next_offset))
+            .map_or(self.next_offset, |f| {
+                f.max(self.log_start).min(self.next_offset)
+            })
     }
 }
 
@@ -196,6 +198,10 @@ impl Log for MemoryLog {
 
     fn aborted_transactions(&self, from: i64, to: i64) -> Result<Vec<AbortedTxn>> {
         Ok(txn::overlapping(&self.lock()?.aborted, from, to))
+    }
+
+    fn sync(&self) -> Result<()> {
+        self.lock().map(drop)
     }
 
     fn durable(self: Arc<Self>, _end: i64) -> Durable {

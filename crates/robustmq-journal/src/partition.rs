@@ -66,10 +66,14 @@ struct Inner {
 
 impl Inner {
     /// The last stable offset: below the first record of any open transaction.
+    /// Never below the log start: retention or DeleteRecords may have removed the start of an
+    /// open transaction, and offsets below the start cannot be read.
     fn stable_end(&self) -> i64 {
         self.producers
             .first_unstable()
-            .map_or(self.next_offset(), |f| f.min(self.next_offset()))
+            .map_or(self.next_offset(), |f| {
+                f.max(self.log_start).min(self.next_offset())
+            })
     }
     /// Records a marker that is now stored at `offset`.
     fn marker_stored(&mut self, producer_id: i64, epoch: i16, outcome: Outcome, offset: i64) {

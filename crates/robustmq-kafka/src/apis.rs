@@ -46,6 +46,8 @@ pub const SUPPORTED: &[(ApiKey, i16, i16)] = &[
     (ApiKey::AddOffsetsToTxn, 0, 4),
     (ApiKey::TxnOffsetCommit, 0, 4),
     (ApiKey::EndTxn, 0, 4),
+    (ApiKey::DescribeTransactions, 0, 0),
+    (ApiKey::ListTransactions, 0, 2),
 ];
 
 /// The supported version range of an API, if any.
@@ -103,6 +105,8 @@ pub fn decode_any(key: ApiKey, body: &mut Bytes, v: i16) -> Result<(), FrameErro
         ApiKey::AddOffsetsToTxn => d!(AddOffsetsToTxnRequest),
         ApiKey::TxnOffsetCommit => d!(TxnOffsetCommitRequest),
         ApiKey::EndTxn => d!(EndTxnRequest),
+        ApiKey::DescribeTransactions => d!(DescribeTransactionsRequest),
+        ApiKey::ListTransactions => d!(ListTransactionsRequest),
         _ => Ok(()),
     }
 }

@@ -164,7 +164,9 @@ pub fn api_name(key: ApiKey) -> &'static str {
         AddPartitionsToTxn,
         AddOffsetsToTxn,
         TxnOffsetCommit,
-        EndTxn
+        EndTxn,
+        ListTransactions,
+        DescribeTransactions
     )
 }
 
@@ -264,6 +266,8 @@ pub async fn dispatch(ctx: &Ctx, mut raw: RawRequest) -> Result<Reply, FrameErro
         ApiKey::AddOffsetsToTxn => call!(AddOffsetsToTxnRequest, txn::add_offsets),
         ApiKey::TxnOffsetCommit => call!(TxnOffsetCommitRequest, txn::commit_offsets),
         ApiKey::EndTxn => call!(EndTxnRequest, txn::end),
+        ApiKey::ListTransactions => call!(ListTransactionsRequest, txn::list),
+        ApiKey::DescribeTransactions => call!(DescribeTransactionsRequest, txn::describe),
         other => return unsupported_api(ctx, h, other),
     };
     let seconds = ctx

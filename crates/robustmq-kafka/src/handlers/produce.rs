@@ -44,13 +44,22 @@ fn failed(index: i32, code: i16, message: Option<String>) -> Pending {
 /// The producer of the transactional batches in `data`, if there are any, or why they may not
 /// go into this partition: the producer must hold WRITE on its transactional id, and all of
 /// them must be of one producer and epoch (the coordinator's check comes at the append).
-fn transactional_producer(
+fn transactional_producer<'a>(
     ctx: &Ctx,
-    txn_id: Option<&str>,
+    txn_id: Option<&'a str>,
     data: &[u8],
-) -> Result<Option<(i64, i16)>, i16> {
+) -> Result<Option<(&'a str, i64, i16)>, i16> {
     let (headers, _) = robustmq_journal::batch::scan(data);
     let mut producer = None;
+    // A transactional id's producer writes only inside its transactions: a plain batch with
+    // its id could move the partition's epoch past the coordinator's and keep its markers out.
+    if headers.iter().any(|(_, h)| {
+        !h.is_transactional()
+            && h.has_producer_id()
+            && ctx.broker.txns.is_transactional(h.producer_id)
+    }) {
+        return Err(ResponseError::InvalidTxnState.code());
+    }
     for (_, h) in headers.iter().filter(|(_, h)| h.is_transactional()) {
         let Some(id) = txn_id else {
             return Err(ResponseError::InvalidTxnState.code());
@@ -59,8 +68,8 @@ fn transactional_producer(
             return Err(ResponseError::TransactionalIdAuthorizationFailed.code());
         }
         match producer {
-            None => producer = Some((h.producer_id, h.producer_epoch)),
-            Some(p) if p == (h.producer_id, h.producer_epoch) => {}
+            None => producer = Some((id, h.producer_id, h.producer_epoch)),
+            Some((_, pid, epoch)) if (pid, epoch) == (h.producer_id, h.producer_epoch) => {}
             Some(_) => return Err(ResponseError::InvalidTxnState.code()),
         }
     }
@@ -72,18 +81,21 @@ fn transactional_producer(
 /// transaction the coordinator cannot end holds the partition's last stable offset back.
 fn append(
     ctx: &Ctx,
-    txn: Option<(i64, i16)>,
+    txn: Option<(&str, i64, i16)>,
     topic: &str,
     index: i32,
     partition: &dyn Log,
     data: Vec<u8>,
 ) -> Result<Result<robustmq_journal::AppendInfo, robustmq_journal::JournalError>, i16> {
-    let Some((pid, epoch)) = txn else {
+    let Some((id, pid, epoch)) = txn else {
         return Ok(ctx.broker.append(partition, data));
     };
-    let appended = ctx.broker.txns.with_verified(pid, epoch, topic, index, || {
-        ctx.broker.append(partition, data)
-    });
+    let appended = ctx
+        .broker
+        .txns
+        .with_verified(id, pid, epoch, topic, index, || {
+            ctx.broker.append(partition, data)
+        });
     appended.map_err(|e| match e {
         TxnError::ProducerFenced => ResponseError::InvalidProducerEpoch.code(),
         e => {

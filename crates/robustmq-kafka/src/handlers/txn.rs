@@ -10,8 +10,9 @@ use kafka_protocol::messages::txn_offset_commit_response::{
 use kafka_protocol::messages::*;
 use kafka_protocol::ResponseError;
 use robustmq_broker::acl::{Operation, ResourceType};
-use robustmq_broker::txn::TxnError;
+use robustmq_broker::txn::{TxnError, TxnState};
 use robustmq_journal::now_ms;
+use robustmq_journal::txn::Outcome;
 use robustmq_meta::CommittedOffset;
 
 use super::groups::group_allowed;
@@ -292,6 +293,131 @@ pub async fn end(ctx: &Ctx, req: EndTxnRequest, v: i16) -> EndTxnResponse {
     if let Err(e) = result {
         log_refusal(ctx, "EndTxn", &id, &e);
         resp.error_code = code(&e, v, 2);
+    }
+    resp
+}
+
+/// Kafka's name for a transaction's state (what `kafka-transactions.sh` shows).
+fn state_name(state: TxnState) -> &'static str {
+    match state {
+        TxnState::Empty { last: None } => "Empty",
+        TxnState::Empty {
+            last: Some(Outcome::Commit),
+        } => "CompleteCommit",
+        TxnState::Empty {
+            last: Some(Outcome::Abort),
+        } => "CompleteAbort",
+        TxnState::Ongoing => "Ongoing",
+        TxnState::PrepareCommit => "PrepareCommit",
+        TxnState::PrepareAbort => "PrepareAbort",
+    }
+}
+
+const STATE_NAMES: &[&str] = &[
+    "Empty",
+    "Ongoing",
+    "PrepareCommit",
+    "PrepareAbort",
+    "CompleteCommit",
+    "CompleteAbort",
+    "Dead",
+    "PrepareEpochFence",
+];
+
+fn describable(ctx: &Ctx, id: &str) -> bool {
+    ctx.allowed(Operation::Describe, ResourceType::TransactionalId, id)
+}
+
+/// ListTransactions (KIP-664): the transactional ids the client may describe, filtered by
+/// state, producer id, how long the transaction has run (v1) and an id pattern (v2).
+pub async fn list(ctx: &Ctx, req: ListTransactionsRequest, _v: i16) -> ListTransactionsResponse {
+    let mut resp = ListTransactionsResponse::default();
+    resp.unknown_state_filters = req
+        .state_filters
+        .iter()
+        .filter(|f| !STATE_NAMES.contains(&f.as_str()))
+        .cloned()
+        .collect();
+    let pattern = match req
+        .transactional_id_pattern
+        .as_deref()
+        .filter(|p| !p.is_empty())
+    {
+        None => None,
+        Some(p) => match regex::RegexBuilder::new(&format!("^(?:{p})$"))
+            .size_limit(1 << 20)
+            .build()
+        {
+            Ok(r) => Some(r),
+            Err(e) => {
+                tracing::debug!(peer = %ctx.peer, error = %e, "ListTransactions pattern refused");
+                resp.error_code = ResponseError::InvalidRegularExpression.code();
+                return resp;
+            }
+        },
+    };
+    let now = now_ms();
+    for t in ctx.broker.txns.list().await {
+        let name = state_name(t.state);
+        let keep = (req.state_filters.is_empty()
+            || req.state_filters.iter().any(|f| f.as_str() == name))
+            && (req.producer_id_filters.is_empty()
+                || req.producer_id_filters.iter().any(|p| p.0 == t.producer_id))
+            && (req.duration_filter < 0
+                || (t.state == TxnState::Ongoing && now - t.started_ms >= req.duration_filter))
+            && pattern
+                .as_ref()
+                .is_none_or(|r| r.is_match(&t.transactional_id))
+            && describable(ctx, &t.transactional_id);
+        if keep {
+            let mut s = list_transactions_response::TransactionState::default();
+            s.transactional_id = TransactionalId(super::str(&t.transactional_id));
+            s.producer_id = ProducerId(t.producer_id);
+            s.transaction_state = super::str(name);
+            resp.transaction_states.push(s);
+        }
+    }
+    resp
+}
+
+/// DescribeTransactions (KIP-664): state, producer, timeout, start and partitions per id.
+pub async fn describe(
+    ctx: &Ctx,
+    req: DescribeTransactionsRequest,
+    _v: i16,
+) -> DescribeTransactionsResponse {
+    let mut resp = DescribeTransactionsResponse::default();
+    let all = ctx.broker.txns.list().await;
+    for id in req.transactional_ids {
+        let mut s = describe_transactions_response::TransactionState::default();
+        s.transactional_id = id.clone();
+        s.transaction_start_time_ms = -1;
+        s.producer_id = ProducerId(-1);
+        s.producer_epoch = -1;
+        if !describable(ctx, &id) {
+            s.error_code = ResponseError::TransactionalIdAuthorizationFailed.code();
+        } else if let Some(t) = all.iter().find(|t| t.transactional_id == id.as_str()) {
+            s.transaction_state = super::str(state_name(t.state));
+            s.transaction_timeout_ms = t.timeout_ms;
+            if !matches!(t.state, TxnState::Empty { .. }) {
+                s.transaction_start_time_ms = t.started_ms;
+            }
+            s.producer_id = ProducerId(t.producer_id);
+            s.producer_epoch = t.producer_epoch;
+            let mut by_topic: std::collections::BTreeMap<&str, Vec<i32>> = Default::default();
+            for (topic, p) in &t.partitions {
+                by_topic.entry(topic).or_default().push(*p);
+            }
+            for (topic, partitions) in by_topic {
+                let mut d = describe_transactions_response::TopicData::default();
+                d.topic = TopicName(super::str(topic));
+                d.partitions = partitions;
+                s.topics.push(d);
+            }
+        } else {
+            s.error_code = ResponseError::TransactionalIdNotFound.code();
+        }
+        resp.transaction_states.push(s);
     }
     resp
 }
