@@ -180,15 +180,10 @@ impl Broker {
             // within the topic's limit (a decompression bomb, counts the bytes lie about).
             check_records(partition, &data)?;
             let mut followups = Vec::new();
-            let info = partition.append_then(data, &mut |info, batches| {
-                let mut append = Appended {
-                    info,
-                    batches,
-                    decoded: &mut decoded,
-                };
-                let wanting = taps.iter().filter(|t| t.wants(partition.topic()));
-                followups.extend(wanting.filter_map(|t| t.appended(partition, &mut append)));
-            })?;
+            let info = partition.append_then(
+                data,
+                &mut offer_to(&taps, partition, &mut decoded, &mut followups),
+            )?;
             let failed: Vec<TapError> = followups.into_iter().filter_map(|f| f().err()).collect();
             // The records are stored either way, so they are counted either way.
             self.count_in(partition, &info, len);
@@ -224,17 +219,11 @@ impl Broker {
         if !taps.iter().any(|t| t.wants(partition.topic())) {
             return partition.append_marker(marker, &mut |_, _| {});
         }
-        let mut decoded = None;
-        let mut followups = Vec::new();
-        let info = partition.append_marker(marker, &mut |info, batches| {
-            let mut append = Appended {
-                info,
-                batches,
-                decoded: &mut decoded,
-            };
-            let wanting = taps.iter().filter(|t| t.wants(partition.topic()));
-            followups.extend(wanting.filter_map(|t| t.appended(partition, &mut append)));
-        })?;
+        let (mut decoded, mut followups) = (None, Vec::new());
+        let info = partition.append_marker(
+            marker,
+            &mut offer_to(&taps, partition, &mut decoded, &mut followups),
+        )?;
         for f in followups {
             if let Err(e) = f() {
                 tracing::warn!(topic = %partition.topic(), error = %e, "a tap's follow-up failed for a transaction marker");
@@ -360,6 +349,25 @@ impl Broker {
             }
         };
         tokio::join!(groups, transactions, storage);
+    }
+}
+
+/// The `appended` callback of an append: offers it to every tap that wants the topic and
+/// collects their follow-ups.
+fn offer_to<'a>(
+    taps: &'a [Arc<dyn AppendTap>],
+    partition: &'a dyn Log,
+    decoded: &'a mut Option<Box<dyn Any + Send>>,
+    followups: &'a mut Vec<Followup>,
+) -> impl FnMut(&AppendInfo, &[u8]) + 'a {
+    move |info, batches| {
+        let mut append = Appended {
+            info,
+            batches,
+            decoded,
+        };
+        let wanting = taps.iter().filter(|t| t.wants(partition.topic()));
+        followups.extend(wanting.filter_map(|t| t.appended(partition, &mut append)));
     }
 }
 

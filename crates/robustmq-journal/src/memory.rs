@@ -16,7 +16,7 @@ use crate::error::{JournalError, Result};
 use crate::log::{check_batches, retried, Durable, Log, LogStore};
 use crate::partition::{first_record_at_or_after, AppendInfo, PartitionStats, ReadResult};
 use crate::producer::ProducerStates;
-use crate::txn::{self, AbortedTxn, Marker, Outcome};
+use crate::txn::{self, AbortedTxn, Marker};
 use crate::LogConfig;
 
 struct Stored {
@@ -168,16 +168,15 @@ impl Log for MemoryLog {
         }
         inner.size += data.len() as u64;
         inner.next_offset = next;
-        let first = inner
-            .producers
-            .end_txn(marker.producer_id, marker.producer_epoch);
-        if let (Outcome::Abort, Some(first_offset)) = (marker.outcome, first) {
-            inner.aborted.push(AbortedTxn {
-                producer_id: marker.producer_id,
-                first_offset,
-                last_offset: base_offset,
-            });
-        }
+        let state = &mut *inner;
+        txn::marker_stored(
+            &mut state.producers,
+            &mut state.aborted,
+            marker.producer_id,
+            marker.producer_epoch,
+            marker.outcome,
+            base_offset,
+        );
         let info = AppendInfo {
             base_offset,
             last_offset: next - 1,

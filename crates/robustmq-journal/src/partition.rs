@@ -77,14 +77,8 @@ impl Inner {
     }
     /// Records a marker that is now stored at `offset`.
     fn marker_stored(&mut self, producer_id: i64, epoch: i16, outcome: Outcome, offset: i64) {
-        let first = self.producers.end_txn(producer_id, epoch);
-        if let (Outcome::Abort, Some(first_offset)) = (outcome, first) {
-            self.aborted.push(AbortedTxn {
-                producer_id,
-                first_offset,
-                last_offset: offset,
-            });
-        }
+        let (producers, aborted) = (&mut self.producers, &mut self.aborted);
+        txn::marker_stored(producers, aborted, producer_id, epoch, outcome, offset);
     }
     /// Forgets aborted transactions whose markers went with deleted segments.
     fn trim_aborted(&mut self) {
@@ -239,16 +233,14 @@ impl Partition {
                     .map_err(JournalError::from)
                     .and_then(|()| txn::marker_outcome(&prefix));
                 match outcome {
-                    Ok(Some(outcome)) => {
-                        let first = producers.end_txn(h.producer_id, h.producer_epoch);
-                        if let (Outcome::Abort, Some(first_offset)) = (outcome, first) {
-                            aborted.push(AbortedTxn {
-                                producer_id: h.producer_id,
-                                first_offset,
-                                last_offset: h.base_offset,
-                            });
-                        }
-                    }
+                    Ok(Some(outcome)) => txn::marker_stored(
+                        &mut producers,
+                        &mut aborted,
+                        h.producer_id,
+                        h.producer_epoch,
+                        outcome,
+                        h.base_offset,
+                    ),
                     Ok(None) => {}
                     Err(e) => replay_error = Some(e),
                 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::batch::{BatchHeader, HEADER_SIZE};
 use crate::error::{JournalError, Result};
 use crate::fs::{self as jfs, FileSystem};
+use crate::producer::ProducerStates;
 
 /// Attributes of a marker batch: transactional (0x10) and control (0x20), uncompressed.
 const MARKER_ATTRIBUTES: i16 = 0x30;
@@ -103,6 +104,26 @@ pub fn refuse_control(h: &BatchHeader) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Records a marker stored at `offset`: the producer's open transaction ends, and an abort
+/// of one that was open enters `aborted` (kept in marker-offset order by appending).
+pub fn marker_stored(
+    producers: &mut ProducerStates,
+    aborted: &mut Vec<AbortedTxn>,
+    producer_id: i64,
+    epoch: i16,
+    outcome: Outcome,
+    offset: i64,
+) {
+    let first = producers.end_txn(producer_id, epoch);
+    if let (Outcome::Abort, Some(first_offset)) = (outcome, first) {
+        aborted.push(AbortedTxn {
+            producer_id,
+            first_offset,
+            last_offset: offset,
+        });
+    }
 }
 
 pub fn index_path(dir: &Path, base: i64) -> PathBuf {

@@ -15,7 +15,7 @@ use kafka_protocol::messages::offset_fetch_response::{
     OffsetFetchResponseTopic, OffsetFetchResponseTopics,
 };
 use kafka_protocol::messages::*;
-use kafka_protocol::protocol::Decodable;
+use kafka_protocol::protocol::{Decodable, StrBytes};
 use kafka_protocol::ResponseError;
 use robustmq_meta::CommittedOffset;
 
@@ -23,6 +23,20 @@ use super::groups::group_allowed;
 use super::{str, Ctx};
 use crate::errors::group_code;
 use robustmq_broker::acl::Operation;
+
+/// A committed offset as OffsetCommit and TxnOffsetCommit carry it, stamped now.
+pub(super) fn committed(
+    offset: i64,
+    leader_epoch: i32,
+    metadata: Option<&StrBytes>,
+) -> CommittedOffset {
+    CommittedOffset {
+        offset,
+        leader_epoch,
+        metadata: metadata.map(|m| m.to_string()).unwrap_or_default(),
+        commit_ms: now_ms(),
+    }
+}
 
 pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommitResponse {
     let mut resp = OffsetCommitResponse::default();
@@ -58,16 +72,11 @@ pub async fn commit(ctx: &Ctx, req: OffsetCommitRequest, _v: i16) -> OffsetCommi
             offsets.push((
                 key.0.clone(),
                 key.1,
-                CommittedOffset {
-                    offset: p.committed_offset,
-                    leader_epoch: p.committed_leader_epoch,
-                    metadata: p
-                        .committed_metadata
-                        .as_ref()
-                        .map(|m| m.to_string())
-                        .unwrap_or_default(),
-                    commit_ms: now_ms(),
-                },
+                committed(
+                    p.committed_offset,
+                    p.committed_leader_epoch,
+                    p.committed_metadata.as_ref(),
+                ),
             ));
             codes.insert(key, 0);
         }

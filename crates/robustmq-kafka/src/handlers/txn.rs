@@ -13,9 +13,9 @@ use robustmq_broker::acl::{Operation, ResourceType};
 use robustmq_broker::txn::{TxnError, TxnState};
 use robustmq_journal::now_ms;
 use robustmq_journal::txn::Outcome;
-use robustmq_meta::CommittedOffset;
 
 use super::groups::group_allowed;
+use super::offsets::committed;
 use super::Ctx;
 use crate::errors::group_code;
 
@@ -224,16 +224,11 @@ pub async fn commit_offsets(
                 offsets.push((
                     name.clone(),
                     p.partition_index,
-                    CommittedOffset {
-                        offset: p.committed_offset,
-                        leader_epoch: p.committed_leader_epoch,
-                        metadata: p
-                            .committed_metadata
-                            .as_ref()
-                            .map(|m| m.to_string())
-                            .unwrap_or_default(),
-                        commit_ms: now_ms(),
-                    },
+                    committed(
+                        p.committed_offset,
+                        p.committed_leader_epoch,
+                        p.committed_metadata.as_ref(),
+                    ),
                 ));
                 0
             };
