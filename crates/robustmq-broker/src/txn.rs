@@ -723,16 +723,41 @@ impl TxnCoordinator {
         }
     }
 
-    /// Every transactional id's state, for admin listings.
-    pub async fn list(&self) -> Vec<TxnMeta> {
+    /// One id's state (DescribeTransactions).
+    pub async fn describe(&self, id: &str) -> Option<TxnMeta> {
+        let entry = self.entry(id)?;
+        let t = entry.lock().await;
+        Some(t.clone())
+    }
+
+    /// What ListTransactions shows of every id, sorted by id; partitions and offsets are not
+    /// copied, so a listing costs a few words per id however large the transactions are.
+    pub async fn summaries(&self) -> Vec<TxnSummary> {
         let all: Vec<_> = self.lock_map().values().cloned().collect();
         let mut out = Vec::with_capacity(all.len());
         for e in all {
-            out.push(e.lock().await.clone());
+            let t = e.lock().await;
+            if t.producer_id >= 0 {
+                out.push(TxnSummary {
+                    transactional_id: t.transactional_id.clone(),
+                    producer_id: t.producer_id,
+                    state: t.state,
+                    started_ms: t.started_ms,
+                });
+            }
         }
         out.sort_by(|a, b| a.transactional_id.cmp(&b.transactional_id));
         out
     }
+}
+
+/// A transactional id as ListTransactions shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxnSummary {
+    pub transactional_id: String,
+    pub producer_id: i64,
+    pub state: TxnState,
+    pub started_ms: i64,
 }
 
 fn pending_groups_of(t: &TxnMeta) -> BTreeSet<String> {

@@ -77,12 +77,7 @@ fn offset(o: i64) -> CommittedOffset {
 }
 
 async fn state(b: &Broker, id: &str) -> robustmq_broker::txn::TxnMeta {
-    b.txns
-        .list()
-        .await
-        .into_iter()
-        .find(|t| t.transactional_id == id)
-        .unwrap()
+    b.txns.describe(id).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -255,7 +250,7 @@ async fn transactional_ids_are_limited_and_idle_ones_expire() {
         Err(TxnError::LimitReached(_))
     ));
     b.txns.expire(&b, now_ms() + 20_000).await;
-    assert!(b.txns.list().await.is_empty());
+    assert!(b.txns.summaries().await.is_empty());
     b.txns
         .init_producer_id(&b, "c", 1_000, -1, -1)
         .await

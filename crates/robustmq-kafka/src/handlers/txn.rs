@@ -352,7 +352,7 @@ pub async fn list(ctx: &Ctx, req: ListTransactionsRequest, _v: i16) -> ListTrans
         },
     };
     let now = now_ms();
-    for t in ctx.broker.txns.list().await {
+    for t in ctx.broker.txns.summaries().await {
         let name = state_name(t.state);
         let keep = (req.state_filters.is_empty()
             || req.state_filters.iter().any(|f| f.as_str() == name))
@@ -382,7 +382,6 @@ pub async fn describe(
     _v: i16,
 ) -> DescribeTransactionsResponse {
     let mut resp = DescribeTransactionsResponse::default();
-    let all = ctx.broker.txns.list().await;
     for id in req.transactional_ids {
         let mut s = describe_transactions_response::TransactionState::default();
         s.transactional_id = id.clone();
@@ -391,7 +390,7 @@ pub async fn describe(
         s.producer_epoch = -1;
         if !describable(ctx, &id) {
             s.error_code = ResponseError::TransactionalIdAuthorizationFailed.code();
-        } else if let Some(t) = all.iter().find(|t| t.transactional_id == id.as_str()) {
+        } else if let Some(t) = ctx.broker.txns.describe(&id).await {
             s.transaction_state = super::str(state_name(t.state));
             s.transaction_timeout_ms = t.timeout_ms;
             if !matches!(t.state, TxnState::Empty { .. }) {
