@@ -16,7 +16,7 @@ import subprocess
 import time
 
 import pytest
-from confluent_kafka import KafkaError, KafkaException, Producer
+from confluent_kafka import KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import (AclBinding, AclBindingFilter, AclOperation, AclPermissionType,
                                    AdminClient, NewTopic, ResourcePatternType, ResourceType)
 
@@ -194,6 +194,38 @@ def test_produce_and_consume_need_their_bindings(secured):
                 got = m.value()
         assert got == b"hello"
         c.commit(asynchronous=False)
+    finally:
+        c.close()
+
+
+def test_transactions_need_write_on_the_transactional_id(secured):
+    """A transactional producer needs WRITE on its transactional id (and on the topic)."""
+    topic, tid = unique("acl-txn"), unique("tid")
+    create(secured, topic)
+    secured.acl("add", "--principal", "User:alice", "--operation", "write", "--topic", topic)
+    conf = {**secured.conf("alice"), "transactional.id": tid}
+    p = Producer(conf)
+    with pytest.raises(KafkaException) as e:
+        p.init_transactions(T)
+    assert e.value.args[0].code() == KafkaError.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, e.value
+    # WRITE implies DESCRIBE, which finding the transaction coordinator needs.
+    secured.acl("add", "--principal", "User:alice", "--operation", "write", "--transactional-id", tid)
+    p = Producer(conf)
+    p.init_transactions(T)
+    p.begin_transaction()
+    p.produce(topic, b"in-txn")
+    p.commit_transaction(T)
+    c = consumer(secured.conf("admin")["bootstrap.servers"], **{"isolation.level": "read_committed"},
+                 **{k: v for k, v in secured.conf("admin").items() if k != "bootstrap.servers"})
+    try:
+        c.assign([TopicPartition(topic, 0, 0)])
+        m = None
+        deadline = time.time() + T
+        while m is None and time.time() < deadline:
+            m = c.poll(0.5)
+            if m is not None and m.error():
+                m = None
+        assert m is not None and m.value() == b"in-txn"
     finally:
         c.close()
 
